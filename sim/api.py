@@ -1,0 +1,109 @@
+"""The Python API: what the CLI calls and what notebooks import.
+
+>>> import sim
+>>> run = sim.run("scenarios/japan_us_2025.yaml")            # doctest: +SKIP
+>>> run.models["nash_bargaining"].agreement                    # doctest: +SKIP
+>>> run.summary_frame()                                        # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from sim.scenario.loader import LoadedScenario, load_scenario
+
+
+def load(path: str | Path) -> LoadedScenario:
+    """Load and validate a scenario file (``extends:`` resolved).
+
+    Raises
+    ------
+    sim.errors.ScenarioError
+        Naming the file, line and field of every problem.
+    """
+    return load_scenario(path)
+
+
+def validate(path: str | Path) -> LoadedScenario:
+    """Check a scenario without running it; also builds its outcome space."""
+    loaded = load_scenario(path)
+    from sim.space import OutcomeSpace
+
+    OutcomeSpace.from_scenario(loaded.scenario).disagreement_point()
+    return loaded
+
+
+def model_names() -> list[str]:
+    """Names of every registered model."""
+    from sim.models import REGISTRY
+
+    return list(REGISTRY)
+
+
+def run(
+    scenario: str | Path | LoadedScenario,
+    *,
+    models: Iterable[str] | None = None,
+    seed: int | None = None,
+):
+    """Solve a scenario with its models (or the ``models`` named here).
+
+    Parameters
+    ----------
+    scenario : path or LoadedScenario
+    models : iterable of str, optional
+        Model names; default: those the scenario's ``models:`` section selects. A model not
+        configured in the scenario runs with its default options.
+    seed : int, optional
+        Seed for any randomness (recorded in the results).
+
+    Returns
+    -------
+    sim.results.RunResult
+    """
+    from sim.models import REGISTRY, run_model
+    from sim.results import RunResult
+    from sim.space import OutcomeSpace
+
+    loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
+    sc = loaded.scenario
+    names = list(models) if models else sc.models.selected()
+    unknown = [n for n in names if n not in REGISTRY]
+    if unknown:
+        raise KeyError(f"no model {unknown[0]!r}; models: {', '.join(REGISTRY)}")
+    space = OutcomeSpace.from_scenario(sc)
+    results = {}
+    for name in names:
+        options = getattr(sc.models, name, None)
+        if options is None:
+            field = type(sc.models).model_fields[name]
+            options = _default_options(field.annotation)
+        results[name] = run_model(name, space, options)
+    return RunResult(loaded=loaded, space=space, models=results, seed=seed)
+
+
+def _default_options(annotation):
+    import typing
+
+    for arg in typing.get_args(annotation):
+        if arg is not type(None):
+            return arg()
+    return annotation()
+
+
+def save(result, out: str | Path | None = None, *, plots: bool = True) -> Path:
+    """Write a run folder (results.json, resolved scenario, plots); returns its path."""
+    from sim.results import write_run
+
+    return write_run(result, Path(out) if out is not None else None, plots=plots)
+
+
+def json_schema() -> dict:
+    """The JSON Schema of scenario files (for editors' autocompletion)."""
+    from sim.scenario.schema import Scenario
+
+    schema = Scenario.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "sim scenario"
+    return schema

@@ -1,0 +1,117 @@
+"""The ``sim`` command: a thin layer over :mod:`sim.api`.
+
+Heavy modules (numpy, matplotlib, pandas) are imported inside the commands, so that
+``sim --help`` stays fast.  Bad input exits with status 2 and one line per problem.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    name="sim",
+    help="Negotiation scenario simulator: bargaining and equilibrium models for trade talks.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+ScenarioArg = Annotated[
+    Path, typer.Argument(help="Scenario file (YAML).", show_default=False, dir_okay=False)
+]
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(f"error: {message}" if "\n" not in message else message, err=True)
+    raise typer.Exit(code)
+
+
+def _guard(fn, *args, **kwargs):
+    """Run an API call; input problems become a clear message and exit status 2."""
+    from sim.errors import ScenarioError
+
+    try:
+        return fn(*args, **kwargs)
+    except ScenarioError as exc:
+        typer.echo(exc.format(), err=True)
+        raise typer.Exit(2) from None
+    except KeyError as exc:
+        _fail(str(exc.args[0]) if exc.args else str(exc))
+
+
+@app.command()
+def run(
+    scenario: ScenarioArg,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Run folder to write (must not exist yet)."),
+    ] = None,
+    model: Annotated[
+        list[str] | None,
+        typer.Option("--model", "-m", help="Run only this model (repeatable)."),
+    ] = None,
+    no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip the plots.")] = False,
+    seed: Annotated[int | None, typer.Option(help="Seed for any randomness.")] = None,
+) -> None:
+    """Solve a scenario with its models, print a summary and write a run folder."""
+    from sim import api
+
+    result = _guard(api.run, scenario, models=model, seed=seed)
+    from sim.render.tables import print_run
+
+    print_run(result)
+    folder = api.save(result, out, plots=not no_plots)
+    typer.echo(f"\nwrote {folder}/results.json")
+
+
+@app.command()
+def validate(scenario: ScenarioArg) -> None:
+    """Check a scenario file without running it."""
+    from sim import api
+
+    loaded = _guard(api.validate, scenario)
+    sc = loaded.scenario
+    typer.echo(
+        f"ok: {scenario} ({sc.id}: {len(sc.parties)} parties, {len(sc.issues)} issues, "
+        f"{len(sc.packages)} packages, models: {', '.join(sc.models.selected()) or 'none'}; "
+        f"sha256 {loaded.sha256[:12]})"
+    )
+
+
+@app.command()
+def schema(
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to a file.")] = None,
+) -> None:
+    """Print the JSON Schema of scenario files (for editor autocompletion)."""
+    import json
+
+    from sim import api
+
+    text = json.dumps(api.json_schema(), indent=2) + "\n"
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text)
+        typer.echo(f"wrote {out}")
+
+
+@app.command()
+def models() -> None:
+    """List the models sim can run."""
+    from sim.models import REGISTRY
+
+    for entry in REGISTRY.values():
+        typer.echo(f"{entry.name:20s} {entry.summary}")
+
+
+def main() -> None:
+    """Console entry point."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,281 @@
+"""Load scenario files: YAML with line numbers, ``extends:``, validation, references.
+
+Every problem becomes a :class:`sim.errors.ScenarioError` that names the file, the line
+and the field, so the CLI can print it on one line and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from sim.errors import Problem, ScenarioError, format_loc
+from sim.scenario.schema import Scenario
+
+Loc = tuple[str | int, ...]
+Positions = dict[Loc, tuple[Path, int]]
+
+#: Lists whose items are merged by this key when a scenario ``extends:`` another.
+MERGE_KEYS = {"parties": "code", "issues": "id", "packages": "id"}
+MAX_EXTENDS_DEPTH = 8
+
+
+@dataclass(frozen=True)
+class LoadedScenario:
+    """A validated scenario with where it came from.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The validated scenario (``extends:`` resolved).
+    path : Path
+        The file that was loaded.
+    data : dict
+        The resolved scenario as plain data (what ``scenario.resolved.yaml`` holds).
+    sha256 : str
+        Hash of the canonical JSON of the resolved scenario.
+    files : tuple of Path
+        Every file read (the scenario and those it extends).
+    """
+
+    scenario: Scenario
+    path: Path
+    data: dict
+    sha256: str
+    files: tuple[Path, ...]
+
+
+def _plain(node: Any) -> Any:
+    """Turn ruamel round-trip nodes into plain dicts/lists (dates stay dates)."""
+    if isinstance(node, CommentedMap):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, CommentedSeq):
+        return [_plain(v) for v in node]
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    if hasattr(node, "__float__") and type(node).__name__ == "ScalarFloat":
+        return float(node)
+    if type(node).__name__ in ("ScalarBoolean",):
+        return bool(node)
+    if isinstance(node, str):
+        return str(node)
+    return node
+
+
+def _positions(node: Any, path: Path, loc: Loc = ()) -> Positions:
+    """Map every location in a ruamel tree to (file, 1-based line)."""
+    out: Positions = {}
+    if isinstance(node, CommentedMap):
+        for key in node:
+            try:
+                line = node.lc.key(key)[0] + 1
+            except (KeyError, TypeError, AttributeError):
+                line = node.lc.line + 1
+            out[(*loc, str(key))] = (path, line)
+            out.update(_positions(node[key], path, (*loc, str(key))))
+    elif isinstance(node, CommentedSeq):
+        for i, item in enumerate(node):
+            try:
+                line = node.lc.item(i)[0] + 1
+            except (KeyError, TypeError, AttributeError):
+                line = node.lc.line + 1
+            out[(*loc, i)] = (path, line)
+            out.update(_positions(item, path, (*loc, i)))
+    return out
+
+
+def read_yaml(path: Path) -> tuple[Any, Positions]:
+    """Parse one YAML file, keeping positions; syntax errors become ScenarioError."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError.single(path, None, "", "file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError.single(path, None, "", f"cannot read file: {exc}") from None
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    try:
+        node = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        msg = " ".join(str(x) for x in (exc.context, exc.problem) if x) or "invalid YAML"
+        raise ScenarioError.single(path, line, "", f"YAML syntax error: {msg}") from None
+    except YAMLError as exc:
+        raise ScenarioError.single(path, None, "", f"YAML error: {exc}") from None
+    if node is None:
+        raise ScenarioError.single(path, 1, "", "the file is empty")
+    if not isinstance(node, CommentedMap):
+        raise ScenarioError.single(path, 1, "", "a scenario must be a mapping of keys to values")
+    return node, _positions(node, path)
+
+
+def _merge(base: Any, over: Any, loc: Loc, pos: Positions, opos: Positions) -> Any:
+    """Deep-merge ``over`` onto ``base``; lists of keyed items merge by key."""
+    if isinstance(base, dict) and isinstance(over, dict):
+        out = dict(base)
+        for key, value in over.items():
+            out[key] = _merge(base[key], value, (*loc, key), pos, opos) if key in base else value
+        return out
+    key_field = MERGE_KEYS.get(str(loc[-1])) if len(loc) == 1 else None
+    if (
+        key_field
+        and isinstance(base, list)
+        and isinstance(over, list)
+        and all(isinstance(i, dict) and key_field in i for i in base + over)
+    ):
+        out_list = list(base)
+        index = {item[key_field]: i for i, item in enumerate(base)}
+        for j, item in enumerate(over):
+            if item[key_field] in index:
+                i = index[item[key_field]]
+                out_list[i] = _merge(base[i], item, (*loc, i), pos, opos)
+                _move_positions(opos, (*loc, j), (*loc, i), pos)
+            else:
+                _move_positions(opos, (*loc, j), (*loc, len(out_list)), pos)
+                out_list.append(item)
+        return out_list
+    return over
+
+
+def _move_positions(opos: Positions, old: Loc, new: Loc, pos: Positions) -> None:
+    n = len(old)
+    for key, value in opos.items():
+        if key[:n] == old:
+            pos[new + key[n:]] = value
+
+
+def _resolve(path: Path, depth: int = 0, seen: tuple[Path, ...] = ()) -> tuple[dict, Positions]:
+    path = path.resolve()
+    if path in seen:
+        chain = " -> ".join(p.name for p in (*seen, path))
+        raise ScenarioError.single(path, None, "extends", f"extends itself in a cycle: {chain}")
+    if depth > MAX_EXTENDS_DEPTH:
+        raise ScenarioError.single(path, None, "extends", "too many levels of extends")
+    node, pos = read_yaml(path)
+    data = _plain(node)
+    parent = data.get("extends")
+    if parent is None:
+        return data, pos
+    if not isinstance(parent, str):
+        line = pos.get(("extends",), (path, None))[1]
+        raise ScenarioError.single(path, line, "extends", "extends takes a file path")
+    parent_path = (path.parent / parent).resolve()
+    if not parent_path.exists():
+        line = pos.get(("extends",), (path, None))[1]
+        raise ScenarioError.single(path, line, "extends", f"no scenario file {parent!r}")
+    base, base_pos = _resolve(parent_path, depth + 1, (*seen, path))
+    merged_pos = dict(base_pos)
+    for key, value in pos.items():  # the child's own positions win, except inside keyed
+        if key[0] not in MERGE_KEYS or len(key) == 1:  # lists, whose items _merge moves
+            merged_pos[key] = value
+    merged = _merge(base, data, (), merged_pos, pos)
+    merged["extends"] = parent
+    return merged, merged_pos
+
+
+def locate(loc: Loc, positions: Positions, default: Path) -> tuple[Path, int | None, Loc]:
+    """Find the file and line of a (pydantic) location, skipping union tags.
+
+    Returns the file, the line, and the cleaned location (only real keys of the data).
+    """
+    clean: list[str | int] = []
+    best: tuple[Path, int | None] = (default, None)
+    for part in loc:
+        candidate = (*clean, part)
+        if candidate in positions:
+            clean.append(part)
+            best = positions[candidate]
+        elif isinstance(part, str) and part.isdigit() and (*clean, int(part)) in positions:
+            clean.append(int(part))
+            best = positions[tuple(clean)]
+    if best[1] is None and positions:
+        first = min(positions.values(), key=lambda pl: pl[1])
+        best = (first[0], 1)
+    return best[0], best[1], tuple(clean)
+
+
+def _message(err: dict) -> str:
+    kind = err.get("type", "")
+    msg = err.get("msg", "invalid value")
+    if kind == "extra_forbidden":
+        return f"unknown key {err['loc'][-1]!r} (check the spelling; see `sim schema`)"
+    if kind == "missing":
+        return "this required field is missing"
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    if msg.startswith("Assertion failed, "):
+        msg = msg[len("Assertion failed, ") :]
+    return msg
+
+
+def _problems_from_validation(
+    exc: ValidationError, positions: Positions, path: Path
+) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[tuple] = set()
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        file, line, clean = locate(loc, positions, path)
+        if err.get("type") == "extra_forbidden":
+            clean = clean if clean and clean[-1] == loc[-1] else (*clean, loc[-1])
+        field = format_loc(clean)
+        key = (field, _message(err))
+        if key in seen:
+            continue
+        seen.add(key)
+        problems.append(Problem(file, line, field, _message(err)))
+    # union branches produce several messages for one field: keep the most specific ones
+    return problems
+
+
+def canonical_json(data: Any) -> str:
+    """Canonical JSON text of plain data (sorted keys, dates as ISO strings)."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def load_scenario(path: str | Path) -> LoadedScenario:
+    """Load, resolve (``extends:``) and validate a scenario file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The YAML file.
+
+    Returns
+    -------
+    LoadedScenario
+
+    Raises
+    ------
+    ScenarioError
+        With every problem found, each naming the file, the line and the field.
+    """
+    from sim.scenario.references import check_references
+
+    path = Path(path)
+    data, positions = _resolve(path)
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(_problems_from_validation(exc, positions, path.resolve())) from None
+    problems = []
+    for loc, message in check_references(scenario, base_dir=path.resolve().parent):
+        file, line, clean = locate(loc, positions, path.resolve())
+        problems.append(Problem(file, line, format_loc(loc), message))
+    if problems:
+        raise ScenarioError(problems)
+    resolved = scenario.model_dump(mode="json", exclude_none=True)
+    digest = hashlib.sha256(canonical_json(resolved).encode()).hexdigest()
+    files = tuple(sorted({p for p, _ in positions.values()}))
+    return LoadedScenario(scenario, path, resolved, digest, files)

@@ -1,0 +1,209 @@
+"""Checks that need the whole scenario: references between sections and to the facts.
+
+Each check yields ``(location, message)`` pairs; the loader turns them into problems
+with file and line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from sim.scenario.schema import Issue, IssueSetting, Scenario
+
+Loc = tuple[str | int, ...]
+Found = Iterator[tuple[Loc, str]]
+
+
+def _unique(items: tuple, key: str, loc: Loc) -> Found:
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        value = getattr(item, key)
+        if value in seen:
+            yield (*loc, i, key), f"duplicate {key} {value!r}"
+        seen.add(value)
+
+
+def _settings(
+    scenario: Scenario, settings: dict[str, IssueSetting], loc: Loc
+) -> Found:
+    issues = {i.id: i for i in scenario.issues}
+    for issue_id, value in settings.items():
+        if issue_id not in issues:
+            yield (*loc, issue_id), f"no issue {issue_id!r} (issues: {', '.join(issues)})"
+            continue
+        try:
+            issues[issue_id].coordinate(value)
+        except ValueError as exc:
+            yield (*loc, issue_id), str(exc)
+
+
+def _party_keys(scenario: Scenario, mapping: dict[str, Any], loc: Loc) -> Found:
+    codes = scenario.party_codes
+    for code in mapping:
+        if code not in codes:
+            yield (*loc, code), f"no party {code!r} (parties: {', '.join(codes)})"
+
+
+def _party(scenario: Scenario, code: str | None, loc: Loc) -> Found:
+    if code is not None and code not in scenario.party_codes:
+        yield loc, f"no party {code!r} (parties: {', '.join(scenario.party_codes)})"
+
+
+def _issue_value(issue: Issue, spec: Any, loc: Loc) -> Found:
+    if issue.kind == "continuous":
+        if spec.levels is not None:
+            yield (*loc, "levels"), f"issue {issue.id!r} is continuous: use linear or points"
+        if spec.points is not None:
+            assert issue.range is not None
+            lo, hi = issue.range
+            if spec.points[0][0] > lo or spec.points[-1][0] < hi:
+                yield (*loc, "points"), (
+                    f"points must cover the range [{lo}, {hi}] of issue {issue.id!r}"
+                )
+    else:
+        if spec.levels is None:
+            yield loc, f"issue {issue.id!r} is {issue.kind}: give values per level (levels:)"
+        else:
+            labels = [lv.label for lv in issue.level_list()]
+            for label in spec.levels:
+                if label not in labels:
+                    yield (*loc, "levels", label), (
+                        f"issue {issue.id!r} has no level {label!r} (levels: {', '.join(labels)})"
+                    )
+
+
+def _structure(scenario: Scenario) -> Found:
+    yield from _unique(scenario.parties, "code", ("parties",))
+    yield from _unique(scenario.issues, "id", ("issues",))
+    yield from _unique(scenario.packages, "id", ("packages",))
+    for i, issue in enumerate(scenario.issues):
+        yield from _party(scenario, issue.controlled_by, ("issues", i, "controlled_by"))
+
+    # disagreement: every issue set, valid values, dated changes
+    dis = scenario.disagreement
+    yield from _settings(scenario, dis.outcome, ("disagreement", "outcome"))
+    for issue in scenario.issues:
+        if issue.id not in dis.outcome:
+            yield ("disagreement", "outcome"), f"issue {issue.id!r} is not set"
+    yield from _party_keys(scenario, dis.adjustments, ("disagreement", "adjustments"))
+    for j, change in enumerate(dis.changes):
+        loc = ("disagreement", "changes", j)
+        yield from _settings(scenario, change.outcome, (*loc, "outcome"))
+        yield from _party_keys(scenario, change.adjustments, (*loc, "adjustments"))
+
+    # payoffs
+    pay = scenario.payoffs
+    yield from _party_keys(scenario, pay.parties, ("payoffs", "parties"))
+    for code in scenario.party_codes:
+        if code not in pay.parties:
+            yield ("payoffs", "parties"), f"no preferences given for party {code!r}"
+    issues = {i.id: i for i in scenario.issues}
+    for code, values in pay.parties.items():
+        for issue_id, spec in values.items():
+            loc = ("payoffs", "parties", code, issue_id)
+            if issue_id not in issues:
+                yield loc, f"no issue {issue_id!r} (issues: {', '.join(issues)})"
+            else:
+                yield from _issue_value(issues[issue_id], spec, loc)
+
+    # packages
+    ids = {p.id for p in scenario.packages}
+    for i, pkg in enumerate(scenario.packages):
+        loc = ("packages", i)
+        yield from _settings(scenario, pkg.settings, (*loc, "settings"))
+        yield from _party(scenario, pkg.offered_by, (*loc, "offered_by"))
+        for j, inc in enumerate(pkg.includes):
+            if inc not in ids:
+                yield (*loc, "includes", j), f"no package {inc!r}"
+    yield from _package_cycles(scenario)
+
+    # calendar
+    cal = scenario.calendar
+    for i, rnd in enumerate(cal.rounds):
+        yield from _party(scenario, rnd.proposer, ("calendar", "rounds", i, "proposer"))
+    yield from _party_keys(scenario, cal.discount_rate, ("calendar", "discount_rate"))
+
+    # models
+    models = scenario.models
+    if models.nash_bargaining is not None and models.nash_bargaining.weights is not None:
+        yield from _party_keys(
+            scenario, models.nash_bargaining.weights, ("models", "nash_bargaining", "weights")
+        )
+    if models.strategic is not None and models.strategic.players is not None:
+        base: Loc = ("models", "strategic", "players")
+        yield from _party_keys(scenario, models.strategic.players, base)
+        for code, player in models.strategic.players.items():
+            loc = (*base, code)
+            for issue_id, values in (player.grid or {}).items():
+                if issue_id not in issues:
+                    yield (*loc, "grid", issue_id), f"no issue {issue_id!r}"
+                    continue
+                for k, value in enumerate(values):
+                    try:
+                        issues[issue_id].coordinate(value)
+                    except ValueError as exc:
+                        yield (*loc, "grid", issue_id, k), str(exc)
+            for k, pkg_id in enumerate(player.packages or ()):
+                if pkg_id not in ids:
+                    yield (*loc, "packages", k), f"no package {pkg_id!r}"
+            for k, move in enumerate(player.moves):
+                yield from _settings(scenario, move.settings, (*loc, "moves", k, "settings"))
+                yield from _party_keys(scenario, move.shift, (*loc, "moves", k, "shift"))
+
+
+def _package_cycles(scenario: Scenario) -> Found:
+    graph = {p.id: p.includes for p in scenario.packages}
+    for i, pkg in enumerate(scenario.packages):
+        stack, seen = list(pkg.includes), set()
+        while stack:
+            nxt = stack.pop()
+            if nxt == pkg.id:
+                yield ("packages", i, "includes"), f"package {pkg.id!r} includes itself"
+                break
+            if nxt in seen:
+                continue
+            seen.add(nxt)
+            stack.extend(graph.get(nxt, ()))
+
+
+def iter_sources(node: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
+    """Every ``source`` field set anywhere in a (pydantic) value, with its location."""
+    if isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            value = getattr(node, name)
+            if name == "source" and isinstance(value, str):
+                yield (*loc, name), value
+            else:
+                yield from iter_sources(value, (*loc, name))
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from iter_sources(value, (*loc, key))
+    elif isinstance(node, tuple | list):
+        for i, value in enumerate(node):
+            yield from iter_sources(value, (*loc, i))
+
+
+def _citations(scenario: Scenario, base_dir: Path) -> Found:
+    from sim.facts import load_facts
+
+    path = (base_dir / scenario.facts) if scenario.facts else None
+    try:
+        digest = load_facts(path)
+    except (OSError, ValueError) as exc:
+        yield ("facts",), f"cannot load the fact digest: {exc}"
+        return
+    known = set(digest.ids)
+    for loc, fact_id in iter_sources(scenario):
+        if fact_id not in known:
+            yield loc, f"cites fact {fact_id!r}, which is not in the fact digest (seeds/facts.yaml)"
+
+
+def check_references(scenario: Scenario, *, base_dir: Path) -> list[tuple[Loc, str]]:
+    """All cross-reference problems of a structurally valid scenario."""
+    found = list(_structure(scenario))
+    found.extend(_citations(scenario, base_dir))
+    return found

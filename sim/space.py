@@ -1,0 +1,235 @@
+"""Issues, outcomes and concession packages as arrays.
+
+An outcome is a vector of coordinates, one per issue: the value of a continuous issue, the
+level index of a discrete or binary one.  :class:`OutcomeSpace` evaluates payoffs of many
+outcomes at once, builds the two-party utility set as a union of convex cells (see
+``docs/dev/architecture.md``) and maps solutions back to issue settings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from sim.payoffs.values import ValueFunctions
+from sim.scenario.schema import DisagreementAt, Issue, IssueSetting, Scenario
+
+#: Above this many discrete combinations the exact utility set is refused (use packages).
+MAX_DISCRETE_COMBINATIONS = 200_000
+
+
+def compile_payoffs(scenario: Scenario) -> ValueFunctions:
+    """Compile the scenario's payoff section to additive value functions."""
+    spec = scenario.payoffs
+    if spec.model == "linear":
+        from sim.payoffs.linear import compile_linear
+
+        return compile_linear(spec, scenario.issues, scenario.party_codes)
+    raise ValueError(f"unknown payoff model {spec.model!r}")  # pragma: no cover
+
+
+@dataclass(frozen=True)
+class Cells:
+    """The utility set as cells ``offset + G[shape] @ x``, ``x in [0, 1]^k``.
+
+    ``discrete[p]`` are the level indices of cell ``p``'s discrete issues and
+    ``lower[p]``/``upper[p]`` the continuous issues' sub-interval it spans.
+    """
+
+    offsets: np.ndarray  # (P, 2)
+    shape: np.ndarray  # (P,)
+    generators: np.ndarray  # (S, 2, k)
+    discrete: np.ndarray  # (P, n_discrete) level indices
+    lower: np.ndarray  # (S, k)
+    upper: np.ndarray  # (S, k)
+
+
+@dataclass(frozen=True)
+class OutcomeSpace:
+    """The outcomes a scenario allows and what each party gets from them.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    values : ValueFunctions
+        Compiled payoffs, columns in ``scenario.party_codes`` order.
+    """
+
+    scenario: Scenario
+    values: ValueFunctions
+
+    @classmethod
+    def from_scenario(cls, scenario: Scenario) -> OutcomeSpace:
+        return cls(scenario, compile_payoffs(scenario))
+
+    # ------------------------------------------------------------------ basics
+    @property
+    def issues(self) -> tuple[Issue, ...]:
+        return self.scenario.issues
+
+    @property
+    def parties(self) -> tuple[str, ...]:
+        return self.scenario.party_codes
+
+    @cached_property
+    def continuous(self) -> tuple[int, ...]:
+        return tuple(j for j, i in enumerate(self.issues) if i.kind == "continuous")
+
+    @cached_property
+    def discrete(self) -> tuple[int, ...]:
+        return tuple(j for j, i in enumerate(self.issues) if i.kind != "continuous")
+
+    def payoffs(self, coords: np.ndarray) -> np.ndarray:
+        """Payoffs (n, 2) of outcomes given as coordinates (n, m)."""
+        return self.values.evaluate(coords)
+
+    def outcome(self, settings: dict[str, IssueSetting], base: np.ndarray | None = None):
+        """Coordinates of an outcome: ``base`` (default: final disagreement) overridden."""
+        coords = self.disagreement_outcome() if base is None else np.array(base, dtype=float)
+        for j, issue in enumerate(self.issues):
+            if issue.id in settings:
+                coords[j] = issue.coordinate(settings[issue.id])
+        return coords
+
+    def describe(self, coords: np.ndarray) -> dict[str, float | str]:
+        """Issue id -> value (continuous) or level label (discrete, binary)."""
+        out: dict[str, float | str] = {}
+        for j, issue in enumerate(self.issues):
+            c = float(coords[j])
+            if issue.kind == "continuous":
+                out[issue.id] = round(c, 10)
+            else:
+                out[issue.id] = issue.level_list()[int(round(c))].label
+        return out
+
+    # ------------------------------------------------------------------ disagreement
+    def _changes_until(self, at: DisagreementAt):
+        changes = sorted(self.scenario.disagreement.changes, key=lambda c: c.date)
+        if at == "final":
+            return changes
+        when = self.scenario.as_of if at == "as_of" else at
+        assert isinstance(when, dt.date)
+        return [c for c in changes if c.date <= when]
+
+    def disagreement_outcome(self, at: DisagreementAt = "final") -> np.ndarray:
+        """Coordinates of the outcome if talks fail, with dated changes up to ``at``."""
+        dis = self.scenario.disagreement
+        coords = np.array(
+            [issue.coordinate(dis.outcome[issue.id]) for issue in self.issues], dtype=float
+        )
+        for change in self._changes_until(at):
+            for j, issue in enumerate(self.issues):
+                if issue.id in change.outcome:
+                    coords[j] = issue.coordinate(change.outcome[issue.id])
+        return coords
+
+    def disagreement_adjustment(self, at: DisagreementAt = "final") -> np.ndarray:
+        """Extra payoff per party if talks fail (outside options), up to ``at``."""
+        dis = self.scenario.disagreement
+        adj = np.array([dis.adjustments[c].value if c in dis.adjustments else 0.0
+                        for c in self.parties])
+        for change in self._changes_until(at):
+            adj += np.array([change.adjustments[c].value if c in change.adjustments else 0.0
+                             for c in self.parties])
+        return adj
+
+    def disagreement_point(self, at: DisagreementAt = "final") -> np.ndarray:
+        """Payoffs (2,) if talks fail: the disagreement outcome plus adjustments."""
+        return self.payoffs(self.disagreement_outcome(at)) + self.disagreement_adjustment(at)
+
+    # ------------------------------------------------------------------ packages
+    def package_settings(self, package_id: str) -> dict[str, IssueSetting]:
+        """Settings of a package with its ``includes`` merged (own settings win)."""
+        pkg = self.scenario.package(package_id)
+        merged: dict[str, IssueSetting] = {}
+        for inc in pkg.includes:
+            merged.update(self.package_settings(inc))
+        merged.update(pkg.settings)
+        return merged
+
+    def package_outcomes(self, at: DisagreementAt = "final") -> tuple[list[str], np.ndarray]:
+        """Every package applied to the disagreement outcome: ids and coordinates (n, m)."""
+        ids = [p.id for p in self.scenario.packages]
+        base = self.disagreement_outcome(at)
+        coords = np.array([self.outcome(self.package_settings(i), base) for i in ids])
+        return ids, coords.reshape(len(ids), len(self.issues))
+
+    # ------------------------------------------------------------------ the utility set
+    def discrete_combinations(self) -> np.ndarray:
+        """Every combination of discrete levels, shape (D, n_discrete)."""
+        sizes = [len(self.issues[j].level_list()) for j in self.discrete]
+        total = int(np.prod(sizes)) if sizes else 1
+        if total > MAX_DISCRETE_COMBINATIONS:
+            raise ValueError(
+                f"{total} combinations of discrete issue levels is more than "
+                f"{MAX_DISCRETE_COMBINATIONS}; merge levels or bargain over packages"
+            )
+        if not sizes:
+            return np.zeros((1, 0), dtype=np.intp)
+        grids = np.meshgrid(*[np.arange(s) for s in sizes], indexing="ij")
+        return np.stack([g.ravel() for g in grids], axis=1).astype(np.intp)
+
+    @cached_property
+    def cells(self) -> Cells:
+        """The exact two-party utility set as a union of convex cells."""
+        if len(self.parties) != 2:
+            raise ValueError("the utility set is built for two parties")
+        combos = self.discrete_combinations()
+        # discrete part of the payoff for each combination
+        coords = np.zeros((combos.shape[0], len(self.issues)))
+        coords[:, list(self.discrete)] = combos
+        disc_u = np.zeros((combos.shape[0], 2))
+        for i in range(2):
+            for col, j in enumerate(self.discrete):
+                disc_u[:, i] += self.values.functions[i][j](combos[:, col])
+        # pieces of each continuous issue (between breakpoints of either party)
+        pieces = []
+        for j in self.continuous:
+            lo, hi = self.issues[j].range  # type: ignore[misc]
+            bp = self.values.breakpoints(j, lo, hi)
+            pieces.append(list(zip(bp[:-1], bp[1:], strict=True)))
+        boxes = list(itertools.product(*pieces)) if pieces else [()]
+        k = len(self.continuous)
+        n_shapes = len(boxes)
+        lower = np.array([[b[0] for b in box] for box in boxes]).reshape(n_shapes, k)
+        upper = np.array([[b[1] for b in box] for box in boxes]).reshape(n_shapes, k)
+        gens = np.zeros((n_shapes, 2, k))
+        base = np.zeros((n_shapes, 2))
+        for col, j in enumerate(self.continuous):
+            for i in range(2):
+                fn = self.values.functions[i][j]
+                f_lo, f_hi = fn(lower[:, col]), fn(upper[:, col])
+                gens[:, i, col] = f_hi - f_lo
+                base[:, i] += f_lo
+        offsets = (disc_u[:, None, :] + base[None, :, :]).reshape(-1, 2)
+        shape = np.tile(np.arange(n_shapes), combos.shape[0])
+        discrete = np.repeat(combos, n_shapes, axis=0)
+        return Cells(offsets, shape, gens, discrete, lower, upper)
+
+    def cell_outcome(self, cell: int, x: np.ndarray | None) -> np.ndarray:
+        """Coordinates of the outcome at point ``x`` in ``[0,1]^k`` of cell ``cell``."""
+        c = self.cells
+        coords = np.zeros(len(self.issues))
+        coords[list(self.discrete)] = c.discrete[cell]
+        s = c.shape[cell]
+        xk = np.zeros(len(self.continuous)) if x is None else np.asarray(x, dtype=float)
+        coords[list(self.continuous)] = c.lower[s] + xk * (c.upper[s] - c.lower[s])
+        return coords
+
+    def sample_outcomes(self, per_issue: int = 11) -> np.ndarray:
+        """Every discrete combination times a grid on each continuous issue (for plots)."""
+        combos = self.discrete_combinations()
+        grids = [np.linspace(*self.issues[j].range, per_issue) for j in self.continuous]
+        cont = (
+            np.stack([g.ravel() for g in np.meshgrid(*grids, indexing="ij")], axis=1)
+            if grids
+            else np.zeros((1, 0))
+        )
+        coords = np.zeros((combos.shape[0] * cont.shape[0], len(self.issues)))
+        coords[:, list(self.discrete)] = np.repeat(combos, cont.shape[0], axis=0)
+        coords[:, list(self.continuous)] = np.tile(cont, (combos.shape[0], 1))
+        return coords
