@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from sim.facts import DEFAULT_FACTS_PATH, FACT_KINDS, FactDigest, load_facts
 
@@ -88,6 +89,14 @@ def test_kinds_and_uncertain_flags(digest):
         "jp_aluminium_exports_to_us_2024",
     ):
         assert digest.get(fid).uncertain, fid
+    # Claimed strength or patience is a claim, not an observation.
+    for fid in (
+        "us_claims_strong_outside_option",
+        "ishiba_not_rushing",
+        "us_first_mover_advantage",
+    ):
+        f = digest.get(fid)
+        assert f.kind == "claim" and f.uncertain, fid
 
 
 def test_not_found_items_have_no_value(digest):
@@ -142,11 +151,12 @@ def test_no_statement_copies_article_text(digest, article_runs):
 
 def test_quotes_are_at_most_three_words(digest):
     quoted = re.compile(r"\"([^\"]+)\"|“([^”]+)”")
-    for f in digest.facts:
-        for text in (f.statement, f.note or ""):
-            for m in quoted.finditer(text):
-                q = m.group(1) or m.group(2)
-                assert len(_words(q)) <= 3, (f.id, q)
+    texts = [(f.id, t) for f in digest.facts for t in (f.statement, f.note or "")]
+    texts += [(s.id, t) for s in digest.sources for t in (s.title, s.note or "")]
+    for owner, text in texts:
+        for m in quoted.finditer(text):
+            q = m.group(1) or m.group(2)
+            assert len(_words(q)) <= 3, (owner, q)
 
 
 # --------------------------------------------------------------------------- key facts
@@ -228,6 +238,8 @@ def test_mission_topics_covered(digest):
 
 
 def test_lookup_and_frame(digest):
+    with pytest.raises(ValidationError):
+        digest.get("us_car_tariff_rate").value = 0  # frozen
     with pytest.raises(KeyError, match="no_such_fact"):
         digest.get("no_such_fact")
     frame = digest.to_frame()
