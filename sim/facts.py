@@ -1,0 +1,234 @@
+"""The seeds/ fact digest: models, loader and lookup by id.
+
+``seeds/facts.yaml`` records what the five seed articles (and the calibration sheet
+``FACTS.md``) say, one fact per stable id, each citing its sources.  Scenario files cite
+these ids (``source: <id>``); :func:`load_facts` reads and validates the digest and
+:meth:`FactDigest.get` resolves a citation.  The format is documented in
+``seeds/README.md``.
+
+Examples
+--------
+>>> digest = load_facts()
+>>> digest.get("us_car_tariff_rate").value
+25
+>>> "reciprocal_suspension_end" in digest
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["DEFAULT_FACTS_PATH", "FACT_KINDS", "Fact", "FactDigest", "Source", "load_facts"]
+
+#: The digest shipped with the project.
+DEFAULT_FACTS_PATH = Path(__file__).resolve().parent.parent / "seeds" / "facts.yaml"
+
+FactKind = Literal[
+    "tariff",
+    "date",
+    "round",
+    "concession",
+    "demand",
+    "pressure",
+    "claim",
+    "actor",
+    "trade",
+    "parameter",
+]
+#: The allowed values of :attr:`Fact.kind`.
+FACT_KINDS: tuple[str, ...] = FactKind.__args__
+
+_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+_FORMAT_VERSION = 1
+
+
+class Source(BaseModel):
+    """Where facts come from: a seed article, or a source cited in FACTS.md.
+
+    A seed article has ``file`` (its file name in ``../shared/seeds/``); a FACTS.md source
+    has ``cited_in`` (the section citing it).  At least one of the two is required.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=_ID_PATTERN)
+    title: str = Field(min_length=1)
+    file: str | None = None
+    publication: str | None = None
+    date: dt.date | None = None
+    cited_in: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _has_origin(self) -> Source:
+        if self.file is None and self.cited_in is None:
+            raise ValueError("a source needs `file` (a seed article) or `cited_in` (FACTS.md)")
+        return self
+
+
+class Fact(BaseModel):
+    """One fact: a paraphrased statement, an optional value with unit, a date, sources."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=_ID_PATTERN)
+    kind: FactKind
+    statement: str = Field(min_length=1)
+    value: int | float | None = None
+    unit: str | None = None
+    date: dt.date | None = None
+    sources: tuple[str, ...] = Field(min_length=1)
+    uncertain: bool = False
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _unit_needs_value(self) -> Fact:
+        if self.value is not None and self.unit is None:
+            raise ValueError("a numeric `value` needs a `unit`")
+        return self
+
+
+def _duplicates(ids: list[str]) -> list[str]:
+    return sorted(i for i, n in Counter(ids).items() if n > 1)
+
+
+class FactDigest(BaseModel):
+    """The whole digest: sources and facts, with unique ids and no dangling citation."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    format_version: Literal[1]
+    sources: tuple[Source, ...]
+    facts: tuple[Fact, ...]
+
+    @model_validator(mode="after")
+    def _check_references(self) -> FactDigest:
+        if dup := _duplicates([s.id for s in self.sources]):
+            raise ValueError(f"duplicate source id(s): {', '.join(dup)}")
+        if dup := _duplicates([f.id for f in self.facts]):
+            raise ValueError(f"duplicate fact id(s): {', '.join(dup)}")
+        known = {s.id for s in self.sources}
+        for fact in self.facts:
+            missing = [s for s in fact.sources if s not in known]
+            if missing:
+                raise ValueError(f"fact {fact.id!r} cites unknown source(s): {', '.join(missing)}")
+        return self
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """The fact ids, in file order."""
+        return tuple(f.id for f in self.facts)
+
+    def __contains__(self, fact_id: object) -> bool:
+        return any(f.id == fact_id for f in self.facts)
+
+    def __len__(self) -> int:
+        return len(self.facts)
+
+    def get(self, fact_id: str) -> Fact:
+        """Return the fact with this id; ``KeyError`` naming it if there is none."""
+        for fact in self.facts:
+            if fact.id == fact_id:
+                return fact
+        raise KeyError(f"no fact with id {fact_id!r} in the digest")
+
+    def source(self, source_id: str) -> Source:
+        """Return the source with this id; ``KeyError`` naming it if there is none."""
+        for src in self.sources:
+            if src.id == source_id:
+                return src
+        raise KeyError(f"no source with id {source_id!r} in the digest")
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per fact (sources joined with ", "), in file order."""
+        import pandas as pd
+
+        rows = [
+            {
+                "id": f.id,
+                "kind": f.kind,
+                "statement": f.statement,
+                "value": f.value,
+                "unit": f.unit,
+                "date": f.date,
+                "sources": ", ".join(f.sources),
+                "uncertain": f.uncertain,
+                "note": f.note,
+            }
+            for f in self.facts
+        ]
+        return pd.DataFrame(rows, columns=list(Fact.model_fields))
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    loc = ".".join(str(p) for p in err["loc"])
+    msg = err["msg"].removeprefix("Value error, ")
+    return f"{loc}: {msg}" if loc else msg
+
+
+def _validate_items(path: Path, raw: Any, key: str, model: type[BaseModel]) -> list[BaseModel]:
+    items = raw.get(key)
+    if not isinstance(items, list):
+        raise ValueError(f"{path}: `{key}` must be a list")
+    out = []
+    for i, item in enumerate(items):
+        label = item.get("id") if isinstance(item, dict) else None
+        what = f"{key[:-1]} {label!r}" if label else f"{key[:-1]} #{i + 1}"
+        try:
+            out.append(model.model_validate(item))
+        except ValidationError as exc:
+            raise ValueError(f"{path}: {what}: {_first_error(exc)}") from None
+    return out
+
+
+def load_facts(path: str | Path | None = None) -> FactDigest:
+    """Read and validate a fact digest.
+
+    Parameters
+    ----------
+    path
+        The YAML file; by default the project's ``seeds/facts.yaml``.
+
+    Returns
+    -------
+    FactDigest
+
+    Raises
+    ------
+    ValueError
+        On malformed YAML, a wrong field, an unknown kind, a duplicate id or a citation of a
+        source that does not exist; the message names the file and the fact (or source) id.
+    """
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    path = Path(path) if path is not None else DEFAULT_FACTS_PATH
+    try:
+        raw = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+    except YAMLError as exc:
+        raise ValueError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise ValueError(f"{path}: expected a mapping with format_version, sources, facts")
+    unknown = sorted(set(raw) - {"format_version", "sources", "facts"})
+    if unknown:
+        raise ValueError(f"{path}: unknown top-level key(s): {', '.join(map(str, unknown))}")
+    if raw.get("format_version") != _FORMAT_VERSION:
+        raise ValueError(
+            f"{path}: format_version must be {_FORMAT_VERSION}, got {raw.get('format_version')!r}"
+        )
+    sources = _validate_items(path, raw, "sources", Source)
+    facts = _validate_items(path, raw, "facts", Fact)
+    try:
+        return FactDigest(format_version=_FORMAT_VERSION, sources=sources, facts=facts)
+    except ValidationError as exc:
+        raise ValueError(f"{path}: {_first_error(exc)}") from None
