@@ -98,13 +98,15 @@ class RunResult:
             d = res.to_dict()
             if "payoffs" in d and "zone_of_agreement" in d:
                 for party in self.space.parties:
-                    rows.append({
-                        "model": name,
-                        "party": party,
-                        "payoff": (d["payoffs"] or {}).get(party),
-                        "disagreement": d["disagreement"][party],
-                        "zone_of_agreement": d["zone_of_agreement"],
-                    })
+                    rows.append(
+                        {
+                            "model": name,
+                            "party": party,
+                            "payoff": (d["payoffs"] or {}).get(party),
+                            "disagreement": d["disagreement"][party],
+                            "zone_of_agreement": d["zone_of_agreement"],
+                        }
+                    )
         return pd.DataFrame(rows)
 
     # plots (rendering reads results, it never computes them)

@@ -103,7 +103,7 @@ class OutcomeSpace:
             if issue.kind == "continuous":
                 out[issue.id] = round(c, 10)
             else:
-                out[issue.id] = issue.level_list()[int(round(c))].label
+                out[issue.id] = issue.level_list()[round(c)].label
         return out
 
     # ------------------------------------------------------------------ disagreement
@@ -130,11 +130,16 @@ class OutcomeSpace:
     def disagreement_adjustment(self, at: DisagreementAt = "final") -> np.ndarray:
         """Extra payoff per party if talks fail (outside options), up to ``at``."""
         dis = self.scenario.disagreement
-        adj = np.array([dis.adjustments[c].value if c in dis.adjustments else 0.0
-                        for c in self.parties])
+        adj = np.array(
+            [dis.adjustments[c].value if c in dis.adjustments else 0.0 for c in self.parties]
+        )
         for change in self._changes_until(at):
-            adj += np.array([change.adjustments[c].value if c in change.adjustments else 0.0
-                             for c in self.parties])
+            adj += np.array(
+                [
+                    change.adjustments[c].value if c in change.adjustments else 0.0
+                    for c in self.parties
+                ]
+            )
         return adj
 
     def disagreement_point(self, at: DisagreementAt = "final") -> np.ndarray:
@@ -191,7 +196,7 @@ class OutcomeSpace:
         for j in self.continuous:
             lo, hi = self.issues[j].range  # type: ignore[misc]
             bp = self.values.breakpoints(j, lo, hi)
-            pieces.append(list(zip(bp[:-1], bp[1:], strict=True)))
+            pieces.append(list(itertools.pairwise(bp)))
         boxes = list(itertools.product(*pieces)) if pieces else [()]
         k = len(self.continuous)
         n_shapes = len(boxes)

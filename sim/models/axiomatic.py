@@ -70,8 +70,12 @@ class BargainingResult:
         import pandas as pd
 
         rows = [
-            {"model": self.model, "party": p, "payoff": self.payoffs[p] if self.payoffs else None,
-             "disagreement": self.disagreement[p]}
+            {
+                "model": self.model,
+                "party": p,
+                "payoff": self.payoffs[p] if self.payoffs else None,
+                "disagreement": self.disagreement[p],
+            }
             for p in self.disagreement
         ]
         return pd.DataFrame(rows)
@@ -91,8 +95,18 @@ def _wrap(name: str, space: OutcomeSpace, point: Any, d: np.ndarray, options) ->
     notes = []
     if not point.zone_of_agreement:
         notes.append("no zone of agreement: no outcome gives both sides more than disagreement")
-        return BargainingResult(name, False, None, None, dis, None, False,
-                                options.model_dump(mode="json"), space.values.unit, tuple(notes))
+        return BargainingResult(
+            name,
+            False,
+            None,
+            None,
+            dis,
+            None,
+            False,
+            options.model_dump(mode="json"),
+            space.values.unit,
+            tuple(notes),
+        )
     coords = space.cell_outcome(int(point.cell), point.x)
     u = space.payoffs(coords)
     if not np.allclose(u, point.utility, atol=1e-7 * (1 + np.abs(u).max())):

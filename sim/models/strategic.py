@@ -106,8 +106,15 @@ class StrategicResult:
             for i, party in enumerate(self.parties):
                 for name, p in zip(self.strategies[i], eq.profile[i], strict=True):
                     if p > 1e-12:
-                        rows.append({"equilibrium": k, "party": party, "strategy": name,
-                                     "probability": float(p), "payoff": float(eq.payoffs[i])})
+                        rows.append(
+                            {
+                                "equilibrium": k,
+                                "party": party,
+                                "strategy": name,
+                                "probability": float(p),
+                                "payoff": float(eq.payoffs[i]),
+                            }
+                        )
         return pd.DataFrame(rows)
 
 
@@ -144,6 +151,19 @@ def _player_strategies(
     return out
 
 
+def _distinct(space: OutcomeSpace, strategies: list[Strategy], base: np.ndarray):
+    """Drop strategies identical to an earlier one (same outcome and shift), keeping order."""
+    kept, coords, seen = [], [], set()
+    for s in strategies:
+        c = space.outcome(s.settings, base)
+        key = (tuple(np.round(c, 12)), tuple(np.round(s.shift, 12)))
+        if key not in seen:
+            seen.add(key)
+            kept.append(s)
+            coords.append(c)
+    return kept, np.array(coords)
+
+
 def build_game(space: OutcomeSpace, options: StrategicOptions):
     """Strategies and payoff matrices (vectorised over all strategy pairs)."""
     players = options.players or {}
@@ -153,8 +173,8 @@ def build_game(space: OutcomeSpace, options: StrategicOptions):
     if not rows or not cols:
         raise ValueError("each player needs at least one strategy")
     base = space.disagreement_outcome(options.disagreement_at)
-    row_coords = np.array([space.outcome(s.settings, base) for s in rows])
-    col_coords = np.array([space.outcome(s.settings, base) for s in cols])
+    rows, row_coords = _distinct(space, rows, base)
+    cols, col_coords = _distinct(space, cols, base)
     # the column player's settings apply after the row player's
     col_set = np.array([[issue.id in s.settings for issue in space.issues] for s in cols])
     coords = np.where(col_set[None, :, :], col_coords[None, :, :], row_coords[:, None, :])
@@ -209,12 +229,19 @@ def run_strategic(space: OutcomeSpace, options: StrategicOptions) -> StrategicRe
     eqs.sort(key=lambda e: (-e.payoffs.sum(), tuple(-e.profile[0]), tuple(-e.profile[1])))
     notes = []
     if eqs and all(e.pareto_dominated for e in eqs):
-        notes.append("every equilibrium is Pareto-dominated: the one-shot game is a trade "
-                     "dilemma, a deal needs commitment or linkage")
-    outcomes = {
-        f"{r.name} | {c.name}": space.describe(coords[i, j])
-        for i, r in enumerate(rows) for j, c in enumerate(cols)
-    } if len(rows) * len(cols) <= 400 else {}
+        notes.append(
+            "every equilibrium is Pareto-dominated: the one-shot game is a trade "
+            "dilemma, a deal needs commitment or linkage"
+        )
+    outcomes = (
+        {
+            f"{r.name} | {c.name}": space.describe(coords[i, j])
+            for i, r in enumerate(rows)
+            for j, c in enumerate(cols)
+        }
+        if len(rows) * len(cols) <= 400
+        else {}
+    )
     return StrategicResult(
         parties=space.parties,  # type: ignore[arg-type]
         strategies=(tuple(s.name for s in rows), tuple(s.name for s in cols)),

@@ -54,30 +54,63 @@ def payoff_space(run, ax=None):
 
     d_final = space.disagreement_point("final")
     d_now = space.disagreement_point("as_of")
-    ax.scatter(*d_final, marker="X", s=90, color="black", zorder=5,
-               label="disagreement (talks fail for good)")
+    ax.scatter(
+        *d_final,
+        marker="X",
+        s=90,
+        color="black",
+        zorder=5,
+        label="disagreement (talks fail for good)",
+    )
     if not np.allclose(d_final, d_now):
-        ax.scatter(*d_now, marker="x", s=70, color="0.3", zorder=5,
-                   label=f"disagreement as of {run.scenario.as_of}")
-        ax.annotate("", xy=d_final, xytext=d_now,
-                    arrowprops={"arrowstyle": "->", "color": "0.4", "lw": 1})
+        ax.scatter(
+            *d_now,
+            marker="x",
+            s=70,
+            color="0.3",
+            zorder=5,
+            label=f"disagreement as of {run.scenario.as_of}",
+        )
+        ax.annotate(
+            "", xy=d_final, xytext=d_now, arrowprops={"arrowstyle": "->", "color": "0.4", "lw": 1}
+        )
 
     for name, (label, marker, color) in SOLUTION_STYLE.items():
         res = run.models.get(name)
         if res is None or not res.zone_of_agreement:
             continue
         u = [res.payoffs[p1], res.payoffs[p2]]
-        ax.scatter(*u, marker=marker, s=140 if marker == "*" else 70, color=color,
-                   edgecolor="black", linewidth=0.6, zorder=6, label=label)
+        ax.scatter(
+            *u,
+            marker=marker,
+            s=140 if marker == "*" else 70,
+            color=color,
+            edgecolor="black",
+            linewidth=0.6,
+            zorder=6,
+            label=label,
+        )
 
     if space.scenario.packages:
         ids, coords = space.package_outcomes()
         pu = space.payoffs(coords)
-        ax.scatter(pu[:, 0], pu[:, 1], s=22, color="tab:orange", zorder=4,
-                   label="packages (alone, no tariff change)")
+        ax.scatter(
+            pu[:, 0],
+            pu[:, 1],
+            s=22,
+            color="tab:orange",
+            zorder=4,
+            label="packages (alone, no tariff change)",
+        )
         for pid, (x, y) in zip(ids, pu, strict=True):
-            ax.annotate(pid, (x, y), textcoords="offset points", xytext=(4, 3), fontsize=7,
-                        color="tab:orange")
+            ax.annotate(
+                pid,
+                (x, y),
+                textcoords="offset points",
+                xytext=(4, 3),
+                fontsize=7,
+                color="tab:orange",
+            )
     ax.set_xlabel(f"{p1} payoff ({unit})")
     ax.set_ylabel(f"{p2} payoff ({unit})")
     ax.set_title(f"{run.scenario.title}: payoff space")
@@ -115,9 +148,16 @@ def strategic_heatmap(result, axes=None):
             x, y = eq.profile
             cells = np.argwhere(np.outer(x, y) > 1e-9)
             prob = np.outer(x, y)[cells[:, 0], cells[:, 1]]
-            ax.scatter(cells[:, 1], cells[:, 0], s=30 + 220 * prob,
-                       marker=markers[k % len(markers)], facecolor="none" if not eq.pure else "red",
-                       edgecolor="red", linewidth=1.2, label=f"equilibrium {k + 1}")
+            ax.scatter(
+                cells[:, 1],
+                cells[:, 0],
+                s=30 + 220 * prob,
+                marker=markers[k % len(markers)],
+                facecolor="none" if not eq.pure else "red",
+                edgecolor="red",
+                linewidth=1.2,
+                label=f"equilibrium {k + 1}",
+            )
         if result.equilibria:
             ax.legend(fontsize=6, loc="upper right")
     fig.suptitle("Strategic-form game: payoffs and Nash equilibria")

@@ -227,7 +227,7 @@ def _problems_from_validation(
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
         file, line, clean = locate(loc, positions, path)
-        if err.get("type") == "extra_forbidden":
+        if err.get("type") in ("extra_forbidden", "missing"):
             clean = clean if clean and clean[-1] == loc[-1] else (*clean, loc[-1])
         field = format_loc(clean)
         key = (field, _message(err))
@@ -235,7 +235,8 @@ def _problems_from_validation(
             continue
         seen.add(key)
         problems.append(Problem(file, line, field, _message(err)))
-    # union branches produce several messages for one field: keep the most specific ones
+    # an unknown key often explains a "missing" one (a misspelling): report it first
+    problems.sort(key=lambda p: "unknown key" not in p.message)
     return problems
 
 
@@ -271,7 +272,7 @@ def load_scenario(path: str | Path) -> LoadedScenario:
         raise ScenarioError(_problems_from_validation(exc, positions, path.resolve())) from None
     problems = []
     for loc, message in check_references(scenario, base_dir=path.resolve().parent):
-        file, line, clean = locate(loc, positions, path.resolve())
+        file, line, _clean = locate(loc, positions, path.resolve())
         problems.append(Problem(file, line, format_loc(loc), message))
     if problems:
         raise ScenarioError(problems)

@@ -27,9 +27,7 @@ def _unique(items: tuple, key: str, loc: Loc) -> Found:
         seen.add(value)
 
 
-def _settings(
-    scenario: Scenario, settings: dict[str, IssueSetting], loc: Loc
-) -> Found:
+def _settings(scenario: Scenario, settings: dict[str, IssueSetting], loc: Loc) -> Found:
     issues = {i.id: i for i in scenario.issues}
     for issue_id, value in settings.items():
         if issue_id not in issues:
@@ -61,8 +59,9 @@ def _issue_value(issue: Issue, spec: Any, loc: Loc) -> Found:
             assert issue.range is not None
             lo, hi = issue.range
             if spec.points[0][0] > lo or spec.points[-1][0] < hi:
-                yield (*loc, "points"), (
-                    f"points must cover the range [{lo}, {hi}] of issue {issue.id!r}"
+                yield (
+                    (*loc, "points"),
+                    (f"points must cover the range [{lo}, {hi}] of issue {issue.id!r}"),
                 )
     else:
         if spec.levels is None:
@@ -71,8 +70,11 @@ def _issue_value(issue: Issue, spec: Any, loc: Loc) -> Found:
             labels = [lv.label for lv in issue.level_list()]
             for label in spec.levels:
                 if label not in labels:
-                    yield (*loc, "levels", label), (
-                        f"issue {issue.id!r} has no level {label!r} (levels: {', '.join(labels)})"
+                    yield (
+                        (*loc, "levels", label),
+                        (
+                            f"issue {issue.id!r} has no level {label!r} (levels: {', '.join(labels)})"
+                        ),
                     )
 
 
@@ -82,6 +84,18 @@ def _structure(scenario: Scenario) -> Found:
     yield from _unique(scenario.packages, "id", ("packages",))
     for i, issue in enumerate(scenario.issues):
         yield from _party(scenario, issue.controlled_by, ("issues", i, "controlled_by"))
+        if issue.unit == "%":  # tariff rates and other percentages
+            if issue.range is not None and not (0 <= issue.range[0] and issue.range[1] <= 100):
+                yield (
+                    ("issues", i, "range"),
+                    (f"a rate in % must lie in [0, 100], got [{issue.range[0]}, {issue.range[1]}]"),
+                )
+            for k, level in enumerate(issue.levels or ()):
+                if not 0 <= level.value <= 100:
+                    yield (
+                        ("issues", i, "levels", k, "value"),
+                        (f"a rate in % must lie in [0, 100], got {level.value}"),
+                    )
 
     # disagreement: every issue set, valid values, dated changes
     dis = scenario.disagreement

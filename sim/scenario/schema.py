@@ -8,6 +8,7 @@ live in :mod:`sim.scenario.references`.  ``docs/scenario-format.md`` documents e
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -67,8 +68,10 @@ class Quantity(Frozen):
 
 
 def _as_quantity(v: Any) -> Any:
-    if isinstance(v, bool):
-        return v  # let pydantic reject booleans as numbers
+    if isinstance(v, bool) or isinstance(v, str | list):
+        raise ValueError(
+            f"expected a number or a mapping {{value: ..., range: [...], source: ...}}, got {v!r}"
+        )
     if isinstance(v, int | float):
         return {"value": v}
     return v
@@ -142,10 +145,6 @@ class Issue(Frozen):
         else:  # binary
             if self.range is not None or self.levels is not None:
                 raise ValueError("a binary issue takes neither range nor levels (it is no/yes)")
-        if self.unit == "%":
-            for v in self.numeric_values():
-                if not 0.0 <= v <= 100.0:
-                    raise ValueError(f"a rate in % must lie in [0, 100], got {v}")
         return self
 
     def numeric_values(self) -> list[float]:
@@ -179,7 +178,7 @@ class Issue(Frozen):
             return float(setting)
         labels = [lv.label for lv in self.level_list()]
         if self.kind == "binary":
-            aliases = {True: "yes", False: "no", "true": "yes", "false": "no", 1: "yes", 0: "no"}
+            aliases = {True: "yes", False: "no", "true": "yes", "false": "no"}
             key = setting.lower() if isinstance(setting, str) else setting
             setting = aliases.get(key, setting)  # type: ignore[arg-type]
         if isinstance(setting, str) and setting in labels:
@@ -245,7 +244,7 @@ class IssueValue(Frozen):
             xs = [p[0] for p in self.points]
             if len(xs) < 2:
                 raise ValueError("points needs at least two [x, value] pairs")
-            if any(b <= a for a, b in zip(xs, xs[1:], strict=False)):
+            if any(b <= a for a, b in itertools.pairwise(xs)):
                 raise ValueError("points must have strictly increasing x")
         return self
 
@@ -324,7 +323,7 @@ class Calendar(Frozen):
     @model_validator(mode="after")
     def _order(self) -> Calendar:
         dates = [r.date for r in self.rounds]
-        if any(b < a for a, b in zip(dates, dates[1:], strict=False)):
+        if any(b < a for a, b in itertools.pairwise(dates)):
             raise ValueError("rounds must be listed in date order")
         if self.rounds:
             first = self.rounds[0].date
