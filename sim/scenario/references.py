@@ -73,7 +73,8 @@ def _issue_value(issue: Issue, spec: Any, loc: Loc) -> Found:
                     yield (
                         (*loc, "levels", label),
                         (
-                            f"issue {issue.id!r} has no level {label!r} (levels: {', '.join(labels)})"
+                            f"issue {issue.id!r} has no level {label!r} "
+                            f"(levels: {', '.join(labels)})"
                         ),
                     )
 

@@ -211,7 +211,7 @@ class Disagreement(Frozen):
     )
     adjustments: dict[str, Q] = Field(
         default_factory=dict,
-        description="Extra payoff per party code if talks fail (outside options, costs of no deal).",
+        description="Extra payoff per party code if talks fail (outside options, no-deal costs).",
     )
     changes: tuple[DisagreementChange, ...] = ()
     note: str | None = None
