@@ -1,0 +1,1 @@
+"""Two-party bargaining: utility-set geometry and axiomatic solutions."""
