@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 
-SOLUTION_STYLE = {
-    "nash_bargaining": ("Nash", "*", "tab:red"),
+SOLUTION_STYLE = {  # drawn in this order: Nash last, on top
     "kalai_smorodinsky": ("Kalai–Smorodinsky", "D", "tab:purple"),
     "utilitarian": ("utilitarian", "^", "tab:green"),
     "egalitarian": ("egalitarian", "v", "tab:olive"),
+    "nash_bargaining": ("Nash", "*", "tab:red"),
 }
 
 
@@ -23,12 +23,11 @@ def _figure(ax, size=(7.5, 6)):
     return fig, ax
 
 
-def frontier_points(run) -> np.ndarray:
-    """Pareto frontier of the outcomes, as a chain (u1 increasing)."""
+def frontier_polylines(run) -> list[np.ndarray]:
+    """The exact Pareto frontier of the outcomes, as connected runs (u1 increasing)."""
     from sim.models.axiomatic import utility_set
 
-    uset = utility_set(run.space)
-    return np.asarray(uset.pareto_chain(), dtype=float)
+    return utility_set(run.space).pareto_frontier().polylines()
 
 
 def payoff_space(run, ax=None):
@@ -49,8 +48,10 @@ def payoff_space(run, ax=None):
     unit = space.values.unit
     pts = space.payoffs(space.sample_outcomes(per_issue=11))
     ax.scatter(pts[:, 0], pts[:, 1], s=6, color="0.75", label="outcomes", zorder=1)
-    chain = frontier_points(run)
-    ax.plot(chain[:, 0], chain[:, 1], color="tab:blue", lw=1.8, label="Pareto frontier", zorder=2)
+    for k, line in enumerate(frontier_polylines(run)):
+        ax.plot(line[:, 0], line[:, 1], color="tab:blue", lw=1.8, zorder=2,
+                marker="." if len(line) == 1 else None,
+                label="Pareto frontier" if k == 0 else None)
 
     d_final = space.disagreement_point("final")
     d_now = space.disagreement_point("as_of")

@@ -10,34 +10,50 @@ from rich.table import Table
 
 def _fmt(v: Any) -> str:
     if isinstance(v, float):
-        return f"{v:,.3g}" if abs(v) >= 1e4 or (v != 0 and abs(v) < 1e-3) else f"{v:,.3f}"
+        if abs(v) < 5e-13:
+            v = 0.0
+        if abs(v) >= 1e5:
+            return f"{v:,.4g}"
+        return f"{v:,.3f}".rstrip("0").rstrip(".") if v != int(v) else f"{v:,.0f}"
     return str(v)
 
 
+SHORT = {
+    "nash_bargaining": "Nash",
+    "kalai_smorodinsky": "KS",
+    "utilitarian": "utilitarian",
+    "egalitarian": "egalitarian",
+}
+
+
 def bargaining_table(run) -> Table | None:
-    """Predicted deal and payoffs per bargaining model."""
+    """The deal sheet: one column per bargaining model, one row per issue and payoff."""
     parties = run.space.parties
     rows = [(n, r.to_dict()) for n, r in run.models.items() if "zone_of_agreement" in r.to_dict()]
     if not rows:
         return None
     unit = run.space.values.unit
-    table = Table(title=f"Predicted deals (payoffs in {unit})", show_lines=True)
-    table.add_column("model", style="bold")
-    table.add_column("agreement")
-    for p in parties:
-        table.add_column(f"{p} payoff", justify="right")
-        table.add_column(f"{p} gain", justify="right")
-    for name, d in rows:
-        if not d["zone_of_agreement"]:
-            table.add_row(name, "[red]no zone of agreement[/red]", *(["-"] * (2 * len(parties))))
-            continue
-        agreement = ", ".join(f"{k}={_fmt(v)}" for k, v in d["agreement"].items())
+    table = Table(title=f"Predicted deals (payoffs in {unit})", show_lines=False)
+    table.add_column("", style="bold", no_wrap=True)
+    for name, _ in rows:
+        table.add_column(SHORT.get(name, name), justify="right")
+    table.add_column("no deal", justify="right", style="dim")
+    dis_outcome = run.space.describe(run.space.disagreement_outcome("final"))
+    for issue in run.space.issues:
         cells = []
-        for p in parties:
-            cells += [_fmt(d["payoffs"][p]), _fmt(d["gains"][p])]
-        table.add_row(name, agreement, *cells)
-    d0 = rows[0][1]["disagreement"]
-    table.caption = "disagreement payoffs: " + ", ".join(f"{p} {_fmt(v)}" for p, v in d0.items())
+        for _, d in rows:
+            cells.append(_fmt(d["agreement"][issue.id]) if d["zone_of_agreement"] else "-")
+        unit_txt = " %" if issue.unit == "%" else ""
+        table.add_row(f"{issue.id}{unit_txt}", *cells, _fmt(dis_outcome[issue.id]))
+    table.add_section()
+    for p in parties:
+        cells = [_fmt(d["payoffs"][p]) if d["zone_of_agreement"] else "-" for _, d in rows]
+        table.add_row(f"{p} payoff", *cells, _fmt(rows[0][1]["disagreement"][p]))
+    for p in parties:
+        cells = [_fmt(d["gains"][p]) if d["zone_of_agreement"] else "-" for _, d in rows]
+        table.add_row(f"{p} gain", *cells, "")
+    if not all(d["zone_of_agreement"] for _, d in rows):
+        table.caption = "[red]no zone of agreement: no outcome beats disagreement for both[/red]"
     return table
 
 
@@ -89,4 +105,6 @@ def print_run(run, console: Console | None = None) -> None:
             continue
         summary = getattr(res, "summary", None)
         console.print(f"[bold]{name}[/bold]: {summary() if callable(summary) else ''}")
-    console.print("[dim]Assumptions: " + "; ".join(run.assumptions()) + "[/dim]")
+    console.print("[bold]Assumptions[/bold]")
+    for line in run.assumptions():
+        console.print(f"  - {line}", style="dim")
