@@ -49,9 +49,15 @@ def payoff_space(run, ax=None):
     pts = space.payoffs(space.sample_outcomes(per_issue=11))
     ax.scatter(pts[:, 0], pts[:, 1], s=6, color="0.75", label="outcomes", zorder=1)
     for k, line in enumerate(frontier_polylines(run)):
-        ax.plot(line[:, 0], line[:, 1], color="tab:blue", lw=1.8, zorder=2,
-                marker="." if len(line) == 1 else None,
-                label="Pareto frontier" if k == 0 else None)
+        ax.plot(
+            line[:, 0],
+            line[:, 1],
+            color="tab:blue",
+            lw=1.8,
+            zorder=2,
+            marker="." if len(line) == 1 else None,
+            label="Pareto frontier" if k == 0 else None,
+        )
 
     d_final = space.disagreement_point("final")
     d_now = space.disagreement_point("as_of")
@@ -157,9 +163,30 @@ def strategic_heatmap(result, axes=None):
                 facecolor="none" if not eq.pure else "red",
                 edgecolor="red",
                 linewidth=1.2,
-                label=f"equilibrium {k + 1}",
             )
-        if result.equilibria:
-            ax.legend(fontsize=6, loc="upper right")
-    fig.suptitle("Strategic-form game: payoffs and Nash equilibria")
+            for r, c in cells:
+                ax.annotate(
+                    f"E{k + 1}",
+                    (c, r),
+                    textcoords="offset points",
+                    xytext=(7, 5),
+                    fontsize=7,
+                    color="red",
+                    fontweight="bold",
+                )
+        if M.size <= 150:  # small games: print the payoffs in the cells
+            for (r, c), v in np.ndenumerate(M):
+                ax.text(
+                    c,
+                    r + 0.3,
+                    f"{v:.1f}",
+                    ha="center",
+                    va="center",
+                    fontsize=6,
+                    color="white" if v < (M.min() + M.max()) / 2 else "black",
+                )
+    fig.suptitle(
+        "Strategic-form game: payoffs and Nash equilibria (E1, E2, ...; a mixed "
+        "equilibrium marks its support, area = probability)"
+    )
     return fig
