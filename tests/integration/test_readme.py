@@ -1,0 +1,31 @@
+"""The README's two Quick-start commands, and CI running the test command as written."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import ROOT
+
+
+def quick_start_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text()
+    section = text.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```bash\n(.*?)```", section, re.S)
+    assert block, "the Quick start section needs a ```bash block"
+    return [line.strip() for line in block.group(1).splitlines() if line.strip()]
+
+
+def test_quick_start_has_exactly_two_commands():
+    commands = quick_start_commands()
+    assert len(commands) == 2
+    assert "sim run scenarios/japan_us_2025.yaml" in commands[0]
+    assert "pytest" in commands[1]
+
+
+def test_ci_runs_the_readme_test_command_verbatim():
+    ci_lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
+    assert quick_start_commands()[1] in ci_lines
+
+
+def test_readme_scenario_exists():
+    assert (ROOT / "scenarios" / "japan_us_2025.yaml").exists()
