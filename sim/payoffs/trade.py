@@ -120,9 +120,7 @@ class SectorWelfare:
         """One row per tariff, one column per field (a pandas DataFrame)."""
         import pandas as pd
 
-        return pd.DataFrame(
-            {f.name: np.ravel(getattr(self, f.name)) for f in fields(self)}
-        )
+        return pd.DataFrame({f.name: np.ravel(getattr(self, f.name)) for f in fields(self)})
 
 
 def sector_welfare(
