@@ -333,7 +333,7 @@ class IssueValue:
     def __call__(self, x) -> np.ndarray:
         x = np.asarray(x, dtype=float)
         total = np.zeros_like(x)
-        for p in issue_pieces(self.spec)[self.issue]:
+        for p in issue_pieces(self.spec).get(self.issue, ()):
             if p.party == self.party and p.counted:
                 total = total + p.evaluate(x, None)
         return total
