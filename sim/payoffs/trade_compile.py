@@ -358,6 +358,15 @@ def trade_value_functions(
         ``result[party][issue]`` is an :class:`IssueValue` (vectorised callable, $bn/yr) for a
         continuous issue, or a dict level name -> value ($bn/yr) for a discrete/binary one.
         The value is each government's objective: welfare plus political weights and premia.
+
+    Examples
+    --------
+    >>> spec = TradePayoffs.model_validate({"sectors": {"cars": {
+    ...     "issue": "car_tariff", "importer": "us", "exporter": "japan",
+    ...     "value": 43.58, "eps": 3.8, "eta": 10.0, "base_tariff_pct": 2.5}}})
+    >>> f = trade_value_functions(spec, {"car_tariff": "continuous"})
+    >>> np.round(f["japan"]["car_tariff"](np.array([0.0, 25.0])), 3)
+    array([ 0.   , -1.916])
     """
     missing = [i for i in spec.issues() if i not in issues]
     if missing:
@@ -370,6 +379,14 @@ def trade_value_functions(
                     f"weights.{party}: the election premium on {e.issue!r} is set "
                     "by level names, but the issue is continuous"
                 )
+    for name, c in spec.concessions.items():
+        cap = getattr(c, "max_extra_mt", None)
+        _, levels = normalise_issue(issues[c.issue])
+        if cap is not None and levels is not None and max(levels.values()) > cap.value + 1e-12:
+            raise ValueError(
+                f"concessions.{name}: a level of {c.issue!r} exceeds max_extra_mt "
+                f"= {cap.value:g} Mt ({cap.source or 'no source'})"
+            )
     out: dict[str, dict] = {party: {} for party in spec.parties()}
     for issue_id, desc in issues.items():
         kind, levels = normalise_issue(desc)

@@ -95,6 +95,16 @@ def explain(
     -------
     Explanation
         Rows in the order: sectors, concessions, election premia (as in the spec).
+
+    Examples
+    --------
+    >>> from sim.payoffs.trade_spec import TradePayoffs
+    >>> spec = TradePayoffs.model_validate({"sectors": {"cars": {
+    ...     "issue": "car_tariff", "importer": "us", "exporter": "japan",
+    ...     "value": 43.58, "eps": 3.8, "eta": 10.0, "base_tariff_pct": 2.5}}})
+    >>> ex = explain(spec, {"car_tariff": 25.0})
+    >>> {p: round(t["welfare"], 3) for p, t in ex.totals().items()}
+    {'us': -0.61, 'japan': -1.916}
     """
     missing = [i for i in spec.issues() if i not in outcome]
     if missing:

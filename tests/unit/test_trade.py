@@ -194,3 +194,10 @@ def test_vectorised_shape_and_frame():
     assert w.importer_welfare.shape == (7, 1)
     frame = w.to_frame()
     assert len(frame) == 7 and "exporter_welfare" in frame.columns
+
+
+@given(trade_markets(small_country=True), st.floats(0.0, 2.0))
+def test_a_small_country_never_gains_from_a_tariff_and_its_exporter_never_loses(kw, t):
+    w = sector_welfare(kw["base_tariff"] + t, **kw)
+    assert w.importer_welfare <= 1e-12 * kw["value"]
+    assert w.exporter_welfare == 0.0 and w.world_price == 1.0

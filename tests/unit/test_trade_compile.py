@@ -170,3 +170,10 @@ def test_lump_and_premium_on_a_small_spec():
     assert fns["japan"]["ships"] == {"no": 0.0, "yes": -0.5}
     with pytest.raises(ValueError, match="continuous"):
         trade_value_functions(spec, {"ships": "continuous"})
+
+
+def test_levels_beyond_a_documented_cap_are_rejected(spec):
+    rice = dict(BASELINE_ISSUES["rice_purchases"])
+    rice["levels"] = {"none": 0.0, "double": 0.8}  # MA headroom is 0.424 Mt (FACTS.md A2)
+    with pytest.raises(ValueError, match="max_extra_mt"):
+        trade_value_functions(spec, dict(BASELINE_ISSUES, rice_purchases=rice))
