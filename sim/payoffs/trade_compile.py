@@ -1,0 +1,404 @@
+"""Compile a :class:`~sim.payoffs.trade_spec.TradePayoffs` spec to additive value functions.
+
+Each party's objective is additive over issues (docs/dev/architecture.md): every sector and
+concession is driven by exactly one issue, so the value of an outcome is the sum over issues
+of a per-issue function.  This rests on the model's assumption that sectors are independent
+partial-equilibrium markets (no cross-price effects, no income effects, no general-equilibrium
+feedback through wages or the exchange rate).
+
+A party's objective (Grossman & Helpman 1994, "Protection for Sale", AER 84(4):833-850, in
+reduced form) is ``welfare + sum_k lambda_k * PS_k + election premia``, where ``PS_k`` is the
+producer surplus of organised group ``k`` and ``lambda_k`` its extra weight.
+
+:func:`trade_value_functions` gives the per-issue functions; :func:`explain` breaks one
+outcome's objective down by party, sector/concession and component, with the inputs' sources.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.payoffs.trade import sector_welfare
+from sim.payoffs.trade_spec import (
+    ElectionPremium,
+    LumpConcession,
+    PurchaseConcession,
+    Sector,
+    TradePayoffs,
+)
+
+__all__ = ["IssueValue", "Piece", "issue_pieces", "normalise_issue", "trade_value_functions"]
+
+Evaluator = Callable[[np.ndarray, np.ndarray | None], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One additive component of one party's objective, driven by one issue.
+
+    ``kind`` is ``"welfare"`` (economic welfare), ``"political"`` (the extra Grossman–Helpman
+    weight or an election premium) or ``"memo"`` (an alternative decomposition of the same
+    welfare, not added to the total).
+    """
+
+    party: str
+    item: str
+    issue: str
+    component: str
+    kind: str
+    inputs: str
+    evaluate: Evaluator
+
+    @property
+    def counted(self) -> bool:
+        """Whether the piece is part of the party's objective (memo rows are not)."""
+        return self.kind != "memo"
+
+
+def _sector_pieces(name: str, s: Sector, weights: Mapping) -> list[Piece]:
+    kw = {
+        "value": s.value.value,
+        "eps": s.eps.value,
+        "eta": s.eta.value,
+        "base_tariff": s.base_tariff_pct.value / 100.0,
+        "domestic_supply_value": s.domestic_supply_value.value,
+        "domestic_supply_elasticity": s.domestic_supply_elasticity.value,
+    }
+    base = s.base_tariff_pct.value
+
+    def field(attr: str, scale: float = 1.0) -> Evaluator:
+        def ev(x: np.ndarray, _names: np.ndarray | None = None) -> np.ndarray:
+            return scale * getattr(sector_welfare((base + x) / 100.0, **kw), attr)
+
+        return ev
+
+    inputs = (
+        f"value={s.value.cite()} $bn/yr; eps={s.eps.cite()}; eta={s.eta.cite()}; "
+        f"base tariff={s.base_tariff_pct.cite()} %; tariff = base + {s.issue} (%)"
+    )
+    dom = f"; domestic supply={s.domestic_supply_value.cite()} $bn/yr, elasticity=" + (
+        s.domestic_supply_elasticity.cite()
+    )
+    imp, exp = s.importer, s.exporter
+    pieces = [
+        Piece(
+            imp,
+            name,
+            s.issue,
+            "consumer surplus",
+            "welfare",
+            inputs + dom,
+            field("consumer_surplus"),
+        ),
+        Piece(imp, name, s.issue, "tariff revenue", "welfare", inputs, field("tariff_revenue")),
+        Piece(
+            exp,
+            name,
+            s.issue,
+            "exporters' producer surplus",
+            "welfare",
+            inputs,
+            field("exporter_welfare"),
+        ),
+        Piece(
+            imp,
+            name,
+            s.issue,
+            "terms-of-trade gain (memo)",
+            "memo",
+            inputs,
+            field("terms_of_trade"),
+        ),
+        Piece(
+            imp,
+            name,
+            s.issue,
+            "deadweight loss (memo, = ToT - welfare)",
+            "memo",
+            inputs,
+            field("deadweight_loss", -1.0),
+        ),
+    ]
+    if s.domestic_supply_value.value > 0 or s.importer_lobby:
+        pieces.insert(
+            1,
+            Piece(
+                imp,
+                name,
+                s.issue,
+                "domestic producer surplus",
+                "welfare",
+                inputs + dom,
+                field("domestic_producer_surplus"),
+            ),
+        )
+    for party, lobby, attr in (
+        (imp, s.importer_lobby, "domestic_producer_surplus"),
+        (exp, s.exporter_lobby, "exporter_welfare"),
+    ):
+        w = _lobby_weight(weights, party, lobby)
+        if w is not None:
+            pieces.append(
+                Piece(
+                    party,
+                    name,
+                    s.issue,
+                    f"political weight x {lobby} surplus",
+                    "political",
+                    f"weight={w.cite()}; " + inputs,
+                    field(attr, w.value),
+                )
+            )
+    return pieces
+
+
+def _lobby_weight(weights: Mapping, party: str, lobby: str | None):
+    if lobby is None or party not in weights:
+        return None
+    return weights[party].lobbies.get(lobby)
+
+
+def _linear(coef: float) -> Evaluator:
+    def ev(x: np.ndarray, _names: np.ndarray | None = None) -> np.ndarray:
+        return coef * np.asarray(x, dtype=float)
+
+    return ev
+
+
+def _purchase_pieces(name: str, c: PurchaseConcession, weights: Mapping) -> list[Piece]:
+    price = c.price_usd_per_t.value
+    seller_gain = price * c.seller_margin.value / 1000.0  # $bn/yr per Mt/yr
+    buyer_cost = price * c.buyer_premium.value / 1000.0
+    base = f"extra volume = {c.issue} (Mt/yr); price={c.price_usd_per_t.cite()} $/t"
+    div = f" over {c.diverted_from}" if c.diverted_from else ""
+    pieces = [
+        Piece(
+            c.seller,
+            name,
+            c.issue,
+            "sellers' producer surplus",
+            "welfare",
+            f"{base}; margin={c.seller_margin.cite()}",
+            _linear(seller_gain),
+        ),
+        Piece(
+            c.buyer,
+            name,
+            c.issue,
+            f"price premium{div}",
+            "welfare",
+            f"{base}; premium={c.buyer_premium.cite()}",
+            _linear(-buyer_cost),
+        ),
+    ]
+    w = _lobby_weight(weights, c.seller, c.seller_lobby)
+    if w is not None:
+        pieces.append(
+            Piece(
+                c.seller,
+                name,
+                c.issue,
+                f"political weight x {c.seller_lobby} surplus",
+                "political",
+                f"weight={w.cite()}; {base}; margin={c.seller_margin.cite()}",
+                _linear(w.value * seller_gain),
+            )
+        )
+    return pieces
+
+
+def _lump_pieces(name: str, c: LumpConcession, weights: Mapping) -> list[Piece]:
+    pieces = []
+    for party, gain in c.gains.items():
+        inputs = f"gain={gain.cite()} $bn/yr per {c.unit}"
+        pieces.append(
+            Piece(
+                party, name, c.issue, "value of concession", "welfare", inputs, _linear(gain.value)
+            )
+        )
+        lobby = c.lobbies.get(party)
+        w = _lobby_weight(weights, party, lobby)
+        if w is not None:
+            pieces.append(
+                Piece(
+                    party,
+                    name,
+                    c.issue,
+                    f"political weight x {lobby} surplus",
+                    "political",
+                    f"weight={w.cite()}; {inputs}",
+                    _linear(w.value * gain.value),
+                )
+            )
+    return pieces
+
+
+def _premium_piece(party: str, e: ElectionPremium) -> Piece:
+    v = e.value.value
+    if e.levels is not None:
+        levels = np.asarray(e.levels, dtype=object)
+
+        def ev(x: np.ndarray, names: np.ndarray | None = None) -> np.ndarray:
+            if names is None:
+                raise ValueError(
+                    f"the election premium on {e.issue!r} is set by level "
+                    "names, so the issue must be discrete"
+                )
+            return v * np.isin(np.asarray(names, dtype=object), levels).astype(float)
+
+        rule = f"on levels {list(e.levels)}"
+    else:
+        z, f = e.zero_at, e.full_at
+
+        def ev(x: np.ndarray, _names: np.ndarray | None = None) -> np.ndarray:
+            return v * np.clip((np.asarray(x, dtype=float) - z) / (f - z), 0.0, 1.0)
+
+        rule = f"0 at {e.issue}={z:g}, full at {e.issue}={f:g}, linear between"
+    return Piece(
+        party,
+        "election premium",
+        e.issue,
+        "election premium",
+        "political",
+        f"premium={e.value.cite()} $bn/yr-equivalent; {rule}",
+        ev,
+    )
+
+
+def issue_pieces(spec: TradePayoffs) -> dict[str, list[Piece]]:
+    """All additive pieces of every party's objective, grouped by the issue driving them."""
+    out: dict[str, list[Piece]] = {i: [] for i in spec.issues()}
+    for name, s in spec.sectors.items():
+        out[s.issue] += _sector_pieces(name, s, spec.weights)
+    for name, c in spec.concessions.items():
+        maker = _purchase_pieces if isinstance(c, PurchaseConcession) else _lump_pieces
+        out[c.issue] += maker(name, c, spec.weights)
+    for party, w in spec.weights.items():
+        for e in w.election_premium:
+            out[e.issue].append(_premium_piece(party, e))
+    return out
+
+
+def normalise_issue(issue) -> tuple[str, dict[str, float] | None]:
+    """``(kind, levels)`` from an issue description.
+
+    Accepts a kind string (``"continuous"``, ``"binary"``), a mapping with ``kind`` and
+    ``levels``, or an object with those attributes.  Levels may be a mapping name -> value,
+    or a sequence of ``(name, value)`` pairs, of mappings or of objects with ``name`` and
+    ``value``.  Binary issues default to ``{"no": 0, "yes": 1}``.
+    """
+    if isinstance(issue, str):
+        kind, levels = issue, None
+    elif isinstance(issue, Mapping):
+        kind, levels = issue.get("kind"), issue.get("levels")
+    else:
+        kind, levels = getattr(issue, "kind", None), getattr(issue, "levels", None)
+    kind = getattr(kind, "value", kind)
+    if kind not in ("continuous", "discrete", "binary"):
+        raise ValueError(f"issue kind must be continuous, discrete or binary, got {kind!r}")
+    if kind == "continuous":
+        return kind, None
+    if levels is None:
+        if kind == "binary":
+            return kind, {"no": 0.0, "yes": 1.0}
+        raise ValueError("a discrete issue needs levels with numeric values")
+    if isinstance(levels, Mapping):
+        items = levels.items()
+    else:
+        items = []
+        for lv in levels:
+            if isinstance(lv, tuple | list):
+                items.append((lv[0], lv[1]))
+            elif isinstance(lv, Mapping):
+                items.append((lv["name"], lv["value"]))
+            else:
+                items.append((lv.name, lv.value))
+    return kind, {str(k): float(v) for k, v in items}
+
+
+@dataclass(frozen=True)
+class IssueValue:
+    """Vectorised value of one continuous issue to one party: ``f(x) -> array`` ($bn/yr).
+
+    A picklable callable (for parallel sweeps); ``x`` in the issue's units (tariffs in %).
+    """
+
+    spec: TradePayoffs
+    party: str
+    issue: str
+
+    def __call__(self, x) -> np.ndarray:
+        x = np.asarray(x, dtype=float)
+        total = np.zeros_like(x)
+        for p in issue_pieces(self.spec).get(self.issue, ()):
+            if p.party == self.party and p.counted:
+                total = total + p.evaluate(x, None)
+        return total
+
+
+def trade_value_functions(
+    spec: TradePayoffs, issues: Mapping[str, object]
+) -> dict[str, dict[str, Callable[[np.ndarray], np.ndarray] | dict[str, float]]]:
+    """Per party, per issue: the additive value functions of the trade model.
+
+    Parameters
+    ----------
+    spec : TradePayoffs
+        The validated ``payoffs`` section.
+    issues : mapping issue id -> issue description
+        Every issue of the scenario (see :func:`normalise_issue` for accepted forms).  Issues
+        the spec does not touch get zero functions; issues the spec reads must be present.
+
+    Returns
+    -------
+    dict
+        ``result[party][issue]`` is an :class:`IssueValue` (vectorised callable, $bn/yr) for a
+        continuous issue, or a dict level name -> value ($bn/yr) for a discrete/binary one.
+        The value is each government's objective: welfare plus political weights and premia.
+
+    Examples
+    --------
+    >>> spec = TradePayoffs.model_validate({"sectors": {"cars": {
+    ...     "issue": "car_tariff", "importer": "us", "exporter": "japan",
+    ...     "value": 43.58, "eps": 3.8, "eta": 10.0, "base_tariff_pct": 2.5}}})
+    >>> f = trade_value_functions(spec, {"car_tariff": "continuous"})
+    >>> np.round(f["japan"]["car_tariff"](np.array([0.0, 25.0])), 3)
+    array([ 0.   , -1.916])
+    """
+    missing = [i for i in spec.issues() if i not in issues]
+    if missing:
+        raise ValueError(f"the trade payoffs read issues the scenario does not define: {missing}")
+    pieces = issue_pieces(spec)
+    for party, w in spec.weights.items():
+        for e in w.election_premium:
+            if e.levels is not None and normalise_issue(issues[e.issue])[0] == "continuous":
+                raise ValueError(
+                    f"weights.{party}: the election premium on {e.issue!r} is set "
+                    "by level names, but the issue is continuous"
+                )
+    for name, c in spec.concessions.items():
+        cap = getattr(c, "max_extra_mt", None)
+        _, levels = normalise_issue(issues[c.issue])
+        if cap is not None and levels is not None and max(levels.values()) > cap.value + 1e-12:
+            raise ValueError(
+                f"concessions.{name}: a level of {c.issue!r} exceeds max_extra_mt "
+                f"= {cap.value:g} Mt ({cap.source or 'no source'})"
+            )
+    out: dict[str, dict] = {party: {} for party in spec.parties()}
+    for issue_id, desc in issues.items():
+        kind, levels = normalise_issue(desc)
+        for party in out:
+            if kind == "continuous":
+                out[party][issue_id] = IssueValue(spec, party, issue_id)
+                continue
+            names = np.asarray(list(levels), dtype=object)
+            xs = np.asarray(list(levels.values()), dtype=float)
+            total = np.zeros_like(xs)
+            for p in pieces.get(issue_id, []):
+                if p.party == party and p.counted:
+                    total = total + p.evaluate(xs, names)
+            out[party][issue_id] = {str(n): float(v) for n, v in zip(names, total, strict=True)}
+    return out

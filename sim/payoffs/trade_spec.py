@@ -1,0 +1,274 @@
+"""Schema of a scenario's ``payoffs: {model: trade, ...}`` section (frozen pydantic v2 models).
+
+Every number may be written plainly (``eps: 3.8``) or as a sourced parameter
+(``eps: {value: 3.8, range: [2.5, 5.1], source: "FACTS.md C: Bajzik et al. 2020", note: ...}``);
+both become a :class:`Param`.  Units: trade values in ``$bn/yr`` at world (exporter's) prices;
+tariffs in percent; purchase volumes in ``Mt/yr`` and prices in ``$/t``; lump concession
+values in ``$bn/yr`` per unit of the issue value.  The formulas are in ``docs/payoff-model.md``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+__all__ = [
+    "ElectionPremium",
+    "LumpConcession",
+    "Param",
+    "PartyWeights",
+    "PurchaseConcession",
+    "Sector",
+    "TradePayoffs",
+]
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+
+class Param(BaseModel):
+    """A number with its provenance: central value, plausible range, source and note.
+
+    ``source`` is a FACTS.md fact id (``"FACTS.md A1: AP via usafricaonline.com 2025-07-23"``)
+    or a named source; ``"n/f"`` (not found) marks a modelling choice, which should then carry
+    a ``range``.
+    """
+
+    model_config = _FROZEN
+
+    value: float
+    range: tuple[float, float] | None = None
+    source: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _value_in_range(self) -> Param:
+        if math.isnan(self.value):
+            raise ValueError("a parameter value cannot be NaN")
+        if self.range is not None:
+            lo, hi = self.range
+            if not lo <= hi:
+                raise ValueError(f"range [{lo}, {hi}] must have lo <= hi")
+            if not lo <= self.value <= hi:
+                raise ValueError(f"value {self.value} lies outside its range [{lo}, {hi}]")
+        return self
+
+    def cite(self) -> str:
+        """``"3.8 [FACTS.md C: ...; range 2.5-5.1]"``: the value with where it comes from."""
+        extra = [s for s in (self.source,) if s]
+        if self.range is not None:
+            extra.append(f"range {self.range[0]:g}–{self.range[1]:g}")
+        return f"{self.value:g}" + (f" [{'; '.join(extra)}]" if extra else "")
+
+
+def _as_param(v: Any) -> Any:
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        return {"value": float(v)}
+    return v
+
+
+P = Annotated[Param, BeforeValidator(_as_param)]
+"""A field that accepts a plain number or a ``{value, range, source, note}`` mapping."""
+
+
+def _positive(p: Param, name: str, *, allow_zero: bool = False) -> None:
+    lo = p.value if p.range is None else min(p.value, p.range[0])
+    if lo < 0 or (lo == 0 and not allow_zero):
+        raise ValueError(f"{name} must be {'non-negative' if allow_zero else 'positive'}")
+
+
+class Sector(BaseModel):
+    """One traded sector: a constant-elasticity import market driven by one tariff issue.
+
+    The issue's value is the *additional* tariff in percent on top of ``base_tariff_pct``
+    (the Section 232 / reciprocal tariff over MFN), so the total tariff is
+    ``(base_tariff_pct + x) / 100`` and ``x = 0`` is the base (zero change).
+    """
+
+    model_config = _FROZEN
+
+    issue: str
+    importer: str
+    exporter: str
+    value: P = Field(description="trade value at the base tariff, $bn/yr at world prices")
+    eps: P = Field(description="import-demand elasticity (positive)")
+    eta: P = Field(description="foreign export-supply elasticity (positive; inf = small country)")
+    base_tariff_pct: P = Field(default_factory=lambda: Param(value=0.0))
+    domestic_supply_value: P = Field(
+        default_factory=lambda: Param(value=0.0),
+        description="import-competing domestic output at base, $bn/yr (splits CS from PS)",
+    )
+    domestic_supply_elasticity: P = Field(default_factory=lambda: Param(value=1.0))
+    importer_lobby: str | None = Field(None, description="organised import-competing producers")
+    exporter_lobby: str | None = Field(None, description="organised exporters (e.g. carmakers)")
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Sector:
+        if self.importer == self.exporter:
+            raise ValueError("a sector's importer and exporter must be different parties")
+        _positive(self.value, "value", allow_zero=True)
+        _positive(self.eps, "eps")
+        _positive(self.eta, "eta")
+        _positive(self.domestic_supply_value, "domestic_supply_value", allow_zero=True)
+        _positive(self.domestic_supply_elasticity, "domestic_supply_elasticity", allow_zero=True)
+        if self.base_tariff_pct.value <= -100:
+            raise ValueError("base_tariff_pct must be above -100")
+        return self
+
+
+class PurchaseConcession(BaseModel):
+    """Extra purchases by ``buyer`` from ``seller``: the issue value is the extra volume, Mt/yr.
+
+    Seller's gain ``= x * price * seller_margin / 1000`` ($bn/yr: Mt x $/t = $1e6, /1000 -> $bn);
+    buyer's cost ``= x * price * buyer_premium / 1000`` (the price premium over the source the
+    purchase is diverted from).
+    """
+
+    model_config = _FROZEN
+
+    kind: Literal["purchase"] = "purchase"
+    issue: str
+    buyer: str
+    seller: str
+    price_usd_per_t: P
+    seller_margin: P = Field(description="seller's producer-surplus share of the extra sales")
+    buyer_premium: P = Field(description="buyer's extra cost as a share of the price")
+    diverted_from: str | None = None
+    base_volume_mt: P | None = Field(None, description="current purchases from the seller, Mt")
+    max_extra_mt: P | None = Field(None, description="ceiling, e.g. the rice MA quota headroom")
+    seller_lobby: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> PurchaseConcession:
+        if self.buyer == self.seller:
+            raise ValueError("a purchase's buyer and seller must be different parties")
+        _positive(self.price_usd_per_t, "price_usd_per_t")
+        _positive(self.seller_margin, "seller_margin", allow_zero=True)
+        return self
+
+
+class LumpConcession(BaseModel):
+    """A concession valued per unit of its issue value (binary issues: ``yes`` = 1).
+
+    ``gains[party]`` is that party's gain in ``$bn/yr`` per unit (negative for a cost);
+    ``lobbies[party]`` names the organised group whose surplus that gain is, if any.
+    """
+
+    model_config = _FROZEN
+
+    kind: Literal["lump"] = "lump"
+    issue: str
+    unit: str = "yes/no"
+    gains: dict[str, P]
+    lobbies: dict[str, str] = Field(default_factory=dict)
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> LumpConcession:
+        if not self.gains:
+            raise ValueError("a lump concession needs at least one party's gain")
+        unknown = set(self.lobbies) - set(self.gains)
+        if unknown:
+            raise ValueError(f"lobbies name parties without a gain: {sorted(unknown)}")
+        return self
+
+
+Concession = Annotated[PurchaseConcession | LumpConcession, Field(discriminator="kind")]
+
+
+class ElectionPremium(BaseModel):
+    """Extra value (``$bn/yr``-equivalent) a government puts on a visible deal on one issue.
+
+    Continuous issue: the premium rises linearly from 0 at ``zero_at`` to ``value`` at
+    ``full_at`` (clipped outside).  Discrete issue: ``value`` on each level in ``levels``.
+    """
+
+    model_config = _FROZEN
+
+    issue: str
+    value: P
+    zero_at: float | None = None
+    full_at: float | None = None
+    levels: tuple[str, ...] | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> ElectionPremium:
+        ramp = self.zero_at is not None and self.full_at is not None
+        if ramp == (self.levels is not None):
+            raise ValueError("give either zero_at and full_at (continuous) or levels (discrete)")
+        if ramp and self.zero_at == self.full_at:
+            raise ValueError("zero_at and full_at must differ")
+        return self
+
+
+class PartyWeights(BaseModel):
+    """A government's objective: welfare + sum of ``lobbies[k]`` x organised surplus ``k``
+    (Grossman & Helpman 1994), plus optional election premia."""
+
+    model_config = _FROZEN
+
+    lobbies: dict[str, P] = Field(default_factory=dict)
+    election_premium: tuple[ElectionPremium, ...] = ()
+
+    @model_validator(mode="after")
+    def _check(self) -> PartyWeights:
+        for name, w in self.lobbies.items():
+            _positive(w, f"political weight on {name}", allow_zero=True)
+        return self
+
+
+class TradePayoffs(BaseModel):
+    """The ``payoffs`` section with ``model: trade``."""
+
+    model_config = _FROZEN
+
+    model: Literal["trade"] = "trade"
+    sectors: dict[str, Sector] = Field(default_factory=dict)
+    concessions: dict[str, Concession] = Field(default_factory=dict)
+    weights: dict[str, PartyWeights] = Field(default_factory=dict)
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> TradePayoffs:
+        if not self.sectors and not self.concessions:
+            raise ValueError("the trade payoff model needs at least one sector or concession")
+        clash = set(self.sectors) & set(self.concessions)
+        if clash:
+            raise ValueError(f"names used both as sector and concession: {sorted(clash)}")
+        tagged = {(s.importer, s.importer_lobby) for s in self.sectors.values()}
+        tagged |= {(s.exporter, s.exporter_lobby) for s in self.sectors.values()}
+        for c in self.concessions.values():
+            if isinstance(c, PurchaseConcession):
+                tagged.add((c.seller, c.seller_lobby))
+            else:
+                tagged |= set(c.lobbies.items())
+        for party, w in self.weights.items():
+            for lobby in w.lobbies:
+                if (party, lobby) not in tagged:
+                    raise ValueError(
+                        f"weights.{party}.lobbies.{lobby}: no sector or concession gives "
+                        f"{party} a surplus tagged '{lobby}'"
+                    )
+        return self
+
+    def parties(self) -> tuple[str, ...]:
+        """Every party named by a sector, concession or weight, in first-seen order."""
+        seen: dict[str, None] = {}
+        for s in self.sectors.values():
+            seen.update({s.importer: None, s.exporter: None})
+        for c in self.concessions.values():
+            names = (c.buyer, c.seller) if isinstance(c, PurchaseConcession) else c.gains
+            seen.update(dict.fromkeys(names))
+        seen.update(dict.fromkeys(self.weights))
+        return tuple(seen)
+
+    def issues(self) -> tuple[str, ...]:
+        """Every issue id the model reads, in first-seen order."""
+        ids = [s.issue for s in self.sectors.values()]
+        ids += [c.issue for c in self.concessions.values()]
+        ids += [e.issue for w in self.weights.values() for e in w.election_premium]
+        return tuple(dict.fromkeys(ids))

@@ -1,0 +1,128 @@
+"""Validation of the trade ``payoffs`` schema (sim.payoffs.trade_spec) and the baseline data."""
+
+from __future__ import annotations
+
+import copy
+import math
+
+import pytest
+from pydantic import BaseModel, ValidationError
+
+from sim.payoffs.trade_baseline import BASELINE_PAYOFFS, YEN_PER_USD, baseline_trade_spec
+from sim.payoffs.trade_spec import Param, Sector, TradePayoffs
+
+SECTOR = {
+    "issue": "car_tariff",
+    "importer": "us",
+    "exporter": "japan",
+    "value": 40.0,
+    "eps": 3.8,
+    "eta": 10.0,
+}
+
+
+def test_plain_number_and_sourced_mapping_both_become_params():
+    s = Sector.model_validate(
+        SECTOR | {"eps": {"value": 3.8, "range": [2.5, 5.1], "source": "FACTS.md C"}}
+    )
+    assert s.value == Param(value=40.0)
+    assert s.eps.range == (2.5, 5.1) and s.eps.source == "FACTS.md C"
+    assert s.base_tariff_pct.value == 0.0
+    assert s.eps.cite() == "3.8 [FACTS.md C; range 2.5–5.1]"
+
+
+@pytest.mark.parametrize(
+    ("patch", "match"),
+    [
+        ({"eps": {"value": 6.0, "range": [2.5, 5.1]}}, "outside its range"),
+        ({"eps": {"value": 3.0, "range": [5.0, 2.0]}}, "lo <= hi"),
+        ({"eta": 0.0}, "eta must be positive"),
+        ({"value": -1.0}, "non-negative"),
+        ({"exporter": "us"}, "different parties"),
+        ({"elasticity": 2.0}, "Extra inputs"),
+        ({"eps": {"value": 3.0, "sorce": "typo"}}, "Extra inputs"),
+    ],
+)
+def test_invalid_sectors_are_rejected(patch, match):
+    with pytest.raises(ValidationError, match=match):
+        Sector.model_validate(SECTOR | patch)
+
+
+def test_models_are_frozen():
+    s = Sector.model_validate(SECTOR)
+    with pytest.raises(ValidationError):
+        s.issue = "other"
+
+
+def test_infinite_eta_is_a_small_country():
+    s = Sector.model_validate(SECTOR | {"eta": float("inf")})
+    assert math.isinf(s.eta.value)
+
+
+def test_lobby_weights_must_tag_someone():
+    data = {
+        "sectors": {"cars": SECTOR | {"exporter_lobby": "carmakers"}},
+        "weights": {"japan": {"lobbies": {"carmakers": 0.5}}},
+    }
+    TradePayoffs.model_validate(data)
+    bad = copy.deepcopy(data)
+    bad["weights"]["us"] = {"lobbies": {"carmakers": 0.5}}
+    with pytest.raises(ValidationError, match="no sector or concession"):
+        TradePayoffs.model_validate(bad)
+
+
+def test_premium_needs_exactly_one_rule_and_concessions_a_known_kind():
+    base = {"sectors": {"cars": SECTOR}}
+    with pytest.raises(ValidationError, match="either zero_at"):
+        TradePayoffs.model_validate(
+            base
+            | {
+                "weights": {
+                    "japan": {
+                        "election_premium": [{"issue": "car_tariff", "value": 1.0, "zero_at": 25.0}]
+                    }
+                }
+            }
+        )
+    with pytest.raises(ValidationError):
+        TradePayoffs.model_validate(base | {"concessions": {"x": {"kind": "gift", "issue": "x"}}})
+    with pytest.raises(ValidationError, match="at least one"):
+        TradePayoffs.model_validate({})
+
+
+def test_baseline_validates_and_every_figure_has_a_source_or_range():
+    spec = baseline_trade_spec()
+    assert spec.parties() == ("us", "japan")
+    assert "car_tariff" in spec.issues() and "corn_purchases" in spec.issues()
+    assert YEN_PER_USD == pytest.approx(142.4, abs=0.05)  # ¥21.3tn / $149.6bn (FACTS.md A1)
+
+    def walk(node, path):
+        if isinstance(node, Param):
+            assert node.source or node.range, f"{path}: no source and no range"
+            if node.source and node.source.startswith("n/f"):
+                assert node.range is not None, f"{path}: n/f without a range"
+        elif isinstance(node, BaseModel):
+            for name in type(node).model_fields:
+                walk(getattr(node, name), f"{path}.{name}")
+        elif isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, f"{path}.{k}")
+        elif isinstance(node, tuple):
+            for k, v in enumerate(node):
+                walk(v, f"{path}[{k}]")
+
+    # defaults (0 base tariff, unit domestic-supply elasticity with no domestic supply) are
+    # inert; everything the baseline writes explicitly must be sourced
+    raw = TradePayoffs.model_validate(BASELINE_PAYOFFS)
+    for name, sector in raw.sectors.items():
+        for field in ("value", "eps", "eta", "base_tariff_pct"):
+            walk(getattr(sector, field), f"sectors.{name}.{field}")
+    walk(raw.concessions, "concessions")
+    walk(raw.weights, "weights")
+
+
+def test_sector_values_add_up_to_us_imports_from_japan():
+    """Cars + parts = $52.3bn and all sectors = $148.2bn (FACTS.md A1, AP)."""
+    s = baseline_trade_spec().sectors
+    assert s["cars"].value.value + s["auto_parts"].value.value == pytest.approx(52.3, abs=0.01)
+    assert sum(x.value.value for x in s.values()) == pytest.approx(148.2, abs=0.06)
