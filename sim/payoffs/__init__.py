@@ -1,0 +1,1 @@
+"""Payoff models: additive per-issue value functions (linear preferences, the trade model)."""

@@ -1,0 +1,1 @@
+"""Renderers: terminal tables and plots. They read results; they never solve."""
