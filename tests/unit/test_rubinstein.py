@@ -128,7 +128,7 @@ def test_limit_is_asymmetric_nash_on_polygon(rates, d):
     for dt in (1e-2, 1e-4, 1e-6):
         res = rubinstein(Frontier(pts), d, rates=rates, period_years=dt)
         errs.append(np.max(np.abs(np.array(res.payoffs) - target)))
-    assert errs[-1] < 1e-3  # grid spacing of the brute force is 2.3e-5
+    assert errs[-1] < 2e-4  # brute-force grid: 2.3e-5 in u1, slope <= 3.5
     assert errs[-1] <= errs[0]
 
 
