@@ -51,9 +51,9 @@ class DeadlineOptions(BaseModel):
     deadline_at: dt.date | Annotated[int, Field(ge=0)] | None = None
     delta: tuple[Factor, Factor] | None = None
     rates: tuple[Annotated[float, Field(ge=0)], Annotated[float, Field(ge=0)]] | None = None
-    breakdown: Annotated[float, Field(ge=0, lt=1)] | tuple[
-        Annotated[float, Field(ge=0, lt=1)], ...
-    ] = 0.0
+    breakdown: (
+        Annotated[float, Field(ge=0, lt=1)] | tuple[Annotated[float, Field(ge=0, lt=1)], ...]
+    ) = 0.0
     proposers: tuple[Annotated[int, Field(ge=0, le=1)], ...] | None = None
     first_proposer: Annotated[int, Field(ge=0, le=1)] = 0
 
@@ -389,7 +389,5 @@ def _deadline_effect(offers: np.ndarray, prop: np.ndarray, S: np.ndarray) -> dic
     for i in (0, 1):
         ks = [k for k in np.flatnonzero(prop == i) if not np.isnan(offers[k]).any()]
         key = f"party_{i + 1}_offer_shift"
-        out[key] = (
-            [float(v) for v in offers[ks[-1]] - offers[ks[0]]] if len(ks) >= 2 else None
-        )
+        out[key] = [float(v) for v in offers[ks[-1]] - offers[ks[0]]] if len(ks) >= 2 else None
     return out

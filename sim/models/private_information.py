@@ -81,9 +81,10 @@ class PrivateInformationOptions(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     proposer: Annotated[int, Field(ge=0, le=1)] = 0
     prior: Prior
-    delta: tuple[
-        Annotated[float, Field(ge=0, le=1)], Annotated[float, Field(ge=0, le=1)]
-    ] = (0.9, 0.9)
+    delta: tuple[Annotated[float, Field(ge=0, le=1)], Annotated[float, Field(ge=0, le=1)]] = (
+        0.9,
+        0.9,
+    )
 
 
 def _prior(prior) -> DiscretePrior | UniformPrior:
@@ -122,9 +123,7 @@ class TIOLIResult:
             "offer_to_responder": self.offer_to_responder,
             "acceptance_probability": self.acceptance_probability,
             "expected_payoffs": list(self.expected_payoffs),
-            "accepting_types": None
-            if self.accepting_types is None
-            else list(self.accepting_types),
+            "accepting_types": None if self.accepting_types is None else list(self.accepting_types),
         }
 
 

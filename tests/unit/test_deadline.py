@@ -92,10 +92,10 @@ def test_disagreement_value_moves_to_post_deadline_value():
 
 
 def test_deadline_as_date_or_index_with_round_delta():
-    a = deadline(PIE, CALENDAR, d_before=[0.5, 0], d_after=[0, 0], delta=[0.9, 0.9],
-                 deadline_at="2025-06-01")
-    b = deadline(PIE, CALENDAR, d_before=[0.5, 0], d_after=[0, 0], delta=[0.9, 0.9],
-                 deadline_at=4)
+    a = deadline(
+        PIE, CALENDAR, d_before=[0.5, 0], d_after=[0, 0], delta=[0.9, 0.9], deadline_at="2025-06-01"
+    )
+    b = deadline(PIE, CALENDAR, d_before=[0.5, 0], d_after=[0, 0], delta=[0.9, 0.9], deadline_at=4)
     assert a.deadline_time == 4.0 and a.payoffs == pytest.approx(b.payoffs, abs=1e-15)
     # hand computation of party 1's never-agree value in round 1: 0.5 * (1 - 0.9**4)
     assert a.disagreement[0, 0] == pytest.approx(0.5 * (1 - 0.9**4), abs=1e-12)

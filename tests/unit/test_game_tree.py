@@ -10,7 +10,7 @@ from sim.models.game_tree import GameTreeSpec, solve_game_tree
 
 
 def entry_game():
-    """Osborne (2004), An Introduction to Game Theory, Example 154.1 (entry game)."""
+    """Osborne (2004), An Introduction to Game Theory, ch. 5: the entry game."""
     return {
         "players": ["Challenger", "Incumbent"],
         "root": "c",
@@ -101,7 +101,7 @@ def test_chance_node_expected_payoffs():
 
 def test_ultimatum_ties_go_to_first_listed_move():
     """Discrete ultimatum game (pie 2): an indifferent responder takes the first-listed
-    move; with 'accept' first the proposer offers 0 (Osborne 2004, section 6.1.1)."""
+    move; with "accept" first the proposer offers 0 (Osborne 2004, ch. 6)."""
     nodes = {"p": {"player": "P", "moves": {f"offer{k}": f"r{k}" for k in range(3)}}}
     for k in range(3):
         nodes[f"r{k}"] = {"player": "R", "moves": {"accept": f"a{k}", "reject": f"x{k}"}}

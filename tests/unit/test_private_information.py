@@ -22,13 +22,19 @@ PIE = Frontier.from_pie(1.0)
 
 
 # ------------------------------------------------------------------ take it or leave it
-@given(S=st.floats(0.5, 20), a=st.floats(0, 1), w=st.floats(0.05, 1), d=st.floats(0, 0.2),
-       proposer=st.sampled_from([0, 1]))
+@given(
+    S=st.floats(0.5, 20),
+    a=st.floats(0, 1),
+    w=st.floats(0.05, 1),
+    d=st.floats(0, 0.2),
+    proposer=st.sampled_from([0, 1]),
+)
 def test_tioli_uniform_monopoly_pricing(S, a, w, d, proposer):
     """x* = clip((S - d + a) / 2, a, b); acceptance (x* - a) / (b - a) (monopoly pricing)."""
     a, b = a * S * 0.8, a * S * 0.8 + w * S * 0.5
-    res = take_it_or_leave_it(Frontier.from_pie(S), UniformPrior(low=a, high=b),
-                              proposer=proposer, d_proposer=d * S)
+    res = take_it_or_leave_it(
+        Frontier.from_pie(S), UniformPrior(low=a, high=b), proposer=proposer, d_proposer=d * S
+    )
     x = min(max((S - d * S + a) / 2, a), b)
     P = (x - a) / (b - a)
     if P * (S - x - d * S) <= 0:
@@ -36,8 +42,9 @@ def test_tioli_uniform_monopoly_pricing(S, a, w, d, proposer):
         return
     assert res.offer_to_responder == pytest.approx(x, abs=1e-9 * S)
     assert res.acceptance_probability == pytest.approx(P, abs=1e-9)
-    assert res.expected_payoffs[proposer] == pytest.approx(d * S + P * (S - x - d * S),
-                                                           abs=1e-9 * S)
+    assert res.expected_payoffs[proposer] == pytest.approx(
+        d * S + P * (S - x - d * S), abs=1e-9 * S
+    )
     # responder: x when it accepts, its reservation theta otherwise
     resp = P * x + (b * b - x * x) / 2 / (b - a)
     assert res.expected_payoffs[1 - proposer] == pytest.approx(resp, abs=1e-9 * S)
@@ -115,8 +122,9 @@ def test_screening_uniform_general_interval_brute_force(lo, w, ds, db):
     assert res.accept_early + res.accept_late + res.never == pytest.approx(1.0)
 
 
-@given(q=st.floats(0.01, 0.99), tl=st.floats(0, 0.4), th=st.floats(0.45, 0.95),
-       delta=st.floats(0, 1))
+@given(
+    q=st.floats(0.01, 0.99), tl=st.floats(0, 0.4), th=st.floats(0.45, 0.95), delta=st.floats(0, 1)
+)
 def test_screening_two_types_limits(q, tl, th, delta):
     """One-shot limit (no patience) and a myopic responder (perfect skimming)."""
     prior = DiscretePrior(values=(tl, th), probs=(q, 1 - q))
@@ -124,8 +132,7 @@ def test_screening_two_types_limits(q, tl, th, delta):
     one_shot = screening(PIE, prior, delta=(0.0, 0.0))
     assert one_shot.proposer_value == pytest.approx(max(vL, q * vH), abs=1e-12)
     myopic = screening(PIE, prior, delta=(delta, 0.0))
-    assert myopic.proposer_value == pytest.approx(max(vL, q * vH + (1 - q) * delta * vL),
-                                                  abs=1e-12)
+    assert myopic.proposer_value == pytest.approx(max(vL, q * vH + (1 - q) * delta * vL), abs=1e-12)
 
 
 def test_screening_two_types_exclusion_with_mixing():

@@ -38,8 +38,9 @@ def test_textbook_symmetric_number():
     assert res.responder_payoff == pytest.approx(0.9 / 1.9, abs=1e-12)
 
 
-@given(d1=discount, d2=discount, p=st.floats(0.0, 0.9), dis1=st.floats(0, 0.3),
-       dis2=st.floats(0, 0.3))
+@given(
+    d1=discount, d2=discount, p=st.floats(0.0, 0.9), dis1=st.floats(0, 0.3), dis2=st.floats(0, 0.3)
+)
 def test_breakdown_and_disagreement_closed_form(d1, d2, p, dis1, dis2):
     """BRW (1986): risk of breakdown p multiplies the discount; surplus over d is split."""
     res = rubinstein(PIE, [dis1, dis2], delta=[d1, d2], breakdown=p)
@@ -134,8 +135,13 @@ def test_limit_is_asymmetric_nash_on_polygon(rates, d):
 
 # ------------------------------------------------------------------ properties
 @settings(max_examples=60, deadline=None)
-@given(d1=discount, d2=discount, p=st.floats(0, 0.5), proposer=st.sampled_from([0, 1]),
-       o=st.tuples(st.none() | st.floats(0, 1), st.none() | st.floats(0, 1)))
+@given(
+    d1=discount,
+    d2=discount,
+    p=st.floats(0, 0.5),
+    proposer=st.sampled_from([0, 1]),
+    o=st.tuples(st.none() | st.floats(0, 1), st.none() | st.floats(0, 1)),
+)
 def test_shares_in_unit_interval_on_pie(d1, d2, p, proposer, o):
     res = rubinstein(PIE, [0, 0], delta=[d1, d2], breakdown=p, proposer=proposer, outside=o)
     if res.agreement:
@@ -144,8 +150,13 @@ def test_shares_in_unit_interval_on_pie(d1, d2, p, proposer, o):
 
 
 @settings(max_examples=60, deadline=None)
-@given(pts=concave_frontiers(), d1=discount, d2=discount, bump=st.floats(0.0, 0.9),
-       proposer=st.sampled_from([0, 1]))
+@given(
+    pts=concave_frontiers(),
+    d1=discount,
+    d2=discount,
+    bump=st.floats(0.0, 0.9),
+    proposer=st.sampled_from([0, 1]),
+)
 def test_more_patient_party_never_gets_less(pts, d1, d2, bump, proposer):
     f = Frontier(pts)
     d = pts.min(axis=0)
