@@ -327,6 +327,9 @@ def rubinstein(
     for y1 in roots:
         x2 = float(t2(y1))
         eqs.append(((float(g(x2)), x2), (float(y1), float(f(y1)))))
+    continuum = len(eqs) > 10  # e.g. no cost of delay: every split is an equilibrium
+    if continuum:
+        eqs = [eqs[0], eqs[-1]]
     x, y = eqs[0]
     pay = x if proposer == 0 else y
     cont2 = dd[1] + e[1] * (y[1] - dd[1])
@@ -338,7 +341,12 @@ def rubinstein(
     if any(binding):
         who = " and ".join(f"party {i + 1}" for i in (0, 1) if binding[i])
         reason += f" The outside option of {who} binds."
-    if len(eqs) > 1:
+    if continuum:
+        reason += (
+            " A continuum of stationary equilibria exists (delay costs nothing); its two ends "
+            "are listed and the one best for party 2 is shown."
+        )
+    elif len(eqs) > 1:
         reason += f" {len(eqs)} stationary equilibria exist; the one best for party 2 is shown."
     return RubinsteinResult(
         agreement=True,

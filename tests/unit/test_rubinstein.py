@@ -231,3 +231,10 @@ def test_options_model_round_trip_and_validation():
     d = res.to_dict()
     assert json.loads(json.dumps(d)) == d
     assert list(res.to_frame()["proposer"]) == [0, 1]
+
+
+def test_no_cost_of_delay_gives_a_continuum():
+    res = rubinstein(PIE, [0, 0], delta=[1.0, 1.0])
+    assert not res.unique and len(res.equilibria) == 2 and "continuum" in res.reason
+    ends = sorted(e[0][0] for e in res.equilibria)
+    assert ends == pytest.approx([0.0, 1.0], abs=1e-12)
