@@ -34,6 +34,15 @@ def validate(path: str | Path) -> LoadedScenario:
     return loaded
 
 
+def modify(scenario: str | Path | LoadedScenario, changes: dict) -> LoadedScenario:
+    """A copy of a scenario with changes at dotted paths, validated (see
+    :func:`sim.scenario.modify.modify`)."""
+    from sim.scenario.modify import modify as _modify
+
+    loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
+    return _modify(loaded, changes)
+
+
 def model_names() -> list[str]:
     """Names of every registered model."""
     from sim.models import REGISTRY

@@ -117,8 +117,12 @@ def _game(write_scenario, A, B):
     # cell (i, j) = row shift i + column shift j: the game must be additive
     # (A[1,1] - A[1,0] == A[0,1] - A[0,0], likewise for B); the assertions below check it
     text = GAME.format(
-        a11=A[0][0], b11=B[0][0], a21=A[1][0], b21=B[1][0],
-        a12_minus_a11=A[0][1] - A[0][0], b12_minus_b11=B[0][1] - B[0][0],
+        a11=A[0][0],
+        b11=B[0][0],
+        a21=A[1][0],
+        b21=B[1][0],
+        a12_minus_a11=A[0][1] - A[0][0],
+        b12_minus_b11=B[0][1] - B[0][0],
     )
     run = sim.run(write_scenario(text))
     res = run.models["strategic"]
@@ -129,8 +133,7 @@ def _game(write_scenario, A, B):
 
 def _profiles(res):
     return sorted(
-        (tuple(np.round(e.profile[0], 9)), tuple(np.round(e.profile[1], 9)))
-        for e in res.equilibria
+        (tuple(np.round(e.profile[0], 9)), tuple(np.round(e.profile[1], 9))) for e in res.equilibria
     )
 
 
@@ -147,10 +150,13 @@ def test_solve_bimatrix_textbook_games():
     A, B = np.array([[2, 0], [0, 1]]), np.array([[1, 0], [0, 2]])
     found, _, _ = solve_bimatrix(A, B)
     got = sorted((tuple(np.round(x, 9)), tuple(np.round(y, 9))) for x, y in found)
-    expected = sorted([
-        ((1.0, 0.0), (1.0, 0.0)), ((0.0, 1.0), (0.0, 1.0)),
-        (tuple(np.round([2 / 3, 1 / 3], 9)), tuple(np.round([1 / 3, 2 / 3], 9))),
-    ])
+    expected = sorted(
+        [
+            ((1.0, 0.0), (1.0, 0.0)),
+            ((0.0, 1.0), (0.0, 1.0)),
+            (tuple(np.round([2 / 3, 1 / 3], 9)), tuple(np.round([1 / 3, 2 / 3], 9))),
+        ]
+    )
     assert got == expected
 
 
