@@ -18,6 +18,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -192,7 +193,7 @@ def _validate_items(path: Path, raw: Any, key: str, model: type[BaseModel]) -> l
 
 
 def load_facts(path: str | Path | None = None) -> FactDigest:
-    """Read and validate a fact digest.
+    """Read and validate a fact digest (cached while the file is unchanged).
 
     Parameters
     ----------
@@ -209,10 +210,19 @@ def load_facts(path: str | Path | None = None) -> FactDigest:
         On malformed YAML, a wrong field, an unknown kind, a duplicate id or a citation of a
         source that does not exist; the message names the file and the fact (or source) id.
     """
+    path = Path(path) if path is not None else DEFAULT_FACTS_PATH
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot read the fact digest: {exc}") from None
+    return _load_facts_cached(path.resolve(), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_facts_cached(path: Path, mtime_ns: int, size: int) -> FactDigest:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
-    path = Path(path) if path is not None else DEFAULT_FACTS_PATH
     try:
         raw = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
     except YAMLError as exc:

@@ -197,7 +197,7 @@ def _write_plots(run: RunResult, folder: Path) -> list[str]:
         figures["strategic_game"] = plots.strategic_heatmap(run.models["strategic"])
     for name, fig in figures.items():
         for ext in ("png", "svg"):
-            fig.savefig(folder / f"{name}.{ext}", dpi=150, bbox_inches="tight")
+            fig.savefig(folder / f"{name}.{ext}", dpi=150)
             written.append(f"{name}.{ext}")
         plt.close(fig)
     return written
