@@ -43,7 +43,7 @@ def disagreement_points():
 
 def nash_weights():
     """Positive bargaining weights (asymmetric Nash)."""
-    w = st.floats(0.1, 5.0, allow_nan=False, width=32)
+    w = st.floats(0.125, 5.0, allow_nan=False, width=32)
     return st.tuples(w, w)
 
 
