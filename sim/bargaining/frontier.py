@@ -95,9 +95,12 @@ def _chain_segments(uset: UtilitySet, cells: np.ndarray):
     E = np.roll(V, -1, axis=1) - V
     tol = uset.tol
     strict = (E[..., 0] < -tol) & (E[..., 1] > tol)  # (S, m): CCW edge going up-left
-    # lexicographic maximum (u1, then u2), u1 compared up to tol
+    # the cell's top-right vertex up to tol: u1 within tol of the maximum, then the largest
+    # u2 (up to tol), then the largest u1
     right = V[..., 0] >= V[..., 0].max(axis=1, keepdims=True) - tol
-    lex = np.argmax(np.where(right, V[..., 1], -np.inf), axis=1)
+    score = np.where(right, V[..., 1], -np.inf)
+    top = score >= score.max(axis=1, keepdims=True) - tol
+    lex = np.argmax(np.where(top, V[..., 0], -np.inf), axis=1)
     shp = uset.shape[cells]
     segs = strict[shp]
     ci, ei = np.nonzero(segs)
