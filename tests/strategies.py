@@ -52,3 +52,62 @@ def pie_utilities(draw, max_n: int = 12):
     n = draw(st.integers(min_value=2, max_value=max_n))
     u1 = np.arange(n + 1) / n
     return np.column_stack([u1, 1.0 - u1])
+# --------------------------------------------------------------------------------------
+# Bargaining geometry (sim.bargaining): small unions of zonotopes and disagreement points
+# --------------------------------------------------------------------------------------
+
+# Coordinates on a grid of 1/1000: properties are checked to ~1e-9, so instances whose
+# features are below the solvers' tolerance (1e-9 of the set's extent) are not generated.
+_coord = st.integers(-1000, 1000).map(lambda i: i / 1000)
+
+
+@st.composite
+def utility_sets(draw, max_cells: int = 5, max_k: int = 2, max_shapes: int = 2):
+    """A small ``UtilitySet``: 1..max_cells cells, k in 0..max_k, 1..max_shapes shapes.
+
+    Coordinates are sometimes snapped to a grid of eighths so that ties, parallel and zero
+    generators, and shared vertices (the degenerate cases) appear often.
+    """
+    from sim.bargaining.geometry import UtilitySet
+
+    k = draw(st.integers(0, max_k))
+    n_shapes = draw(st.integers(1, max_shapes))
+    n_cells = draw(st.integers(1, max_cells))
+    snap = draw(st.booleans())
+    off = np.array(draw(st.lists(_coord, min_size=2 * n_cells, max_size=2 * n_cells)), float)
+    gen = np.array(
+        draw(st.lists(_coord, min_size=n_shapes * 2 * k, max_size=n_shapes * 2 * k)), float
+    )
+    if snap:
+        off, gen = np.round(off * 8) / 8, np.round(gen * 8) / 8
+    shape = draw(st.lists(st.integers(0, n_shapes - 1), min_size=n_cells, max_size=n_cells))
+    return UtilitySet(off.reshape(n_cells, 2), np.array(shape), gen.reshape(n_shapes, 2, k))
+
+
+def disagreement_points():
+    """A disagreement point in the box where utility sets of :func:`utility_sets` live."""
+    c = st.integers(-1500, 1000).map(lambda i: i / 1000)
+    return st.tuples(c, c).map(lambda t: np.array(t, float))
+
+
+def nash_weights():
+    """Positive bargaining weights (asymmetric Nash)."""
+    w = st.floats(0.125, 5.0, allow_nan=False, width=32)
+    return st.tuples(w, w)
+
+
+def dense_samples(uset, n: int = 11):
+    """Brute-force oracle: utilities of every cell at ``x`` on a grid of ``n`` points per axis.
+
+    Independent of the hull code: it uses only ``offsets + generators[shape] @ x``.
+    Returns ``points (M, 2)`` and ``cell (M,)``.
+    """
+    k = uset.k
+    grid = np.linspace(0.0, 1.0, n)
+    xs = np.stack(np.meshgrid(*([grid] * k), indexing="ij"), -1).reshape(-1, k) if k else None
+    if xs is None:
+        return np.array(uset.offsets, float), np.arange(uset.n_cells)
+    G = np.asarray(uset.generators)[np.asarray(uset.shape)]  # (P, 2, k)
+    pts = np.asarray(uset.offsets)[:, None, :] + np.einsum("pik,mk->pmi", G, xs)
+    cells = np.repeat(np.arange(uset.n_cells), len(xs))
+    return pts.reshape(-1, 2), cells

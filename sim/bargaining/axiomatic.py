@@ -6,8 +6,8 @@ closed-form stationary points on edges, ray--edge crossings), evaluated for all 
 once.  When no outcome gives both parties strictly more than ``d`` ("no zone of agreement")
 every solution returns ``utility = d`` (the disagreement outcome), ``cell = None`` and says so.
 
-Ties (several outcomes with the same value, up to rounding) go to the lowest cell index, then
-to the larger ``u1``.
+Ties (several outcomes with the same value, up to rounding): outcomes dominated by another
+tied outcome are dropped, then the lowest cell index wins, then the larger ``u1``.
 """
 
 from __future__ import annotations
@@ -116,7 +116,12 @@ def _pick(value, pts, cells, rtol: float = 1e-12, atol: float = 1e-12) -> int:
     """Index of the best candidate; ties -> lowest cell, then largest u1."""
     best = value.max()
     tied = np.flatnonzero(value >= best - (atol + rtol * abs(best)))
-    j = np.lexsort((-pts[tied, 0], cells[tied]))[0]
+    if 1 < len(tied) <= 2000:  # drop tied candidates dominated by another tied one
+        p = pts[tied]
+        ge = (p[None, :, :] >= p[:, None, :]).all(axis=2)
+        gt = (p[None, :, :] > p[:, None, :]).any(axis=2)
+        tied = tied[~(ge & gt).any(axis=1)]
+    j = np.lexsort((-pts[tied, 1], -pts[tied, 0], cells[tied]))[0]
     return int(tied[j])
 
 

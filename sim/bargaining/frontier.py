@@ -95,7 +95,12 @@ def _chain_segments(uset: UtilitySet, cells: np.ndarray):
     E = np.roll(V, -1, axis=1) - V
     tol = uset.tol
     strict = (E[..., 0] < -tol) & (E[..., 1] > tol)  # (S, m): CCW edge going up-left
-    lex = np.lexsort((V[..., 1], V[..., 0]), axis=-1)[:, -1]  # lexmax vertex per shape
+    # the cell's top-right vertex up to tol: u1 within tol of the maximum, then the largest
+    # u2 (up to tol), then the largest u1
+    right = V[..., 0] >= V[..., 0].max(axis=1, keepdims=True) - tol
+    score = np.where(right, V[..., 1], -np.inf)
+    top = score >= score.max(axis=1, keepdims=True) - tol
+    lex = np.argmax(np.where(top, V[..., 0], -np.inf), axis=1)
     shp = uset.shape[cells]
     segs = strict[shp]
     ci, ei = np.nonzero(segs)
@@ -230,11 +235,12 @@ def pareto_frontier(uset: UtilitySet) -> Frontier:
     start, end, cell, xs, xe = _chain_segments(uset, surv)
     seg, lo, hi = _dominated_intervals(uset, start, end, cell, surv)
     ps, pa, pb = _free_pieces(len(start), seg, lo, hi)
-    D = end[ps] - start[ps]
-    a, b = start[ps] + pa[:, None] * D, start[ps] + pb[:, None] * D
     c = cell[ps]
-    xa = xs[ps] + pa[:, None] * (xe[ps] - xs[ps])
-    xb = xs[ps] + pb[:, None] * (xe[ps] - xs[ps])
+    pa, pb = pa[:, None], pb[:, None]  # lerp forms are exact at the segment ends
+    xa = (1.0 - pa) * xs[ps] + pa * xe[ps]
+    xb = (1.0 - pb) * xs[ps] + pb * xe[ps]
+    a = (1.0 - pa) * start[ps] + pa * end[ps]
+    b = (1.0 - pb) * start[ps] + pb * end[ps]
     length = np.hypot(*(b - a).T)
     point = length <= tol
     # isolated points: keep if undominated (ties to the lowest cell), de-duplicated
@@ -254,6 +260,11 @@ def pareto_frontier(uset: UtilitySet) -> Frontier:
             b[alive] = a[alive]
             xb[alive] = xa[alive]
     a, b, c, xa, xb = a[keep], b[keep], c[keep], xa[keep], xb[keep]
+    if len(a) == 0:  # rounding removed everything: the lexicographic maximum is Pareto
+        pts, cells, xs_all = uset.corner_points()
+        j = np.lexsort((cells, -pts[:, 1], -pts[:, 0]))[0]
+        a, b, c = pts[j : j + 1], pts[j : j + 1], cells[j : j + 1]
+        xa, xb = xs_all[j : j + 1], xs_all[j : j + 1]
     order = np.lexsort((-a[:, 1], a[:, 0]))
     a, b, c, xa, xb = a[order], b[order], c[order], xa[order], xb[order]
     flags = ~dominated(uset, np.vstack([a, b])) if len(a) else np.zeros(0, bool)

@@ -207,12 +207,11 @@ class UtilitySet:
 
     @cached_property
     def tol(self) -> float:
-        """Absolute tolerance: ``1e-9`` times the extent of the set (or its magnitude)."""
+        """Absolute tolerance: ``1e-9`` times the extent of the set (at least ``1e-13`` times its
+        magnitude, far above rounding)."""
         pts = self.cell_vertices()[0].reshape(-1, 2)
-        scale = float(np.ptp(pts, axis=0).max())
-        if scale == 0.0:
-            scale = float(np.abs(pts).max()) or 1.0
-        return 1e-9 * scale
+        scale = max(float(np.ptp(pts, axis=0).max()), 1e-4 * float(np.abs(pts).max()))
+        return 1e-9 * (scale or 1.0)
 
     # -- per-cell geometry ----------------------------------------------------------------
     def cell_vertices(self) -> tuple[np.ndarray, np.ndarray]:

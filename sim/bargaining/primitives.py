@@ -33,12 +33,11 @@ def ir_candidates(uset: UtilitySet, d) -> tuple[np.ndarray, np.ndarray, np.ndarr
     points : (N, 2), cell : (N,) int, x : (N, k)
     """
     d = np.asarray(d, dtype=float)
-    tol = uset.tol
     A, B, xA, xB = uset.cell_edges()
     P, m, _ = A.shape
     cell = np.broadcast_to(np.arange(P)[:, None], (P, m))
     pts, cells, xs = [], [], []
-    ok = (A >= d - tol).all(axis=2)
+    ok = (A >= d).all(axis=2)  # exact: keeps the IR test invariant under rescaling
     pts.append(A[ok])
     cells.append(cell[ok])
     xs.append(xA[ok])
@@ -49,7 +48,7 @@ def ir_candidates(uset: UtilitySet, d) -> tuple[np.ndarray, np.ndarray, np.ndarr
             s = np.where(cross, a / (a - b), 0.0)
         u = A + s[..., None] * (B - A)
         u[..., i] = d[i]
-        ok = cross & (u[..., 1 - i] >= d[1 - i] - tol)
+        ok = cross & (u[..., 1 - i] >= d[1 - i])
         pts.append(u[ok])
         cells.append(cell[ok])
         xs.append(xA[ok] + s[ok][:, None] * (xB[ok] - xA[ok]))
