@@ -254,7 +254,8 @@ def test_ks_ideal_and_ray(u, d):
         g = (r.utility - d) / (ideal - d)
         assert abs(g[0] - g[1]) < 1e-7 and -1e-9 <= g[0] <= 1 + 1e-9
         # no sampled outcome lies further along the ray (within sampling of the ray line)
-        on = s[np.abs(np.cross(s - d, ideal - d)) < 1e-12]
+        v, r_ = s - d, ideal - d
+        on = s[np.abs(v[:, 0] * r_[1] - v[:, 1] * r_[0]) < 1e-12]  # 2-D cross product
         assert ((on - d) @ (ideal - d) <= (r.utility - d) @ (ideal - d) + 1e-9).all()
 
 
