@@ -52,6 +52,8 @@ def pie_utilities(draw, max_n: int = 12):
     n = draw(st.integers(min_value=2, max_value=max_n))
     u1 = np.arange(n + 1) / n
     return np.column_stack([u1, 1.0 - u1])
+
+
 # --------------------------------------------------------------------------------------
 # Bargaining geometry (sim.bargaining): small unions of zonotopes and disagreement points
 # --------------------------------------------------------------------------------------

@@ -47,8 +47,15 @@ def payoff_space(run, ax=None):
     p1, p2 = space.parties
     unit = space.values.unit
     pts = space.payoffs(space.sample_outcomes(per_issue=11))
-    ax.scatter(pts[:, 0], pts[:, 1], s=6, color="0.75", label="outcomes", zorder=1,
-               rasterized=len(pts) > 2000)  # keeps the SVG small and fast
+    ax.scatter(
+        pts[:, 0],
+        pts[:, 1],
+        s=6,
+        color="0.75",
+        label="outcomes",
+        zorder=1,
+        rasterized=len(pts) > 2000,
+    )  # keeps the SVG small and fast
     for k, line in enumerate(frontier_polylines(run)):
         ax.plot(
             line[:, 0],

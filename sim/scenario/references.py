@@ -140,6 +140,19 @@ def _structure(scenario: Scenario) -> Found:
     cal = scenario.calendar
     for i, rnd in enumerate(cal.rounds):
         yield from _party(scenario, rnd.proposer, ("calendar", "rounds", i, "proposer"))
+        if i and rnd.date < cal.rounds[i - 1].date:
+            yield (
+                ("calendar", "rounds", i, "date"),
+                (f"rounds must be in date order: {rnd.date} comes after {cal.rounds[i - 1].date}"),
+            )
+    if cal.rounds:
+        first = min(r.date for r in cal.rounds)
+        for i, dl in enumerate(cal.deadlines):
+            if dl.date < first:
+                yield (
+                    ("calendar", "deadlines", i, "date"),
+                    (f"deadline {dl.label!r} ({dl.date}) falls before the first round ({first})"),
+                )
     yield from _party_keys(scenario, cal.discount_rate, ("calendar", "discount_rate"))
 
     # models

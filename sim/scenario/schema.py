@@ -320,20 +320,6 @@ class Calendar(Frozen):
                 raise ValueError(f"discount rate of {code} must be >= 0, got {q.value}")
         return v
 
-    @model_validator(mode="after")
-    def _order(self) -> Calendar:
-        dates = [r.date for r in self.rounds]
-        if any(b < a for a, b in itertools.pairwise(dates)):
-            raise ValueError("rounds must be listed in date order")
-        if self.rounds:
-            first = self.rounds[0].date
-            for dl in self.deadlines:
-                if dl.date < first:
-                    raise ValueError(
-                        f"deadline '{dl.label}' ({dl.date}) falls before the first round ({first})"
-                    )
-        return self
-
 
 # --------------------------------------------------------------------------- models
 DisagreementAt = Literal["final", "as_of"] | dt.date
