@@ -52,8 +52,10 @@ class Quantity(BaseModel):
         extra = [self.source] if self.source else []
         if self.range is not None:
             extra.append(f"range {self.range[0]:g}–{self.range[1]:g}")
-        if not self.source:
-            extra.append("no source: see note" if self.note else "no source")
+        if not self.source and extra:
+            extra.append("no fact: see note" if self.note else "no source")
+        elif not self.source and self.note:
+            extra.append("no fact: see note")
         return f"{self.value:g}" + (f" [{'; '.join(extra)}]" if extra else "")
 
 

@@ -79,8 +79,11 @@ def _sector_pieces(name: str, s: Sector, weights: Mapping) -> list[Piece]:
         f"value={s.value.cite()} $bn/yr; eps={s.eps.cite()}; eta={s.eta.cite()}; "
         f"base tariff={s.base_tariff_pct.cite()} %; tariff = base + {s.issue} (%)"
     )
-    dom = f"; domestic supply={s.domestic_supply_value.cite()} $bn/yr, elasticity=" + (
-        s.domestic_supply_elasticity.cite()
+    dom = (
+        f"; domestic supply={s.domestic_supply_value.cite()} $bn/yr, elasticity="
+        + s.domestic_supply_elasticity.cite()
+        if s.domestic_supply_value.value > 0
+        else ""
     )
     imp, exp = s.importer, s.exporter
     pieces = [
