@@ -205,7 +205,7 @@ class TradePayoffs(BaseModel):
     concessions: dict[str, Concession] = Field(default_factory=dict)
     weights: dict[str, PartyWeights] = Field(default_factory=dict)
     tolerance: float = Field(
-        default=0.002,
+        default=0.01,
         gt=0,
         description="Largest error ($bn/yr) allowed when a continuous issue's value is "
         "replaced by a piecewise-linear interpolant for the solvers.",
