@@ -234,9 +234,10 @@ def test_explain_totals_match_the_payoffs_the_solvers_use():
         u = space.payoffs(space.outcome(o.outcome))
         totals = o.totals()
         for i, code in enumerate(space.parties):
-            assert totals[code]["objective"] == pytest.approx(u[i], abs=2e-3)
+            tol = loaded.scenario.payoffs.tolerance
+            assert totals[code]["objective"] == pytest.approx(u[i], abs=tol)
     sq = space.payoffs(space.disagreement_outcome("as_of"))
-    assert ex.outcomes[0].totals()["US"]["objective"] == pytest.approx(sq[0], abs=2e-3)
+    assert ex.outcomes[0].totals()["US"]["objective"] == pytest.approx(sq[0], abs=tol)
 
 
 def test_explain_of_a_linear_scenario_shows_values_with_sources():
