@@ -10,7 +10,7 @@ here lazily, so that ``import sim`` (and ``sim --help``) stays fast:
 
 __version__ = "0.1.0"
 
-_API = ("load", "validate", "run", "save", "modify", "json_schema", "model_names")
+_API = ("load", "validate", "run", "explain", "save", "modify", "json_schema", "model_names")
 
 __all__ = ["__version__", *_API]
 

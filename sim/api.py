@@ -101,6 +101,43 @@ def _default_options(annotation):
     return annotation()
 
 
+def explain(
+    scenario: str | Path | LoadedScenario,
+    *,
+    outcome: dict | list[str] | None = None,
+    package: str | None = None,
+):
+    """How each party's payoff of an outcome is built up, with the inputs' sources.
+
+    Parameters
+    ----------
+    scenario : path or LoadedScenario
+    outcome : dict issue id -> setting, or list of ``"ISSUE=VALUE"`` strings, optional
+        Settings applied to the status quo (the disagreement outcome as of the scenario's
+        date), after ``package``.
+    package : str, optional
+        A package id applied to the status quo.
+
+    Returns
+    -------
+    sim.explain.Explanation
+        The status quo and the full concession package if neither argument is given, else
+        the one outcome asked for; ``to_frame()``, ``totals_frame()``, ``to_dict()``.
+
+    Raises
+    ------
+    ValueError
+        On an unknown issue or package or a value an issue does not allow.
+    """
+    from sim.explain import explain_scenario, parse_outcome
+
+    loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
+    sc = loaded.scenario
+    if isinstance(outcome, list | tuple):
+        outcome = parse_outcome(sc, outcome)
+    return explain_scenario(sc, outcome=outcome or None, package=package)
+
+
 def save(result, out: str | Path | None = None, *, plots: bool = True) -> Path:
     """Write a run folder (results.json, resolved scenario, plots); returns its path."""
     from sim.results import write_run

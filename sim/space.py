@@ -29,6 +29,10 @@ def compile_payoffs(scenario: Scenario) -> ValueFunctions:
         from sim.payoffs.linear import compile_linear
 
         return compile_linear(spec, scenario.issues, scenario.party_codes)
+    if spec.model == "trade":
+        from sim.payoffs.trade_values import compile_trade
+
+        return compile_trade(spec, scenario.issues, scenario.party_codes)
     raise ValueError(f"unknown payoff model {spec.model!r}")  # pragma: no cover
 
 

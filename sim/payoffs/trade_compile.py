@@ -79,8 +79,11 @@ def _sector_pieces(name: str, s: Sector, weights: Mapping) -> list[Piece]:
         f"value={s.value.cite()} $bn/yr; eps={s.eps.cite()}; eta={s.eta.cite()}; "
         f"base tariff={s.base_tariff_pct.cite()} %; tariff = base + {s.issue} (%)"
     )
-    dom = f"; domestic supply={s.domestic_supply_value.cite()} $bn/yr, elasticity=" + (
-        s.domestic_supply_elasticity.cite()
+    dom = (
+        f"; domestic supply={s.domestic_supply_value.cite()} $bn/yr, elasticity="
+        + s.domestic_supply_elasticity.cite()
+        if s.domestic_supply_value.value > 0
+        else ""
     )
     imp, exp = s.importer, s.exporter
     pieces = [
@@ -170,9 +173,15 @@ def _linear(coef: float) -> Evaluator:
 
 def _purchase_pieces(name: str, c: PurchaseConcession, weights: Mapping) -> list[Piece]:
     price = c.price_usd_per_t.value
-    seller_gain = price * c.seller_margin.value / 1000.0  # $bn/yr per Mt/yr
-    buyer_cost = price * c.buyer_premium.value / 1000.0
-    base = f"extra volume = {c.issue} (Mt/yr); price={c.price_usd_per_t.cite()} $/t"
+    per_unit = c.mt_per_unit.value  # Mt/yr per unit of the issue value
+    seller_gain = per_unit * price * c.seller_margin.value / 1000.0  # $bn/yr per unit
+    buyer_cost = per_unit * price * c.buyer_premium.value / 1000.0
+    volume = (
+        f"extra volume = {c.issue} (Mt/yr)"
+        if per_unit == 1.0 and c.mt_per_unit.source is None and c.mt_per_unit.range is None
+        else f"extra volume = {c.issue} x {c.mt_per_unit.cite()} Mt/yr"
+    )
+    base = f"{volume}; price={c.price_usd_per_t.cite()} $/t"
     div = f" over {c.diverted_from}" if c.diverted_from else ""
     pieces = [
         Piece(
@@ -382,7 +391,9 @@ def trade_value_functions(
     for name, c in spec.concessions.items():
         cap = getattr(c, "max_extra_mt", None)
         _, levels = normalise_issue(issues[c.issue])
-        if cap is not None and levels is not None and max(levels.values()) > cap.value + 1e-12:
+        if cap is None or levels is None:
+            continue
+        if max(levels.values()) * c.mt_per_unit.value > cap.value + 1e-12:
             raise ValueError(
                 f"concessions.{name}: a level of {c.issue!r} exceeds max_extra_mt "
                 f"= {cap.value:g} Mt ({cap.source or 'no source'})"

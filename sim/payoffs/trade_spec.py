@@ -1,18 +1,22 @@
 """Schema of a scenario's ``payoffs: {model: trade, ...}`` section (frozen pydantic v2 models).
 
 Every number may be written plainly (``eps: 3.8``) or as a sourced parameter
-(``eps: {value: 3.8, range: [2.5, 5.1], source: "FACTS.md C: Bajzik et al. 2020", note: ...}``);
-both become a :class:`Param`.  Units: trade values in ``$bn/yr`` at world (exporter's) prices;
+(``eps: {value: 3.8, range: [2.5, 5.1], source: armington_elasticity, note: ...}``, ``source``
+being a fact id of ``seeds/facts.yaml``); both become a :class:`Param`, the scenario's
+:class:`~sim.quantity.Quantity`.  Party names are the scenario's party codes and
+issue names its issue ids (checked by :mod:`sim.scenario.references`).
+Units: trade values in ``$bn/yr`` at world (exporter's) prices;
 tariffs in percent; purchase volumes in ``Mt/yr`` and prices in ``$/t``; lump concession
 values in ``$bn/yr`` per unit of the issue value.  The formulas are in ``docs/payoff-model.md``.
 """
 
 from __future__ import annotations
 
-import math
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from sim.quantity import Q, Quantity
 
 __all__ = [
     "ElectionPremium",
@@ -27,48 +31,10 @@ __all__ = [
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
 
-class Param(BaseModel):
-    """A number with its provenance: central value, plausible range, source and note.
+Param = Quantity
+"""A trade-model parameter: the scenario's :class:`~sim.quantity.Quantity`."""
 
-    ``source`` is a FACTS.md fact id (``"FACTS.md A1: AP via usafricaonline.com 2025-07-23"``)
-    or a named source; ``"n/f"`` (not found) marks a modelling choice, which should then carry
-    a ``range``.
-    """
-
-    model_config = _FROZEN
-
-    value: float
-    range: tuple[float, float] | None = None
-    source: str | None = None
-    note: str | None = None
-
-    @model_validator(mode="after")
-    def _value_in_range(self) -> Param:
-        if math.isnan(self.value):
-            raise ValueError("a parameter value cannot be NaN")
-        if self.range is not None:
-            lo, hi = self.range
-            if not lo <= hi:
-                raise ValueError(f"range [{lo}, {hi}] must have lo <= hi")
-            if not lo <= self.value <= hi:
-                raise ValueError(f"value {self.value} lies outside its range [{lo}, {hi}]")
-        return self
-
-    def cite(self) -> str:
-        """``"3.8 [FACTS.md C: ...; range 2.5-5.1]"``: the value with where it comes from."""
-        extra = [s for s in (self.source,) if s]
-        if self.range is not None:
-            extra.append(f"range {self.range[0]:g}–{self.range[1]:g}")
-        return f"{self.value:g}" + (f" [{'; '.join(extra)}]" if extra else "")
-
-
-def _as_param(v: Any) -> Any:
-    if isinstance(v, int | float) and not isinstance(v, bool):
-        return {"value": float(v)}
-    return v
-
-
-P = Annotated[Param, BeforeValidator(_as_param)]
+P = Q
 """A field that accepts a plain number or a ``{value, range, source, note}`` mapping."""
 
 
@@ -121,9 +87,11 @@ class Sector(BaseModel):
 class PurchaseConcession(BaseModel):
     """Extra purchases by ``buyer`` from ``seller``: the issue value is the extra volume, Mt/yr.
 
-    Seller's gain ``= x * price * seller_margin / 1000`` ($bn/yr: Mt x $/t = $1e6, /1000 -> $bn);
-    buyer's cost ``= x * price * buyer_premium / 1000`` (the price premium over the source the
-    purchase is diverted from).
+    The extra volume is ``q = x * mt_per_unit`` (``mt_per_unit`` = 1 when the issue is in Mt/yr;
+    for a yes/no issue it is the volume ``yes`` stands for).  Seller's gain
+    ``= q * price * seller_margin / 1000`` ($bn/yr: Mt x $/t = $1e6, /1000 -> $bn); buyer's cost
+    ``= q * price * buyer_premium / 1000`` (the price premium over the source the purchase is
+    diverted from).
     """
 
     model_config = _FROZEN
@@ -133,6 +101,11 @@ class PurchaseConcession(BaseModel):
     buyer: str
     seller: str
     price_usd_per_t: P
+    mt_per_unit: P = Field(
+        default_factory=lambda: Param(value=1.0),
+        description="extra Mt/yr per unit of the issue value: 1 for an issue in Mt/yr; for a "
+        "yes/no issue, the volume that 'yes' stands for",
+    )
     seller_margin: P = Field(description="seller's producer-surplus share of the extra sales")
     buyer_premium: P = Field(description="buyer's extra cost as a share of the price")
     diverted_from: str | None = None
@@ -146,6 +119,7 @@ class PurchaseConcession(BaseModel):
         if self.buyer == self.seller:
             raise ValueError("a purchase's buyer and seller must be different parties")
         _positive(self.price_usd_per_t, "price_usd_per_t")
+        _positive(self.mt_per_unit, "mt_per_unit")
         _positive(self.seller_margin, "seller_margin", allow_zero=True)
         return self
 
@@ -230,6 +204,12 @@ class TradePayoffs(BaseModel):
     sectors: dict[str, Sector] = Field(default_factory=dict)
     concessions: dict[str, Concession] = Field(default_factory=dict)
     weights: dict[str, PartyWeights] = Field(default_factory=dict)
+    tolerance: float = Field(
+        default=0.01,
+        gt=0,
+        description="Largest error ($bn/yr) allowed when a continuous issue's value is "
+        "replaced by a piecewise-linear interpolant for the solvers.",
+    )
     note: str | None = None
 
     @model_validator(mode="after")

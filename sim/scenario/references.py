@@ -12,7 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from sim.scenario.schema import Issue, IssueSetting, Scenario
+from sim.payoffs.trade_spec import PurchaseConcession, TradePayoffs
+from sim.scenario.schema import Issue, IssueSetting, LinearPayoffs, Scenario
 
 Loc = tuple[str | int, ...]
 Found = Iterator[tuple[Loc, str]]
@@ -111,19 +112,11 @@ def _structure(scenario: Scenario) -> Found:
         yield from _party_keys(scenario, change.adjustments, (*loc, "adjustments"))
 
     # payoffs
-    pay = scenario.payoffs
-    yield from _party_keys(scenario, pay.parties, ("payoffs", "parties"))
-    for code in scenario.party_codes:
-        if code not in pay.parties:
-            yield ("payoffs", "parties"), f"no preferences given for party {code!r}"
     issues = {i.id: i for i in scenario.issues}
-    for code, values in pay.parties.items():
-        for issue_id, spec in values.items():
-            loc = ("payoffs", "parties", code, issue_id)
-            if issue_id not in issues:
-                yield loc, f"no issue {issue_id!r} (issues: {', '.join(issues)})"
-            else:
-                yield from _issue_value(issues[issue_id], spec, loc)
+    if scenario.payoffs.model == "trade":
+        yield from _trade_payoffs(scenario, scenario.payoffs)
+    else:
+        yield from _linear_payoffs(scenario, scenario.payoffs)
 
     # packages
     ids = {p.id for p in scenario.packages}
@@ -181,6 +174,76 @@ def _structure(scenario: Scenario) -> Found:
             for k, move in enumerate(player.moves):
                 yield from _settings(scenario, move.settings, (*loc, "moves", k, "settings"))
                 yield from _party_keys(scenario, move.shift, (*loc, "moves", k, "shift"))
+
+
+def _linear_payoffs(scenario: Scenario, pay: LinearPayoffs) -> Found:
+    issues = {i.id: i for i in scenario.issues}
+    yield from _party_keys(scenario, pay.parties, ("payoffs", "parties"))
+    for code in scenario.party_codes:
+        if code not in pay.parties:
+            yield ("payoffs", "parties"), f"no preferences given for party {code!r}"
+    for code, values in pay.parties.items():
+        for issue_id, spec in values.items():
+            loc = ("payoffs", "parties", code, issue_id)
+            if issue_id not in issues:
+                yield loc, f"no issue {issue_id!r} (issues: {', '.join(issues)})"
+            else:
+                yield from _issue_value(issues[issue_id], spec, loc)
+
+
+def _issue_ref(scenario: Scenario, issue_id: str, loc: Loc, *, kinds: tuple[str, ...]) -> Found:
+    ids = [i.id for i in scenario.issues]
+    if issue_id not in ids:
+        yield loc, f"no issue {issue_id!r} (issues: {', '.join(ids)})"
+        return
+    kind = scenario.issue(issue_id).kind
+    if kind not in kinds:
+        yield loc, f"issue {issue_id!r} is {kind}; this needs a {' or '.join(kinds)} issue"
+
+
+def _trade_payoffs(scenario: Scenario, pay: TradePayoffs) -> Found:
+    """Sectors, concessions and weights of ``payoffs: {model: trade}`` name real things."""
+    base: Loc = ("payoffs",)
+    for name, sector in pay.sectors.items():
+        loc = (*base, "sectors", name)
+        yield from _issue_ref(scenario, sector.issue, (*loc, "issue"), kinds=("continuous",))
+        yield from _party(scenario, sector.importer, (*loc, "importer"))
+        yield from _party(scenario, sector.exporter, (*loc, "exporter"))
+    any_kind = ("continuous", "discrete", "binary")
+    for name, c in pay.concessions.items():
+        loc = (*base, "concessions", name)
+        yield from _issue_ref(scenario, c.issue, (*loc, "issue"), kinds=any_kind)
+        if isinstance(c, PurchaseConcession):
+            yield from _party(scenario, c.buyer, (*loc, "buyer"))
+            yield from _party(scenario, c.seller, (*loc, "seller"))
+            if c.max_extra_mt is not None and c.issue in {i.id for i in scenario.issues}:
+                top = max(scenario.issue(c.issue).numeric_values()) * c.mt_per_unit.value
+                if top > c.max_extra_mt.value + 1e-12:
+                    yield (
+                        (*loc, "max_extra_mt"),
+                        f"issue {c.issue!r} allows {top:g} Mt/yr extra, above max_extra_mt "
+                        f"= {c.max_extra_mt.value:g}",
+                    )
+        else:
+            yield from _party_keys(scenario, c.gains, (*loc, "gains"))
+    for code, w in pay.weights.items():
+        loc = (*base, "weights", code)
+        yield from _party(scenario, code, loc)
+        for k, e in enumerate(w.election_premium):
+            eloc = (*loc, "election_premium", k)
+            if e.levels is None:
+                yield from _issue_ref(scenario, e.issue, (*eloc, "issue"), kinds=("continuous",))
+                continue
+            yield from _issue_ref(scenario, e.issue, (*eloc, "issue"), kinds=("discrete", "binary"))
+            if e.issue in {i.id for i in scenario.issues}:
+                labels = [lv.label for lv in scenario.issue(e.issue).level_list()]
+                for j, label in enumerate(e.levels):
+                    if label not in labels:
+                        yield (
+                            (*eloc, "levels", j),
+                            f"issue {e.issue!r} has no level {label!r} "
+                            f"(levels: {', '.join(labels)})",
+                        )
 
 
 def _package_cycles(scenario: Scenario) -> Found:

