@@ -141,7 +141,9 @@ def _player_strategies(
         keys = list(spec.grid)
         for combo in itertools.product(*(spec.grid[k] for k in keys)):
             settings = dict(zip(keys, combo, strict=True))
-            name = ", ".join(f"{k}={v}" for k, v in settings.items())
+            name = " ".join(
+                f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in settings.items()
+            )
             out.append(Strategy(name, settings, zero))
     for pkg in spec.packages or ():
         out.append(Strategy(pkg, space.package_settings(pkg), zero))

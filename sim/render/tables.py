@@ -68,7 +68,7 @@ def strategic_table(result) -> Table:
     )
     table.add_column("#", justify="right")
     for p in d["players"]:
-        table.add_column(f"{p} plays")
+        table.add_column(f"{p} plays", overflow="fold")
     for p in d["players"]:
         table.add_column(f"{p} payoff", justify="right")
     table.add_column("Pareto-dominated")
