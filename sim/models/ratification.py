@@ -33,9 +33,9 @@ def _bounds(space: OutcomeSpace, parties) -> tuple[np.ndarray, np.ndarray]:
             j = [i.id for i in space.issues].index(issue_id)
             issue = space.issues[j]
             if b.min is not None:
-                lo[j] = max(lo[j], issue.coordinate(b.min))
+                lo[j] = max(lo[j], issue.coordinate(b.setting("min")))
             if b.max is not None:
-                hi[j] = min(hi[j], issue.coordinate(b.max))
+                hi[j] = min(hi[j], issue.coordinate(b.setting("max")))
     return lo, hi
 
 
@@ -303,9 +303,9 @@ def _describe(ws, space) -> list[str]:
         issue = space.scenario.issue(issue_id)
         unit = " %" if issue.unit == "%" else ""
         if b.min is not None:
-            out.append(f"{issue_id} >= {b.min}{unit}")
+            out.append(f"{issue_id} >= {b.setting('min')}{unit}")
         if b.max is not None:
-            out.append(f"{issue_id} <= {b.max}{unit}")
+            out.append(f"{issue_id} <= {b.setting('max')}{unit}")
     if ws.min_gain is not None:
         out.append(f"gain over no deal >= {ws.min_gain.value:g}")
     return out

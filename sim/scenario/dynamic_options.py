@@ -204,10 +204,17 @@ class IssueBound(Frozen):
     """Bounds on one issue: numbers (continuous) or level labels (discrete/binary, in
     the order of the levels)."""
 
-    min: IssueSetting | None = None
-    max: IssueSetting | None = None
+    min: Quantity | IssueSetting | None = Field(
+        default=None, description="Lowest setting (a number, {value, range, source}, a label)."
+    )
+    max: Quantity | IssueSetting | None = Field(default=None, description="Highest setting.")
     source: str | None = None
     note: str | None = None
+
+    def setting(self, end: str) -> IssueSetting | None:
+        """The bound ``end`` ('min' or 'max') as a plain issue setting."""
+        v = getattr(self, end)
+        return v.value if isinstance(v, Quantity) else v
 
 
 class WinSet(Frozen):
@@ -248,10 +255,15 @@ class TwoLevelScenarioOptions(Frozen):
 
 class OutcomeRef(Frozen):
     """A terminal outcome: a package and/or issue settings applied to the disagreement
-    outcome at ``disagreement_at``, plus an optional payoff ``shift`` per party."""
+    outcome at ``disagreement_at`` (or ``no_deal``), plus an optional payoff ``shift``."""
 
     package: str | None = None
     settings: dict[str, IssueSetting] = Field(default_factory=dict)
+    no_deal: bool = Field(
+        default=False,
+        description="Talks fail: the disagreement point (outcome plus adjustments) at "
+        "disagreement_at; takes no package or settings.",
+    )
     shift: dict[str, Q] = Field(default_factory=dict)
 
 

@@ -117,7 +117,7 @@ def _two_level(sc: Scenario) -> Found:
             bl = (*loc, "win_sets", code, "bounds", issue_id)
             coords = []
             for end in ("min", "max"):
-                value = getattr(bound, end)
+                value = bound.setting(end)
                 if value is not None:
                     found = list(_setting(sc, issue_id, value, (*bl, end)))
                     yield from found
@@ -179,6 +179,8 @@ def _game_tree(sc: Scenario) -> Found:
                 for issue_id, value in out.settings.items():
                     yield from _setting(sc, issue_id, value, (*nl, "outcome", "settings", issue_id))
                 yield from _keys(sc, out.shift, (*nl, "outcome", "shift"))
+                if out.no_deal and (out.package is not None or out.settings):
+                    yield (*nl, "outcome"), "no_deal takes no package or settings"
     if dangling:
         return
     yield from _tree_shape(opts.root, nodes, loc)
