@@ -188,6 +188,32 @@ def _game_tree(sc: Scenario) -> Found:
 
 def _tree_shape(root: str, nodes: dict, loc: Loc) -> Found:
     """Cycles, nodes with two parents and unreachable nodes (depth-first from the root)."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    for start in nodes:
+        if start in state:
+            continue
+        stack = [(start, iter(nodes[start].moves.items()))]
+        state[start] = 1
+        while stack:
+            nid, it = stack[-1]
+            step = next(it, None)
+            if step is None:
+                state[nid] = 2
+                stack.pop()
+                continue
+            label, child = step
+            if state.get(child) == 1:
+                yield (
+                    (*loc, "nodes", nid, "moves", label),
+                    (
+                        f"node {child!r} lies on a cycle (move {label!r} of {nid!r} leads back "
+                        "to it): a game tree cannot loop"
+                    ),
+                )
+                return
+            if child not in state:
+                state[child] = 1
+                stack.append((child, iter(nodes[child].moves.items())))
     parent: dict[str, str] = {}
     for nid, node in nodes.items():
         for label, child in node.moves.items():
