@@ -338,7 +338,9 @@ def win_sets(run, ax=None):
     ]
     for mask, color, label in groups:
         if mask.any():
-            ax.scatter(u[mask, 0], u[mask, 1], s=5, color=color, label=label, zorder=2)
+            ax.scatter(
+                u[mask, 0], u[mask, 1], s=5, color=color, label=label, zorder=2, rasterized=True
+            )
     for k, line in enumerate(frontier_polylines(run)):
         ax.plot(
             line[:, 0],

@@ -207,7 +207,8 @@ def test_bad_parameters_are_scenario_errors(write_scenario, models, field, words
 @pytest.fixture(scope="module")
 def baseline(tmp_path_factory):
     out = tmp_path_factory.mktemp("runs") / "dyn"
-    result = runner.invoke(app, ["run", str(BASELINE), "--out", str(out)])
+    args = [a for name in DYNAMIC for a in ("--model", name)]
+    result = runner.invoke(app, ["run", str(BASELINE), "--out", str(out), *args])
     assert result.exit_code == 0, result.output
     return out, result.output
 
