@@ -37,6 +37,21 @@ def _fmt_deal(agreement: dict | None, space: OutcomeSpace) -> str:
     return ", ".join(parts) or "the disagreement outcome"
 
 
+@dataclass(frozen=True)
+class NotConfigured:
+    """A model that cannot run on this scenario (e.g. no calendar), with the reason."""
+
+    model: str
+    reason: str
+    configured: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"model": self.model, "configured": False, "reason": self.reason}
+
+    def summary(self) -> str:
+        return f"not run: {self.reason}"
+
+
 # ---------------------------------------------------------------------- rubinstein
 @dataclass(frozen=True)
 class RubinsteinRun:
@@ -107,18 +122,23 @@ class RubinsteinRun:
         )
 
 
-def run_rubinstein(space: OutcomeSpace, options: RubinsteinScenarioOptions) -> RubinsteinRun:
+def run_rubinstein(
+    space: OutcomeSpace, options: RubinsteinScenarioOptions
+) -> RubinsteinRun | NotConfigured:
     """Stationary SPE of alternating offers (Rubinstein 1982; Binmore, Rubinstein & Wolinsky
     1986) on the scenario's frontier, with calendar discounting and breakdown risk."""
     from sim.models.rubinstein import nash_weights_limit, rubinstein
 
     P = space.parties
-    front = sf.ScenarioFrontier.build(space, options.frontier)
     cal_rounds = space.scenario.calendar.rounds
     default_first = cal_rounds[0].proposer if cal_rounds else None
     first = sf.party_index(space, options.first_proposer or default_first)
     period = options.period_days or sf.mean_round_gap_days(space)
-    delta = sf.discount_pair(space, options.delta, period)
+    try:
+        delta = sf.discount_pair(space, options.delta, period)
+    except ValueError as exc:
+        return NotConfigured("rubinstein", str(exc))
+    front = sf.ScenarioFrontier.build(space, options.frontier)
     d = space.disagreement_point(options.disagreement_at)
     outside = None
     notes = [f"frontier: {options.frontier} (see docs/models/rubinstein.md)"]
@@ -256,7 +276,9 @@ class DeadlineRun:
         )
 
 
-def run_deadline(space: OutcomeSpace, options: DeadlineScenarioOptions) -> DeadlineRun:
+def run_deadline(
+    space: OutcomeSpace, options: DeadlineScenarioOptions
+) -> DeadlineRun | NotConfigured:
     """Finite-horizon alternating offers over the calendar's rounds (Ståhl 1972), the
     disagreement point switching at the deadline (the dated ``disagreement.changes``)."""
     from sim.models.deadline import deadline
@@ -265,13 +287,18 @@ def run_deadline(space: OutcomeSpace, options: DeadlineScenarioOptions) -> Deadl
     cal = space.scenario.calendar
     rounds = sorted([*cal.rounds, *options.extra_rounds], key=lambda r: r.date)
     if not rounds:
-        raise ValueError("the deadline model needs dated rounds (calendar.rounds)")
+        return NotConfigured("deadline", "no dated rounds (calendar.rounds)")
     if options.deadline is not None:
         when, label = options.deadline, "deadline"
     elif cal.deadlines:
         when, label = cal.deadlines[0].date, cal.deadlines[0].label
     else:
-        raise ValueError("the deadline model needs a deadline (calendar.deadlines)")
+        return NotConfigured("deadline", "no deadline (calendar.deadlines)")
+    if options.delta is None:
+        try:
+            sf.rates_pair(space)
+        except ValueError as exc:
+            return NotConfigured("deadline", str(exc))
     d_before = space.disagreement_point(when - dt.timedelta(days=1))
     d_after = space.disagreement_point(when)
     if all(r.proposer is not None for r in rounds) and options.first_proposer is None:

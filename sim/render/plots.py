@@ -219,6 +219,8 @@ def timeline(run, ax=None):
     unit = run.space.values.unit
     cal = run.scenario.calendar
     dl = run.models.get("deadline")
+    if dl is not None and not getattr(dl, "configured", True):
+        dl = None
     dates = []
     if dl is not None:
         d = dl.to_dict()
@@ -268,7 +270,7 @@ def timeline(run, ax=None):
             color="0.4",
         )
     rb = run.models.get("rubinstein")
-    if rb is not None and rb.core.agreement:
+    if rb is not None and getattr(rb, "configured", True) and rb.core.agreement:
         for p, v in zip(P, rb.core.payoffs, strict=True):
             ax.axhline(v, color=colors[p], lw=0.8, alpha=0.5)
             ax.annotate(

@@ -241,3 +241,32 @@ def test_baseline_runs_every_dynamic_model(baseline):
         for ext in ("png", "svg"):
             assert (out / f"{stem}.{ext}").stat().st_size > 1000
             assert f"{stem}.{ext}" in data["files"]
+
+
+def test_lottery_point_reports_both_deals_and_an_exact_one(write_scenario):
+    # two deals only, (0, 1) and (1, 0): the Rubinstein point (1/1.9, 0.9/1.9) is a lottery
+    text = PIE.replace(
+        "  - {id: split, name: A's share, kind: continuous, range: [0, 1]}",
+        "  - {id: split, name: A gets all, kind: binary}",
+    ).replace("{split: 0}", "{split: no}")
+    text = text.replace("{linear: 1}", "{levels: {yes: 1}}").replace(
+        "{points: [[0, 1], [1, 0]]}", "{levels: {no: 1}}"
+    )
+    d = sim.run(write_scenario(text + "  rubinstein: {delta: {A: 0.9, B: 0.9}}\n"))
+    d = d.models["rubinstein"].to_dict()
+    assert abs(d["payoffs"]["A"] - 1 / 1.9) < 1e-9
+    assert d["deal"]["exact"] is False
+    lot = d["deal"]["lottery"]
+    assert lot["deals"] == [{"split": "no"}, {"split": "yes"}]
+    assert abs(lot["weight_second"] - 1 / 1.9) < 1e-9
+    # the only real deal giving B at least 0.9/1.9 is B taking all
+    assert d["agreement"] == {"split": "no"}
+
+
+def test_models_without_a_calendar_say_so(write_scenario, minimal_text):
+    text = minimal_text.split("calendar:")[0]
+    run = sim.run(write_scenario(text), models=list(DYNAMIC))
+    for name in ("rubinstein", "deadline", "private_information", "game_tree"):
+        d = run.models[name].to_dict()
+        assert d["configured"] is False and d["reason"]
+    assert run.models["two_level"].to_dict()["agreement"] is not None
