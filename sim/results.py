@@ -195,6 +195,10 @@ def _write_plots(run: RunResult, folder: Path) -> list[str]:
     figures = {"payoff_space": plots.payoff_space(run)}
     if "strategic" in run.models:
         figures["strategic_game"] = plots.strategic_heatmap(run.models["strategic"])
+    if {"deadline", "rubinstein", "private_information"} & set(run.models):
+        figures["timeline"] = plots.timeline(run)
+    if "two_level" in run.models:
+        figures["win_sets"] = plots.win_sets(run)
     for name, fig in figures.items():
         for ext in ("png", "svg"):
             fig.savefig(folder / f"{name}.{ext}", dpi=150)

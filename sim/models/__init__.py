@@ -52,6 +52,31 @@ REGISTRY: dict[str, ModelEntry] = {
             "sim.models.strategic:run_strategic",
             "Strategic-form tariff game: all Nash equilibria, Pareto-dominance labelled",
         ),
+        ModelEntry(
+            "rubinstein",
+            "sim.models.dynamic:run_rubinstein",
+            "Alternating offers, infinite horizon: discounting, breakdown risk, outside options",
+        ),
+        ModelEntry(
+            "deadline",
+            "sim.models.dynamic:run_deadline",
+            "Alternating offers over the calendar's rounds up to a deadline (backward induction)",
+        ),
+        ModelEntry(
+            "private_information",
+            "sim.models.dynamic_info:run_private_information",
+            "Offers to a side of unknown type: take-it-or-leave-it and two-period screening",
+        ),
+        ModelEntry(
+            "two_level",
+            "sim.models.ratification:run_two_level",
+            "Two-level game: deals each side can ratify at home (win-sets), tied-hands sweep",
+        ),
+        ModelEntry(
+            "game_tree",
+            "sim.models.tree_scenario:run_game_tree",
+            "A sequential game tree solved by backward induction (subgame-perfect path)",
+        ),
     ]
 }
 

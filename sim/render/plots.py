@@ -198,3 +198,193 @@ def strategic_heatmap(result, axes=None):
         "equilibrium marks its support, area = probability)"
     )
     return fig
+
+
+def _dates(strings):
+    import datetime as dt
+
+    return [dt.date.fromisoformat(s) for s in strings]
+
+
+def timeline(run, ax=None):
+    """Offers and each side's payoff by round, the deadline, and P(deal done by date).
+
+    Draws the ``deadline`` model's offer path (each proposer's offer, as the payoff it gives
+    each side), the no-deal value by round, the deadline and the calendar's events, and on
+    a second axis the probability that a deal is done by each date; the ``rubinstein``
+    agreement and the ``private_information`` acceptance probabilities are added when
+    those models ran.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import datetime as dt
+
+    fig, ax = _figure(ax, size=(9, 5.5))
+    P = run.space.parties
+    colors = {P[0]: "tab:blue", P[1]: "tab:red"}
+    unit = run.space.values.unit
+    cal = run.scenario.calendar
+    dl = run.models.get("deadline")
+    if dl is not None and not getattr(dl, "configured", True):
+        dl = None
+    dates = []
+    if dl is not None:
+        d = dl.to_dict()
+        path = d["offer_path"]
+        dates = _dates([r["date"] for r in path])
+        for p in P:
+            off = [np.nan if r["offer"] is None else r["offer"][p] for r in path]
+            ax.plot(dates, off, "-o", color=colors[p], label=f"{p} payoff of the offer (deadline)")
+            dis = [r["disagreement_value"][p] for r in path]
+            ax.plot(dates, dis, ":", color=colors[p], label=f"{p} no-deal value")
+            for r, x in zip(path, dates, strict=True):
+                if r["proposer"] == p and r["offer"] is not None:
+                    ax.annotate(
+                        p,
+                        (x, r["offer"][p]),
+                        xytext=(0, 6),
+                        textcoords="offset points",
+                        fontsize=7,
+                        ha="center",
+                        color=colors[p],
+                    )
+        when = dt.date.fromisoformat(d["deadline"]["date"])
+        ax.axvline(when, color="black", lw=1.5, ls="--")
+        ax.annotate(
+            d["deadline"]["label"],
+            (when, 1),
+            xycoords=("data", "axes fraction"),
+            xytext=(-3, -3),
+            textcoords="offset points",
+            rotation=90,
+            ha="right",
+            va="top",
+            fontsize=7,
+        )
+    else:
+        dates = [r.date for r in cal.rounds]
+    for ev in cal.events:
+        ax.axvline(ev.date, color="0.6", lw=1, ls="-.")
+        ax.annotate(
+            ev.label,
+            (ev.date, 0),
+            xycoords=("data", "axes fraction"),
+            xytext=(3, 3),
+            textcoords="offset points",
+            rotation=90,
+            fontsize=7,
+            color="0.4",
+        )
+    rb = run.models.get("rubinstein")
+    if rb is not None and getattr(rb, "configured", True) and rb.core.agreement:
+        for p, v in zip(P, rb.core.payoffs, strict=True):
+            ax.axhline(v, color=colors[p], lw=0.8, alpha=0.5)
+            ax.annotate(
+                f"{p}: Rubinstein",
+                (0, v),
+                xycoords=("axes fraction", "data"),
+                xytext=(2, 2),
+                textcoords="offset points",
+                fontsize=7,
+                color=colors[p],
+            )
+    ax.set_ylabel(f"payoff ({unit})")
+    ax.grid(alpha=0.3)
+    ax2 = ax.twinx()
+    if dl is not None:
+        pd_by = dl.to_dict()["p_deal_by"]
+        ax2.step(
+            _dates(list(pd_by)),
+            list(pd_by.values()),
+            where="post",
+            color="tab:green",
+            lw=2,
+            label="P(deal done by date), deadline model",
+        )
+    pi = run.models.get("private_information")
+    if pi is not None and pi.configured and pi.screening is not None and len(dates) >= 2:
+        s = pi.screening
+        ax2.step(
+            dates[:2],
+            [s.accept_early, s.accept_early + s.accept_late],
+            where="post",
+            color="tab:purple",
+            lw=2,
+            ls="--",
+            label="P(deal done), screening (first two rounds)",
+        )
+    ax2.set_ylim(-0.02, 1.05)
+    ax2.set_ylabel("probability a deal is done")
+    lines = ax.get_legend_handles_labels()
+    lines2 = ax2.get_legend_handles_labels()
+    ax.legend(lines[0] + lines2[0], lines[1] + lines2[1], fontsize=7, loc="lower left")
+    ax.set_title(f"{run.scenario.title}: timeline")
+    fig.autofmt_xdate()
+    return fig
+
+
+def win_sets(run, ax=None):
+    """The ratification model's win-sets drawn on the payoff space.
+
+    Candidate outcomes are coloured by who can ratify them (one side, both, neither); the
+    ratifiable Nash deal, the deal without ratification constraints and no deal are marked.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig, ax = _figure(ax)
+    res = run.models["two_level"]
+    P = res.parties
+    u = res.utilities
+    w0, w1 = res.win_sets
+    groups = [
+        (~w0 & ~w1, "0.85", "neither can ratify"),
+        (w0 & ~w1, "tab:blue", f"only {P[0]} can ratify"),
+        (~w0 & w1, "tab:red", f"only {P[1]} can ratify"),
+        (w0 & w1, "tab:green", "both can ratify (intersection)"),
+    ]
+    for mask, color, label in groups:
+        if mask.any():
+            ax.scatter(
+                u[mask, 0], u[mask, 1], s=5, color=color, label=label, zorder=2, rasterized=True
+            )
+    for k, line in enumerate(frontier_polylines(run)):
+        ax.plot(
+            line[:, 0],
+            line[:, 1],
+            color="0.3",
+            lw=1,
+            zorder=3,
+            label="Pareto frontier" if k == 0 else None,
+        )
+    d = res.disagreement
+    ax.scatter(*d, marker="X", s=90, color="black", zorder=5, label="no deal")
+    if res.unconstrained is not None:
+        ax.scatter(
+            *res.unconstrained.payoffs,
+            marker="*",
+            s=120,
+            color="white",
+            edgecolor="black",
+            zorder=6,
+            label="Nash deal without ratification",
+        )
+    if res.solution is not None:
+        ax.scatter(
+            *res.solution.payoffs,
+            marker="*",
+            s=160,
+            color="tab:green",
+            edgecolor="black",
+            zorder=7,
+            label="ratifiable Nash deal",
+        )
+    ax.set_xlabel(f"{P[0]} payoff ({res.unit})")
+    ax.set_ylabel(f"{P[1]} payoff ({res.unit})")
+    ax.set_title(f"{run.scenario.title}: win-sets (two-level game)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, loc="best")
+    return fig

@@ -374,6 +374,15 @@ class StrategicOptions(Frozen):
     )
 
 
+from sim.scenario.dynamic_options import (  # noqa: E402  (needs the classes above)
+    DeadlineScenarioOptions,
+    GameTreeScenarioOptions,
+    PrivateInformationScenarioOptions,
+    RubinsteinScenarioOptions,
+    TwoLevelScenarioOptions,
+)
+
+
 class Models(Frozen):
     """Which models to run, with their options (a model left out is not run)."""
 
@@ -382,6 +391,11 @@ class Models(Frozen):
     utilitarian: AxiomaticOptions | None = None
     egalitarian: AxiomaticOptions | None = None
     strategic: StrategicOptions | None = None
+    rubinstein: RubinsteinScenarioOptions | None = None
+    deadline: DeadlineScenarioOptions | None = None
+    private_information: PrivateInformationScenarioOptions | None = None
+    two_level: TwoLevelScenarioOptions | None = None
+    game_tree: GameTreeScenarioOptions | None = None
 
     def selected(self) -> list[str]:
         return [name for name in type(self).model_fields if getattr(self, name) is not None]

@@ -1,0 +1,231 @@
+"""From a scenario's outcomes to the frontier the dynamic models bargain over, and back.
+
+The alternating-offers models (:mod:`sim.models.rubinstein`, :mod:`sim.models.deadline`,
+:mod:`sim.models.private_information`) work on a Pareto frontier given as a chain of
+vertices.  This module builds that chain from the scenario's exact utility set and maps a
+point of it back to a deal:
+
+* ``kind="convex"`` (default): the Pareto chain of the convex hull of the outcomes
+  (:func:`sim.bargaining.frontier.convex_frontier`).  It is concave, so the stationary
+  equilibrium is unique.  A point on an edge that lies inside one cell is an exact outcome
+  (payoffs are affine in the cell's coordinates ``x``, so ``x`` is interpolated).  An edge
+  joining two cells is a lottery between two deals, which a treaty cannot be: the result
+  then reports both neighbouring deals and the weight, and as ``agreement`` the exact deal
+  the proposer would really offer -- the best outcome for the proposer among those giving
+  the responder at least its equilibrium payoff (found on the exact frontier).
+* ``kind="union"``: the exact Pareto frontier of the outcomes; gaps (where the set of
+  deals is not convex) are bridged linearly and treated like lottery edges above.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from sim.models.frontier import Frontier
+from sim.space import OutcomeSpace
+
+DAYS_PER_YEAR = 365.25
+
+
+@dataclass(frozen=True)
+class ScenarioFrontier:
+    """The chain (:class:`Frontier`) with, per vertex, its cell and cell coordinates."""
+
+    chain: Frontier
+    cells: np.ndarray  # (m,) cell of each vertex (as the start of the next edge)
+    xs: np.ndarray  # (m, k) its cell coordinates
+    same_piece: np.ndarray  # (m-1,) edge k lies inside one cell (an exact segment)
+    kind: str
+    space: OutcomeSpace
+    cells_in: np.ndarray  # (m,) cell of each vertex as the end of the edge before it
+    xs_in: np.ndarray  # (m, k)
+
+    @classmethod
+    def build(cls, space: OutcomeSpace, kind: str = "convex") -> ScenarioFrontier:
+        from sim.models.axiomatic import utility_set
+
+        uset = utility_set(space)
+        bf = uset.convex_frontier() if kind == "convex" else uset.pareto_frontier()
+        tol = uset.tol
+        pts: list[np.ndarray] = []
+        c_in: list[int] = []  # cell and x of each vertex as the end of the edge before it
+        x_in: list[np.ndarray] = []
+        c_out: list[int] = []  # ... and as the start of the edge after it
+        x_out: list[np.ndarray] = []
+        exact: list[bool] = []  # edge i (vertex i -> i + 1) lies inside one cell
+
+        def beyond(p):
+            return not pts or (p[0] > pts[-1][0] + tol and p[1] < pts[-1][1] - tol)
+
+        def near(p):
+            return bool(pts) and bool(np.abs(p - pts[-1]).max() <= tol)
+
+        def pop_dominated(p):  # a vertex weakly dominated by p is only a weak Pareto point
+            while pts and not near(p) and np.all(p >= pts[-1] - tol):
+                for lst in (pts, c_in, x_in, c_out, x_out):
+                    lst.pop()
+                if exact:
+                    exact.pop()
+
+        for s in range(len(bf)):
+            a, b = bf.start[s], bf.end[s]
+            pop_dominated(a)
+            if near(a):
+                c_out[-1], x_out[-1] = int(bf.cell_start[s]), bf.x_start[s]
+            elif beyond(a):
+                if pts:
+                    exact.append(False)  # a gap, bridged linearly
+                pts.append(a)
+                c_in.append(int(bf.cell_start[s]))
+                x_in.append(bf.x_start[s])
+                c_out.append(int(bf.cell_start[s]))
+                x_out.append(bf.x_start[s])
+            pop_dominated(b)
+            if beyond(b):
+                exact.append(near(a) and int(bf.cell_start[s]) == int(bf.cell_end[s]) == c_out[-1])
+                pts.append(b)
+                c_in.append(int(bf.cell_end[s]))
+                x_in.append(bf.x_end[s])
+                c_out.append(int(bf.cell_end[s]))
+                x_out.append(bf.x_end[s])
+        chain = Frontier(np.array(pts), tags=tuple(range(len(pts))))
+        k = len(bf.x_start[0]) if len(bf) else 0
+        return cls(
+            chain,
+            np.array(c_out, dtype=np.int64),
+            np.array(x_out).reshape(len(pts), k),
+            np.array(exact, dtype=bool),
+            kind,
+            space,
+            np.array(c_in, dtype=np.int64),
+            np.array(x_in).reshape(len(pts), k),
+        )
+
+    # ------------------------------------------------------------------ back to deals
+    def deal_at(self, point: Any, proposer: int | None = None) -> Deal:
+        """The deal behind a point of the chain (see the module docstring)."""
+        u = np.asarray(point, dtype=float)
+        loc = self.chain.locate(u[0])
+        seg, w = int(loc.segment[0]), float(loc.weight[0])
+        m = len(self.cells)
+        sp = self.space
+        parties = sp.parties
+        if m == 1 or w <= 1e-12 or w >= 1 - 1e-12 or self.same_piece[seg]:
+            if m == 1 or w <= 1e-12:
+                cell, x = int(self.cells[seg]), self.xs[seg]
+            elif w >= 1 - 1e-12:
+                cell, x = int(self.cells_in[seg + 1]), self.xs_in[seg + 1]
+            else:
+                cell, x = int(self.cells[seg]), (1 - w) * self.xs[seg] + w * self.xs_in[seg + 1]
+            coords = sp.cell_outcome(cell, np.clip(x, 0.0, 1.0))
+            return _deal(sp, coords, exact=True)
+        a = sp.cell_outcome(int(self.cells[seg]), self.xs[seg])
+        b = sp.cell_outcome(int(self.cells_in[seg + 1]), self.xs_in[seg + 1])
+        lottery = {
+            "deals": [sp.describe(a), sp.describe(b)],
+            "payoffs": [_pd(parties, sp.payoffs(a)), _pd(parties, sp.payoffs(b))],
+            "weight_second": w,
+        }
+        if proposer is None:
+            proposer = 0
+        coords = best_exact(sp, responder=1 - proposer, threshold=float(u[1 - proposer]))
+        if coords is None:  # pragma: no cover - the hull vertex b always qualifies
+            coords = b
+        return _deal(sp, coords, exact=False, lottery=lottery)
+
+
+@dataclass(frozen=True)
+class Deal:
+    """A deal: issue settings, payoffs, and whether it is the model's point exactly."""
+
+    agreement: dict[str, Any]
+    payoffs: dict[str, float]
+    exact: bool
+    lottery: dict | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "agreement": self.agreement,
+            "deal_payoffs": self.payoffs,
+            "exact": self.exact,
+            "lottery": self.lottery,
+        }
+
+
+def _pd(parties, u) -> dict[str, float]:
+    return {p: float(v) for p, v in zip(parties, u, strict=True)}
+
+
+def _deal(space: OutcomeSpace, coords: np.ndarray, *, exact: bool, lottery=None) -> Deal:
+    return Deal(space.describe(coords), _pd(space.parties, space.payoffs(coords)), exact, lottery)
+
+
+def best_exact(space: OutcomeSpace, *, responder: int, threshold: float) -> np.ndarray | None:
+    """Coordinates of the outcome best for the proposer among those giving ``responder`` at
+    least ``threshold`` (searched on the exact Pareto frontier; None if none qualifies)."""
+    from sim.models.axiomatic import utility_set
+
+    pf = utility_set(space).pareto_frontier()
+    a, b = pf.start, pf.end
+    j, i = responder, 1 - responder
+    D = b - a
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = (threshold - a[:, j]) / D[:, j]
+    # along a Pareto segment u1 rises and u2 falls; the proposer wants the end nearest to it
+    if j == 0:  # need u1 >= threshold: t >= t0, proposer (party 2) prefers small t
+        t = np.where(D[:, 0] > 0, np.clip(t, 0.0, 1.0), 0.0)
+    else:  # need u2 >= threshold: t <= t1, proposer (party 1) prefers large t
+        t = np.where(D[:, 1] < 0, np.clip(t, 0.0, 1.0), 0.0)
+    p = a + t[:, None] * D
+    tol = 1e-9 * max(1.0, abs(threshold))
+    ok = p[:, j] >= threshold - tol
+    if not ok.any():
+        return None
+    best = int(np.flatnonzero(ok)[np.argmax(p[ok, i])])
+    x = pf.x_start[best] + t[best] * (pf.x_end[best] - pf.x_start[best])
+    return space.cell_outcome(int(pf.cell_start[best]), np.clip(x, 0.0, 1.0))
+
+
+# ---------------------------------------------------------------------- time
+def mean_round_gap_days(space: OutcomeSpace) -> float | None:
+    """Mean number of days between the calendar's rounds (None with fewer than two)."""
+    dates = [r.date for r in space.scenario.calendar.rounds]
+    if len(dates) < 2:
+        return None
+    return (dates[-1] - dates[0]).days / (len(dates) - 1)
+
+
+def party_index(space: OutcomeSpace, code: str | None, default: int = 0) -> int:
+    return default if code is None else space.parties.index(code)
+
+
+def discount_pair(space: OutcomeSpace, delta, period_days: float | None) -> tuple[float, float]:
+    """Per-round discount factors: given (party -> factor), else ``exp(-r t)`` with the
+    calendar's yearly rates and ``t = period_days / 365.25``."""
+    if delta is not None:
+        return tuple(float(delta[p].value) for p in space.parties)  # type: ignore[return-value]
+    if period_days is None:
+        raise ValueError("no period between offers: give period_days or two calendar rounds")
+    rates = rates_pair(space)
+    return tuple(math.exp(-r * period_days / DAYS_PER_YEAR) for r in rates)  # type: ignore[return-value]
+
+
+def rates_pair(space: OutcomeSpace) -> tuple[float, float]:
+    """Each party's yearly discount rate from the calendar."""
+    dr = space.scenario.calendar.discount_rate
+    missing = [p for p in space.parties if p not in dr]
+    if missing:
+        raise ValueError(f"calendar.discount_rate has no rate for {', '.join(missing)}")
+    return tuple(float(dr[p].value) for p in space.parties)  # type: ignore[return-value]
+
+
+def breakdown_value(space: OutcomeSpace, option) -> float:
+    """Breakdown probability: the model option, else the calendar's, else 0."""
+    if option is not None:
+        return float(option.value)
+    cal = space.scenario.calendar.breakdown_risk
+    return 0.0 if cal is None else float(cal.value)

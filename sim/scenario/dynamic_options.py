@@ -1,0 +1,290 @@
+"""Scenario options of the dynamic models: ``models: rubinstein / deadline /
+private_information / two_level / game_tree``.
+
+Structural checks (numbers in range, priors summing to 1) live here as pydantic
+validators; references to parties, issues, levels and packages, and the shape of a game
+tree (cycles, dangling moves), are checked against the whole scenario in
+:mod:`sim.scenario.dynamic_refs`.  ``docs/models/*.md`` shows each section in YAML.
+
+This module is imported by :mod:`sim.scenario.schema` (after its building blocks are
+defined) so that ``Models`` can hold these options.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from sim.scenario.schema import (
+    DisagreementAt,
+    Frozen,
+    IssueSetting,
+    Q,
+    Quantity,
+    Round,
+    _probability,
+)
+
+FrontierKind = Literal["convex", "union"]
+
+
+def _factors(v: dict[str, Quantity] | None) -> dict[str, Quantity] | None:
+    """Discount factors must lie in (0, 1] (the value and its range)."""
+    for code, q in (v or {}).items():
+        lo, hi = q.range if q.range is not None else (q.value, q.value)
+        if not (0.0 < q.value <= 1.0 and 0.0 < lo and hi <= 1.0):
+            raise ValueError(f"the discount factor of {code} must lie in (0, 1], got {q.value}")
+    return v
+
+
+def _below_one(q: Quantity | None) -> Quantity | None:
+    if q is None:
+        return None
+    _probability(q)
+    if q.value >= 1.0:
+        raise ValueError(f"a breakdown probability must be below 1, got {q.value}")
+    return q
+
+
+class _TimeOptions(Frozen):
+    """Discounting and breakdown: set here, or taken from the scenario's ``calendar``."""
+
+    delta: dict[str, Q] | None = Field(
+        default=None,
+        description="Party code -> discount factor per round, in (0, 1]. Default: "
+        "exp(-r t) with the calendar's yearly discount_rate r and t the time between rounds.",
+    )
+    breakdown: Q | None = Field(
+        default=None,
+        description="Probability that talks break down after a rejected offer "
+        "(default: calendar.breakdown_risk, else 0).",
+    )
+
+    @field_validator("delta")
+    @classmethod
+    def _delta(cls, v):
+        return _factors(v)
+
+    @field_validator("breakdown")
+    @classmethod
+    def _breakdown(cls, v):
+        return _below_one(v)
+
+
+class RubinsteinScenarioOptions(_TimeOptions):
+    """``models: rubinstein:`` alternating offers, infinite horizon (Rubinstein 1982)."""
+
+    first_proposer: str | None = Field(
+        default=None,
+        description="Party code of the first proposer (default: the proposer of the "
+        "calendar's first round, else the first party).",
+    )
+    period_days: float | None = Field(
+        default=None,
+        gt=0,
+        description="Days between offers (default: the mean gap between calendar rounds).",
+    )
+    outside_options: dict[str, Q] | Literal["adjustments"] | None = Field(
+        default=None,
+        description="Party code -> outside option as a payoff added to the disagreement "
+        "point (a responder may walk away and take it), or 'adjustments': the status quo "
+        "during talks is the disagreement outcome alone and disagreement.adjustments are "
+        "the outside options.",
+    )
+    disagreement_at: DisagreementAt = Field(
+        default="final",
+        description="Disagreement point bargained against ('final', 'as_of' or a date).",
+    )
+    frontier: FrontierKind = Field(
+        default="convex",
+        description="'convex' (the concave hull frontier: a unique equilibrium) or 'union' "
+        "(the exact frontier of the outcomes; its gaps are bridged linearly).",
+    )
+
+
+class DeadlineScenarioOptions(_TimeOptions):
+    """``models: deadline:`` alternating offers over the calendar's rounds to a deadline."""
+
+    deadline: dt.date | None = Field(
+        default=None, description="Deadline date (default: the calendar's first deadline)."
+    )
+    extra_rounds: tuple[Round, ...] = Field(
+        default=(),
+        description="Rounds added to the calendar's for this model (e.g. a leaders' meeting "
+        "at an event); merged in date order.",
+    )
+    first_proposer: str | None = Field(
+        default=None,
+        description="Party code proposing first when rounds do not name proposers "
+        "(then proposers alternate).",
+    )
+    frontier: FrontierKind = "convex"
+
+
+class PriorType(Frozen):
+    """One possible type of the informed party: a label, a probability and how much its
+    reservation payoff differs from its disagreement payoff."""
+
+    label: str = Field(min_length=1)
+    probability: Q
+    adjustment: Q = Field(
+        description="Payoff added to the informed party's disagreement payoff: what this "
+        "type needs to accept (its reservation payoff is d + adjustment)."
+    )
+    note: str | None = None
+    source: str | None = None
+
+    @field_validator("probability")
+    @classmethod
+    def _prob(cls, v: Quantity) -> Quantity:
+        return _probability(v)
+
+
+class UniformTypes(Frozen):
+    """Reservation payoff uniform on ``d + [low, high]``."""
+
+    low: float
+    high: float
+    note: str | None = None
+    source: str | None = None
+
+
+class PrivateInformationScenarioOptions(Frozen):
+    """``models: private_information:`` an uninformed proposer and a responder of unknown
+    type (take-it-or-leave-it offer and two-period screening)."""
+
+    informed: str | None = Field(
+        default=None,
+        description="Party code whose type is private (default: the second party's "
+        "counterpart of the proposer).",
+    )
+    proposer: str | None = Field(
+        default=None, description="Party code of the uninformed proposer (default: the other)."
+    )
+    types: tuple[PriorType, ...] | None = Field(
+        default=None,
+        description="Discrete prior over the informed party's types (probabilities sum to 1).",
+    )
+    uniform: UniformTypes | None = Field(
+        default=None, description="Alternatively a uniform prior on the reservation payoff."
+    )
+    delta: dict[str, Q] | None = Field(
+        default=None,
+        description="Party code -> discount factor between the two offers of the screening "
+        "model, in (0, 1]. Default: from calendar.discount_rate and period_days.",
+    )
+    period_days: float | None = Field(
+        default=None, gt=0, description="Days between the two offers (default: mean round gap)."
+    )
+    disagreement_at: DisagreementAt = "final"
+
+    @field_validator("types")
+    @classmethod
+    def _sum_to_one(cls, v):
+        if v is not None:
+            if not v:
+                raise ValueError("give at least one type")
+            total = sum(t.probability.value for t in v)
+            if abs(total - 1.0) > 1e-9:
+                raise ValueError(f"the types' probabilities sum to {total:g}, not 1")
+            labels = [t.label for t in v]
+            if len(set(labels)) != len(labels):
+                raise ValueError(f"type labels must be unique, got {labels}")
+        return v
+
+    @field_validator("delta")
+    @classmethod
+    def _delta(cls, v):
+        return _factors(v)
+
+
+class IssueBound(Frozen):
+    """Bounds on one issue: numbers (continuous) or level labels (discrete/binary, in
+    the order of the levels)."""
+
+    min: Quantity | IssueSetting | None = Field(
+        default=None, description="Lowest setting (a number, {value, range, source}, a label)."
+    )
+    max: Quantity | IssueSetting | None = Field(default=None, description="Highest setting.")
+    source: str | None = None
+    note: str | None = None
+
+    def setting(self, end: str) -> IssueSetting | None:
+        """The bound ``end`` ('min' or 'max') as a plain issue setting."""
+        v = getattr(self, end)
+        return v.value if isinstance(v, Quantity) else v
+
+
+class WinSet(Frozen):
+    """What one side can ratify at home: issue bounds and/or a minimum gain."""
+
+    bounds: dict[str, IssueBound] = Field(
+        default_factory=dict, description="Issue id -> {min, max} the side can ratify."
+    )
+    min_gain: Q | None = Field(
+        default=None, description="Smallest gain over the disagreement payoff it can ratify."
+    )
+    note: str | None = None
+    source: str | None = None
+
+
+class TwoLevelScenarioOptions(Frozen):
+    """``models: two_level:`` Putnam's two-level game with win-sets per party."""
+
+    win_sets: dict[str, WinSet] = Field(default_factory=dict)
+    weights: dict[str, float] | None = Field(
+        default=None, description="Bargaining power per party code (equal if left out)."
+    )
+    tied_hands: str | None = Field(
+        default=None,
+        description="Party code whose ratification threshold is swept (default: the first "
+        "party with a win-set, else the first party).",
+    )
+    steps: int = Field(default=21, ge=2, le=200)
+    disagreement_at: DisagreementAt = "final"
+
+    @field_validator("weights")
+    @classmethod
+    def _positive(cls, v):
+        if v is not None and any(w <= 0 for w in v.values()):
+            raise ValueError("bargaining weights must be > 0")
+        return v
+
+
+class OutcomeRef(Frozen):
+    """A terminal outcome: a package and/or issue settings applied to the disagreement
+    outcome at ``disagreement_at`` (or ``no_deal``), plus an optional payoff ``shift``."""
+
+    package: str | None = None
+    settings: dict[str, IssueSetting] = Field(default_factory=dict)
+    no_deal: bool = Field(
+        default=False,
+        description="Talks fail: the disagreement point (outcome plus adjustments) at "
+        "disagreement_at; takes no package or settings.",
+    )
+    shift: dict[str, Q] = Field(default_factory=dict)
+
+
+class TreeNodeOptions(Frozen):
+    """A node: decision (``player`` + ``moves``), chance (``player: chance``, ``moves``,
+    ``probabilities``) or terminal (``payoffs`` per party, or ``outcome``)."""
+
+    player: str | None = None
+    moves: dict[str, str] = Field(default_factory=dict, description="Move label -> node id.")
+    probabilities: dict[str, Q] | None = None
+    payoffs: dict[str, Q] | None = None
+    outcome: OutcomeRef | None = None
+    note: str | None = None
+    source: str | None = None
+
+
+class GameTreeScenarioOptions(Frozen):
+    """``models: game_tree:`` a small sequential game, solved by backward induction."""
+
+    root: str | None = None
+    nodes: dict[str, TreeNodeOptions] = Field(default_factory=dict)
+    disagreement_at: DisagreementAt = Field(
+        default="final", description="Base outcome that terminal outcomes modify."
+    )
