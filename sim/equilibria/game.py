@@ -59,7 +59,8 @@ class Game:
         shape = arrays[0].shape
         if len(shape) != len(arrays):
             raise ValueError(
-                f"{len(arrays)} players need payoff arrays with {len(arrays)} axes, got shape {shape}"
+                f"{len(arrays)} players need payoff arrays with {len(arrays)} axes, "
+                f"got shape {shape}"
             )
         if any(a.shape != shape for a in arrays):
             raise ValueError(f"payoff arrays differ in shape: {[a.shape for a in arrays]}")

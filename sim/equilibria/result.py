@@ -138,5 +138,6 @@ class EquilibriumResult:
         )
 
     def _repr_html_(self) -> str:
-        head = f"<p>{len(self)} equilibria ({self.method}; complete={self.complete}): {self.reason}</p>"
+        head = f"<p>{len(self)} equilibria ({self.method}; complete={self.complete}): "
+        head += f"{self.reason}</p>"
         return head + self.to_frame().to_html(index=False)

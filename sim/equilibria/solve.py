@@ -41,7 +41,8 @@ def _pick(m: int, n: int, complete: bool) -> tuple[str, str]:
         return "lemke-howson", "complete=False: Lemke–Howson paths from every label (fast)"
     if min(m, n) <= VERTEX_MAX_DIM:
         return "vertex", (
-            f"the reduced game is {m}x{n} (smaller side <= {VERTEX_MAX_DIM}): complete vertex enumeration"
+            f"the reduced game is {m}x{n} (smaller side <= {VERTEX_MAX_DIM}): "
+            "complete vertex enumeration"
         )
     return "lemke-howson", (
         f"the reduced game is {m}x{n} (smaller side > {VERTEX_MAX_DIM}): complete enumeration "

@@ -66,9 +66,9 @@ def support_enumeration(
         pairs = pairs.reshape(-1, 2)
         for start in range(0, len(pairs), chunk):
             p = pairs[start : start + chunk]
-            I, J = I_all[p[:, 0]], J_all[p[:, 1]]
-            yJ, ok_y = _solve_side(A, I, J)  # column mix making rows in I indifferent
-            xI, ok_x = _solve_side(B.T, J, I)  # row mix making columns in J indifferent
+            rows, cols = I_all[p[:, 0]], J_all[p[:, 1]]
+            yJ, ok_y = _solve_side(A, rows, cols)  # column mix making rows in I indifferent
+            xI, ok_x = _solve_side(B.T, cols, rows)  # row mix making columns in J indifferent
             ok = ok_x & ok_y & (yJ >= -tol).all(axis=1) & (xI >= -tol).all(axis=1)
             singular |= bool((~(ok_x & ok_y)).any())
             if not ok.any():
@@ -76,8 +76,8 @@ def support_enumeration(
             idx = np.flatnonzero(ok)
             x = np.zeros((len(idx), m))
             y = np.zeros((len(idx), n))
-            np.put_along_axis(x, I[idx], np.clip(xI[idx], 0, None), axis=1)
-            np.put_along_axis(y, J[idx], np.clip(yJ[idx], 0, None), axis=1)
+            np.put_along_axis(x, rows[idx], np.clip(xI[idx], 0, None), axis=1)
+            np.put_along_axis(y, cols[idx], np.clip(yJ[idx], 0, None), axis=1)
             x /= x.sum(axis=1, keepdims=True)
             y /= y.sum(axis=1, keepdims=True)
             Ay = y @ A.T

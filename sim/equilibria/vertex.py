@@ -45,7 +45,7 @@ def _solve_nondegenerate(
     Returns the solutions (full length ``n``) and a mask of the systems that were
     numerically nonsingular.
     """
-    N, m = S.shape
+    N = S.shape[0]
     n = A.shape[1]
     ys = np.zeros((N, n))
     good = np.zeros(N, dtype=bool)
