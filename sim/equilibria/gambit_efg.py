@@ -203,7 +203,8 @@ def dumps_efg(game: ExtensiveGame) -> str:
                 f"{quote(a)} {_fmt_prob(p)}" for a, p in zip(node.actions, node.probs, strict=True)
             )
             lines.append(
-                f"c {quote(node.label)} {node.infoset} {quote(node.infoset_label)} {{ {acts} }} {out}"
+                f"c {quote(node.label)} {node.infoset} {quote(node.infoset_label)} "
+                f"{{ {acts} }} {out}"
             )
         else:
             acts = " ".join(quote(a) for a in node.actions)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.equilibria.game import Game
 from sim.equilibria.gambit_tokens import TokenStream, format_number, quote
+from sim.equilibria.game import Game
 
 __all__ = ["dumps_nfg", "loads_nfg", "read_nfg", "write_nfg"]
 
