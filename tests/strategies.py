@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-
 # --- equilibria (sim.equilibria): bimatrix games, N-player games, game trees ---------------
-import numpy as _np  # noqa: E402
-from hypothesis import strategies as _st  # noqa: E402
+import numpy as _np
+from hypothesis import strategies as _st
 
 
 @_st.composite
@@ -45,9 +44,7 @@ def strategic_games(draw, max_players: int = 3, max_strategies: int = 3):
         for _ in range(k)
     )
     players = tuple(draw(_st.lists(_label, min_size=k, max_size=k)))
-    strategies = tuple(
-        tuple(draw(_st.lists(_label, min_size=n, max_size=n))) for n in shape
-    )
+    strategies = tuple(tuple(draw(_st.lists(_label, min_size=n, max_size=n))) for n in shape)
     return Game(payoffs, players, strategies, draw(_label))
 
 
@@ -68,11 +65,14 @@ def game_trees(draw, n_players: int = 2, max_depth: int = 3):
         kind = draw(_st.sampled_from(["t"] if depth >= max_depth else ["t", "p", "p", "c"]))
         if kind == "t":
             counter["outcome"] += 1
-            pays = tuple(
-                float(draw(_st.integers(-9, 9))) for _ in range(n_players)
+            pays = tuple(float(draw(_st.integers(-9, 9))) for _ in range(n_players))
+            return Node(
+                "t",
+                draw(_label),
+                outcome=counter["outcome"],
+                outcome_label=f"o{counter['outcome']}",
+                payoffs=pays,
             )
-            return Node("t", draw(_label), outcome=counter["outcome"],
-                        outcome_label=f"o{counter['outcome']}", payoffs=pays)
         n_act = draw(_st.integers(1, 3))
         acts = tuple(f"a{j}" for j in range(n_act))
         if kind == "c":
@@ -85,9 +85,11 @@ def game_trees(draw, n_players: int = 2, max_depth: int = 3):
             key = (player, depth, n_act)
             share = draw(_st.booleans()) and key in counter["infoset"]
             if not share:
-                counter["infoset"][key] = len(counter["infoset"]) + 1
-            node = Node("p", "", player, counter["infoset"][key], f"I{counter['infoset'][key]}",
-                        acts)
+                counter["next"] = counter.get("next", 0) + 1
+                counter["infoset"][key] = counter["next"]
+            node = Node(
+                "p", "", player, counter["infoset"][key], f"I{counter['infoset'][key]}", acts
+            )
         node.children = [build(depth + 1) for _ in acts]
         return node
 

@@ -60,9 +60,9 @@ def loads_nfg(text: str, path: str | Path | None = None) -> Game:
         while not ts.is_close():
             count = ts.integer("a number of strategies", minimum=1)
             strategies.append(tuple(str(j + 1) for j in range(count)))
-    ts.expect("}")
+    close = ts.expect("}")
     if len(strategies) != len(players):
-        raise ts.error(f"{len(players)} players but strategies for {len(strategies)}")
+        raise ts.error(f"{len(players)} players but strategies for {len(strategies)}", close)
     shape = tuple(len(s) for s in strategies)
     if any(n == 0 for n in shape):
         raise ts.error("every player needs at least one strategy")

@@ -49,7 +49,7 @@ class TokenStream:
                 self.tokens.append(Token(kind, chunk, line))
             line += chunk.count("\n")
         self.pos = 0
-        self.last_line = line
+        self.last_line = self.tokens[-1].line if self.tokens else 1
 
     def error(self, message: str, token: Token | None = None) -> GameFileError:
         tok = token if token is not None else self.peek()

@@ -54,9 +54,7 @@ def test_prisoners_dilemma_is_solved_by_elimination_alone():
 
 def test_battle_of_the_sexes_has_three_equilibria():
     res = solve([[2, 0], [0, 1]], [[1, 0], [0, 2]])
-    assert same_set(
-        profiles(res), [[1, 0, 1, 0], [0, 1, 0, 1], [2 / 3, 1 / 3, 1 / 3, 2 / 3]]
-    )
+    assert same_set(profiles(res), [[1, 0, 1, 0], [0, 1, 0, 1], [2 / 3, 1 / 3, 1 / 3, 2 / 3]])
     assert res.complete
 
 
@@ -97,7 +95,7 @@ def test_all_zero_game_every_profile_is_an_equilibrium():
 
 def test_mixed_dominance_by_linear_programming():
     A = np.array([[3, 0], [0, 3], [1, 1]])  # row 3 is beaten by (1/2, 1/2)
-    rows, cols, gone = eliminate_dominated(A, np.zeros_like(A))
+    rows, _cols, gone = eliminate_dominated(A, np.zeros_like(A))
     assert rows.tolist() == [0, 1] and gone[0].by == "mixed" and gone[0].strategy == 2
 
 
@@ -110,8 +108,14 @@ def test_nash_subsets_contain_only_equilibria():
     assert len(big.rows) * len(big.cols) > 1
     x = np.mean([res.row_extremes[i] for i in big.rows], axis=0)
     y = np.mean([res.col_extremes[j] for j in big.cols], axis=0)
-    mid = type(res)((type(res.equilibria[0])((tuple(x), tuple(y)), (x @ A @ y, x @ B @ y),
-                     ((), ()), 0.0),), True, "", "", "", ())
+    mid = type(res)(
+        (type(res.equilibria[0])((tuple(x), tuple(y)), (x @ A @ y, x @ B @ y), ((), ()), 0.0),),
+        True,
+        "",
+        "",
+        "",
+        (),
+    )
     assert_best_responses(A, B, mid)
 
 
