@@ -25,13 +25,16 @@ def bimatrix_games(draw, max_m: int = 4, max_n: int = 4, ties: bool | None = Non
 _label = _st.text(
     alphabet=_st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=6
 )
+# pygambit 16.7 accepts only printable ASCII labels without leading, trailing or double spaces
+_gambit_label = _st.from_regex(r'([A-Za-z0-9()"-]{1,4}( [A-Za-z0-9]{1,3})?)?', fullmatch=True)
 
 
 @_st.composite
-def strategic_games(draw, max_players: int = 3, max_strategies: int = 3):
+def strategic_games(draw, max_players: int = 3, max_strategies: int = 3, gambit_safe=False):
     """A :class:`sim.equilibria.Game` with labels, title and decimal payoffs."""
     from sim.equilibria import Game
 
+    _lab = _gambit_label if gambit_safe else _label
     k = draw(_st.integers(1, max_players))
     shape = tuple(draw(_st.integers(1, max_strategies)) for _ in range(k))
     size = int(_np.prod(shape))
@@ -43,13 +46,13 @@ def strategic_games(draw, max_players: int = 3, max_strategies: int = 3):
         _np.array(draw(_st.lists(num, min_size=size, max_size=size))).reshape(shape)
         for _ in range(k)
     )
-    players = tuple(draw(_st.lists(_label, min_size=k, max_size=k)))
-    strategies = tuple(tuple(draw(_st.lists(_label, min_size=n, max_size=n))) for n in shape)
-    return Game(payoffs, players, strategies, draw(_label))
+    players = tuple(draw(_st.lists(_lab, min_size=k, max_size=k)))
+    strategies = tuple(tuple(draw(_st.lists(_lab, min_size=n, max_size=n))) for n in shape)
+    return Game(payoffs, players, strategies, draw(_lab))
 
 
 @_st.composite
-def game_trees(draw, n_players: int = 2, max_depth: int = 3):
+def game_trees(draw, n_players: int = 2, max_depth: int = 3, gambit_safe=False):
     """A random :class:`sim.equilibria.ExtensiveGame` (chance, personal, terminal nodes).
 
     Information sets are per node (perfect information) unless ``share`` merges
@@ -59,6 +62,7 @@ def game_trees(draw, n_players: int = 2, max_depth: int = 3):
 
     from sim.equilibria import ExtensiveGame, Node
 
+    _lab = _gambit_label if gambit_safe else _label
     counter = {"outcome": 0, "infoset": {}, "event": 0}
 
     def build(depth):
@@ -68,7 +72,7 @@ def game_trees(draw, n_players: int = 2, max_depth: int = 3):
             pays = tuple(float(draw(_st.integers(-9, 9))) for _ in range(n_players))
             return Node(
                 "t",
-                draw(_label),
+                draw(_lab),
                 outcome=counter["outcome"],
                 outcome_label=f"o{counter['outcome']}",
                 payoffs=pays,
@@ -79,7 +83,7 @@ def game_trees(draw, n_players: int = 2, max_depth: int = 3):
             counter["event"] += 1
             weights = [draw(_st.integers(1, 4)) for _ in range(n_act)]
             probs = tuple(Fraction(w, sum(weights)) for w in weights)
-            node = Node("c", "", 0, counter["event"], "chance", acts, probs)
+            node = Node("c", "", 0, counter["event"], f"chance{counter['event']}", acts, probs)
         else:
             player = draw(_st.integers(1, n_players))
             key = (player, depth, n_act)
@@ -93,4 +97,4 @@ def game_trees(draw, n_players: int = 2, max_depth: int = 3):
         node.children = [build(depth + 1) for _ in acts]
         return node
 
-    return ExtensiveGame(tuple(f"P{i + 1}" for i in range(n_players)), build(0), draw(_label))
+    return ExtensiveGame(tuple(f"P{i + 1}" for i in range(n_players)), build(0), draw(_lab))

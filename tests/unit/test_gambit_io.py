@@ -143,7 +143,7 @@ def test_unknown_extension_and_missing_file(tmp_path):
     with pytest.raises(GameFileError, match="no such file"):
         load_game(tmp_path / "none.nfg")
     (tmp_path / "g.txt").write_text("x")
-    with pytest.raises(GameFileError, match="expected .nfg or .efg"):
+    with pytest.raises(GameFileError, match=r"expected \.nfg or \.efg"):
         load_game(tmp_path / "g.txt")
 
 
