@@ -26,7 +26,7 @@ _label = _st.text(
     alphabet=_st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=6
 )
 # pygambit 16.7 accepts only printable ASCII labels without leading, trailing or double spaces
-_gambit_label = _st.from_regex(r'([A-Za-z0-9()"-]{1,4}( [A-Za-z0-9]{1,3})?)?', fullmatch=True)
+_gambit_label = _st.from_regex(r'[A-Za-z][A-Za-z0-9()"-]{0,3}( [A-Za-z0-9]{1,3})?', fullmatch=True)
 
 
 @_st.composite
@@ -46,8 +46,11 @@ def strategic_games(draw, max_players: int = 3, max_strategies: int = 3, gambit_
         _np.array(draw(_st.lists(num, min_size=size, max_size=size))).reshape(shape)
         for _ in range(k)
     )
-    players = tuple(draw(_st.lists(_lab, min_size=k, max_size=k)))
-    strategies = tuple(tuple(draw(_st.lists(_lab, min_size=n, max_size=n))) for n in shape)
+    # Gambit 16.7 also wants player and strategy labels unique
+    players = tuple(draw(_st.lists(_lab, min_size=k, max_size=k, unique=gambit_safe)))
+    strategies = tuple(
+        tuple(draw(_st.lists(_lab, min_size=n, max_size=n, unique=gambit_safe))) for n in shape
+    )
     return Game(payoffs, players, strategies, draw(_lab))
 
 
@@ -72,7 +75,7 @@ def game_trees(draw, n_players: int = 2, max_depth: int = 3, gambit_safe=False):
             pays = tuple(float(draw(_st.integers(-9, 9))) for _ in range(n_players))
             return Node(
                 "t",
-                draw(_lab),
+                "" if gambit_safe else draw(_lab),  # Gambit 16.7 wants unique node labels
                 outcome=counter["outcome"],
                 outcome_label=f"o{counter['outcome']}",
                 payoffs=pays,

@@ -153,9 +153,12 @@ def test_vertex_enumeration_matches_nashpy(game):
     # nashpy needs positive payoffs (zeros break its polytopes): shift, which keeps equilibria
     for x, y in nash.Game(A - A.min() + 1, B - B.min() + 1).vertex_enumeration():
         p = np.concatenate([x, y])
-        regret = max((A @ y).max() - x @ A @ y, (x @ B).max() - x @ B @ y)
-        if regret > 1e-8 * max(np.ptp(A), np.ptp(B)):
-            continue  # nashpy's own tolerance lets near-equilibria through
+        # nashpy's own tolerance lets near-equilibria through: keep exact ones (per-player
+        # relative tolerance, invariant like the equilibria under rescaling one player)
+        if (A @ y).max() - x @ A @ y > 1e-9 * np.ptp(A) or (
+            x @ B
+        ).max() - x @ B @ y > 1e-9 * np.ptp(B):
+            continue
         if not any(np.abs(p - e).max() < 1e-6 for e in expected):
             expected.append(p)
     assert same_set(profiles(solve(A, B, eliminate=False)), expected)
