@@ -55,6 +55,10 @@ def run(
         typer.Option("--model", "-m", help="Run only this model (repeatable)."),
     ] = None,
     no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip the plots.")] = False,
+    export_games: Annotated[
+        Path | None,
+        typer.Option("--export-games", help="Also write the games as Gambit .nfg/.efg files here."),
+    ] = None,
     seed: Annotated[int | None, typer.Option(help="Seed for any randomness.")] = None,
 ) -> None:
     """Solve a scenario with its models, print a summary and write a run folder."""
@@ -66,6 +70,40 @@ def run(
     print_run(result)
     folder = api.save(result, out, plots=not no_plots)
     typer.echo(f"\nwrote {folder}/results.json")
+    if export_games is not None:
+        from sim.export import export_games as _export
+
+        for path in _export(result, export_games):
+            typer.echo(f"wrote {path}")
+
+
+@app.command()
+def solve(
+    game_file: Annotated[
+        Path, typer.Argument(help="A Gambit .nfg or .efg file.", show_default=False)
+    ],
+    method: Annotated[
+        str,
+        typer.Option("--method", "-m", help="auto, vertex, support, lemke-howson, pure."),
+    ] = "auto",
+    json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    tol: Annotated[
+        float, typer.Option("--tol", help="Verification tolerance (x payoff range).")
+    ] = 1e-8,
+    time_limit: Annotated[
+        float | None, typer.Option("--time-limit", help="Seconds for Lemke–Howson.")
+    ] = None,
+) -> None:
+    """Find the Nash equilibria of a game in Gambit's .nfg or .efg format."""
+    from sim.equilibria.cli import solve_command
+    from sim.equilibria.errors import GameFileError
+
+    try:
+        solve_command(game_file, method=method, json_out=json_out, tol=tol, time_limit=time_limit)
+    except GameFileError as exc:
+        _fail(str(exc))
+    except (OSError, ValueError) as exc:
+        _fail(f"{game_file}: {exc}")
 
 
 @app.command()

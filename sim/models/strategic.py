@@ -193,30 +193,28 @@ def _pareto_dominated(payoffs: np.ndarray, A: np.ndarray, B: np.ndarray, tol: fl
     return bool(np.any(better & strictly))
 
 
-def solve_bimatrix(A: np.ndarray, B: np.ndarray, method: str = "auto"):
-    """All extreme Nash equilibria of (A, B) and whether the list is complete."""
-    try:
-        from sim.equilibria import solve  # the engine (issue 4), when present
-    except ImportError:
-        solve = None
-    if solve is not None:
-        res = solve(A, B, method=method)
-        return [tuple(e) for e in res.profiles()], res.complete, res.method
-    import warnings
+def solve_bimatrix(A: np.ndarray, B: np.ndarray, method: str = "auto", labels=None):
+    """All extreme Nash equilibria of (A, B) with the engine of :mod:`sim.equilibria`.
 
-    import nashpy
+    Returns
+    -------
+    profiles : list of (x, y)
+    complete : bool
+    method : str
+        Method used, with the engine's reason.
+    """
+    from sim.equilibria import solve
 
-    game = nashpy.Game(A, B)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        found = list(game.vertex_enumeration())
-    return found, True, "nashpy.vertex_enumeration"
+    res = solve(A, B, method=method, labels=labels)
+    profiles = [(np.asarray(e.strategies[0]), np.asarray(e.strategies[1])) for e in res.equilibria]
+    return profiles, res.complete, f"{res.method} ({res.reason})" if res.reason else res.method
 
 
 def run_strategic(space: OutcomeSpace, options: StrategicOptions) -> StrategicResult:
     """Build the scenario's strategic-form game and find all its Nash equilibria."""
     rows, cols, A, B, coords = build_game(space, options)
-    profiles, complete, method = solve_bimatrix(A, B, options.method)
+    labels = ([s.name for s in rows], [s.name for s in cols])
+    profiles, complete, method = solve_bimatrix(A, B, options.method, labels=labels)
     scale = max(np.ptp(A), np.ptp(B), 1e-12)
     tol = 1e-9 * scale + 1e-12
     eqs = []

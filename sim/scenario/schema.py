@@ -368,7 +368,11 @@ class StrategicOptions(Frozen):
         "(controlled_by) at their disagreement value and at every level / range end, "
         "plus every package it offers.",
     )
-    method: Literal["auto", "vertex", "support"] = "auto"
+    method: Literal["auto", "vertex", "support", "lemke-howson", "pure"] = Field(
+        default="auto",
+        description="Equilibrium method (sim.equilibria): 'vertex' finds every extreme "
+        "equilibrium; 'auto' picks by size and says why.",
+    )
     disagreement_at: DisagreementAt = Field(
         default="final", description="Disagreement values of the issues no strategy sets."
     )
