@@ -219,6 +219,14 @@ class OutcomeSpace:
         discrete = np.repeat(combos, n_shapes, axis=0)
         return Cells(offsets, shape, gens, discrete, lower, upper)
 
+    @cached_property
+    def utility_set(self):
+        """The cells as a :class:`sim.bargaining.geometry.UtilitySet` (built once)."""
+        from sim.bargaining.geometry import UtilitySet
+
+        c = self.cells
+        return UtilitySet(offsets=c.offsets, shape=c.shape, generators=c.generators)
+
     def cell_outcome(self, cell: int, x: np.ndarray | None) -> np.ndarray:
         """Coordinates of the outcome at point ``x`` in ``[0,1]^k`` of cell ``cell``."""
         c = self.cells

@@ -82,11 +82,8 @@ class BargainingResult:
 
 
 def utility_set(space: OutcomeSpace):
-    """The scenario's exact utility set as a :class:`sim.bargaining.geometry.UtilitySet`."""
-    from sim.bargaining.geometry import UtilitySet
-
-    c = space.cells
-    return UtilitySet(offsets=c.offsets, shape=c.shape, generators=c.generators)
+    """The scenario's exact utility set (built once per outcome space)."""
+    return space.utility_set
 
 
 def _wrap(name: str, space: OutcomeSpace, point: Any, d: np.ndarray, options) -> BargainingResult:

@@ -242,7 +242,7 @@ class TwoLevelScenarioOptions(Frozen):
         description="Party code whose ratification threshold is swept (default: the first "
         "party with a win-set, else the first party).",
     )
-    steps: int = Field(default=21, ge=2, le=200)
+    steps: int = Field(default=11, ge=2, le=200)
     disagreement_at: DisagreementAt = "final"
 
     @field_validator("weights")
