@@ -84,8 +84,9 @@ def ray_max_t(uset: UtilitySet, origin, direction) -> tuple[np.ndarray, np.ndarr
     s = np.clip(s, 0.0, 1.0)
     # parallel / degenerate edges: the ray meets them only if A lies on the ray's line
     on_line = par & (np.abs(AO[..., 0] * r[1] - AO[..., 1] * r[0]) <= tol * rn)
-    tA = (AO @ r) / rn**2
-    tB = ((B - o) @ r) / rn**2
+    with np.errstate(divide="ignore", invalid="ignore"):  # rn = 0: a zero direction hits nothing
+        tA = (AO @ r) / rn**2
+        tB = ((B - o) @ r) / rn**2
     use_b = tB >= tA
     t_par = np.where(use_b, tB, tA)
     hit_par = on_line & (t_par >= -tol / rn)
