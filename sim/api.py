@@ -145,6 +145,29 @@ def save(result, out: str | Path | None = None, *, plots: bool = True) -> Path:
     return write_run(result, Path(out) if out is not None else None, plots=plots)
 
 
+def solve_game(
+    path: str | Path, *, method: str = "auto", tol: float = 1e-8, time_limit: float | None = None
+):
+    """Nash equilibria of a game in Gambit's ``.nfg`` or ``.efg`` format.
+
+    Two-player strategic forms are solved with :func:`sim.equilibria.solve`; trees via
+    their reduced strategic form (and by backward induction when they have perfect
+    information); games with more players with :func:`sim.equilibria.solve_nplayer`.
+
+    Returns
+    -------
+    sim.equilibria.files.GameSolution
+
+    Raises
+    ------
+    sim.equilibria.GameFileError
+        For a file that is missing or malformed (names the file and line).
+    """
+    from sim.equilibria.files import solve_game_file
+
+    return solve_game_file(Path(path), method=method, tol=tol, time_limit=time_limit)
+
+
 def json_schema() -> dict:
     """The JSON Schema of scenario files (for editors' autocompletion)."""
     from sim.scenario.schema import Scenario

@@ -95,44 +95,23 @@ def solve(
     ] = None,
 ) -> None:
     """Find the Nash equilibria of a game in Gambit's .nfg or .efg format."""
-    from sim.equilibria.cli import solve_command
+    import json
+
+    from sim import api
     from sim.equilibria.errors import GameFileError
 
     try:
-        solve_command(game_file, method=method, json_out=json_out, tol=tol, time_limit=time_limit)
+        sol = api.solve_game(game_file, method=method, tol=tol, time_limit=time_limit)
     except GameFileError as exc:
         _fail(str(exc))
-    except (OSError, ValueError) as exc:
+    except ValueError as exc:  # e.g. an unknown method
         _fail(f"{game_file}: {exc}")
+    if json_out:
+        typer.echo(json.dumps(sol.to_dict(), indent=2))
+        return
+    from sim.render.equilibria import print_game_solution
 
-
-@app.command()
-def explain(
-    scenario: ScenarioArg,
-    outcome: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--outcome",
-            help="ISSUE=VALUE applied to the status quo (repeatable), e.g. car_tariff=10.",
-        ),
-    ] = None,
-    package: Annotated[
-        str | None, typer.Option("--package", help="A package applied to the status quo.")
-    ] = None,
-) -> None:
-    """Show how each party's payoff of an outcome is built up, with sources.
-
-    Default: the status quo and the full concession package.
-    """
-    from sim import api
-
-    try:
-        result = _guard(api.explain, scenario, outcome=outcome or None, package=package)
-    except ValueError as exc:
-        _fail(str(exc))
-    from sim.render.explain import print_explanation
-
-    print_explanation(result)
+    print_game_solution(sol)
 
 
 @app.command()

@@ -113,6 +113,8 @@ def dense_samples(uset, n: int = 11):
     pts = np.asarray(uset.offsets)[:, None, :] + np.einsum("pik,mk->pmi", G, xs)
     cells = np.repeat(np.arange(uset.n_cells), len(xs))
     return pts.reshape(-1, 2), cells
+
+
 # --- equilibria (sim.equilibria): bimatrix games, N-player games, game trees ---------------
 
 
@@ -131,9 +133,7 @@ def bimatrix_games(draw, max_m: int = 4, max_n: int = 4, ties: bool | None = Non
     return A, B
 
 
-_label = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=6
-)
+_label = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=6)
 # pygambit 16.7 accepts only printable ASCII labels without leading, trailing or double spaces
 _gambit_label = st.from_regex(r'[A-Za-z][A-Za-z0-9()"-]{0,3}( [A-Za-z0-9]{1,3})?', fullmatch=True)
 
@@ -152,8 +152,7 @@ def strategic_games(draw, max_players: int = 3, max_strategies: int = 3, gambit_
         st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False),
     )
     payoffs = tuple(
-        np.array(draw(st.lists(num, min_size=size, max_size=size))).reshape(shape)
-        for _ in range(k)
+        np.array(draw(st.lists(num, min_size=size, max_size=size))).reshape(shape) for _ in range(k)
     )
     # Gambit 16.7 also wants player and strategy labels unique
     players = tuple(draw(st.lists(_lab, min_size=k, max_size=k, unique=gambit_safe)))

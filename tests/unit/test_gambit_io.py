@@ -148,22 +148,19 @@ def test_unknown_extension_and_missing_file(tmp_path):
 
 
 def test_cli_solve_command_prints_json_and_table(tmp_path):
-    typer = pytest.importorskip("typer")
     from typer.testing import CliRunner
 
-    from sim.equilibria.cli import solve_command
+    from sim.cli import app
 
-    app = typer.Typer()
-    app.command()(solve_command)
     path = write_nfg(
         Game.bimatrix([[2, 0], [0, 1]], [[1, 0], [0, 2]], labels=[["O", "F"], ["o", "f"]]),
         tmp_path / "bos.nfg",
     )
-    out = CliRunner().invoke(app, [str(path), "--json"])
+    out = CliRunner().invoke(app, ["solve", str(path), "--json"])
     assert out.exit_code == 0, out.output
     data = json.loads(out.output)
     assert data["complete"] and len(data["equilibria"]) == 3
-    table = CliRunner().invoke(app, [str(path), "--method", "pure"])
+    table = CliRunner().invoke(app, ["solve", str(path), "--method", "pure"])
     assert table.exit_code == 0 and "complete: False" in table.output
-    efg = CliRunner().invoke(app, [str(FIXTURES / "bayes_one_stage.efg"), "--json"])
+    efg = CliRunner().invoke(app, ["solve", str(FIXTURES / "bayes_one_stage.efg"), "--json"])
     assert efg.exit_code == 0 and len(json.loads(efg.output)["equilibria"]) == 1
