@@ -155,8 +155,24 @@ def models() -> None:
 
 
 def main() -> None:
-    """Console entry point."""
-    app()
+    """Console entry point.
+
+    An unexpected exception is a bug in ``sim``, not bad input: it is reported in one line
+    with exit status 1 (``SIM_DEBUG=1`` shows the traceback).
+    """
+    import os
+
+    try:
+        app()
+    except Exception as exc:  # last-resort report of a bug
+        if os.environ.get("SIM_DEBUG"):
+            raise
+        typer.echo(
+            f"sim: internal error ({type(exc).__name__}: {exc}). This is a bug in sim, not in "
+            "your input; re-run with SIM_DEBUG=1 for the traceback and please report it.",
+            err=True,
+        )
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

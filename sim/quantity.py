@@ -23,7 +23,7 @@ class Quantity(BaseModel):
     a figure that was not found has no source, a ``range`` and a note saying so.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     value: float
     range: tuple[float, float] | None = Field(
@@ -34,8 +34,8 @@ class Quantity(BaseModel):
 
     @model_validator(mode="after")
     def _range_contains_value(self) -> Quantity:
-        if math.isnan(self.value):
-            raise ValueError("a number cannot be NaN")
+        if not math.isfinite(self.value):
+            raise ValueError(f"a number must be finite, got {self.value}")
         if self.range is not None:
             lo, hi = self.range
             if lo > hi:

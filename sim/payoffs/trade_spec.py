@@ -28,7 +28,7 @@ __all__ = [
     "TradePayoffs",
 ]
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
+_FROZEN = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 Param = Quantity

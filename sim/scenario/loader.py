@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from sim.errors import Problem, ScenarioError, format_loc
@@ -72,6 +73,20 @@ def _plain(node: Any) -> Any:
     return node
 
 
+class _Constructor(RoundTripConstructor):
+    """Round-trip constructor that leaves an impossible date (2025-13-45) as text, so that
+    validation reports it with its line and field instead of the reader failing."""
+
+    def construct_yaml_timestamp(self, node, values=None):
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except ValueError:
+            return str(self.construct_scalar(node))
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+
+
 def _positions(node: Any, path: Path, loc: Loc = ()) -> Positions:
     """Map every location in a ruamel tree to (file, 1-based line)."""
     out: Positions = {}
@@ -103,6 +118,7 @@ def read_yaml(path: Path) -> tuple[Any, Positions]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError.single(path, None, "", f"cannot read file: {exc}") from None
     yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
     yaml.allow_duplicate_keys = False
     try:
         node = yaml.load(text)
@@ -113,6 +129,8 @@ def read_yaml(path: Path) -> tuple[Any, Positions]:
         raise ScenarioError.single(path, line, "", f"YAML syntax error: {msg}") from None
     except YAMLError as exc:
         raise ScenarioError.single(path, None, "", f"YAML error: {exc}") from None
+    except ValueError as exc:  # e.g. a date such as 2025-13-45 that the YAML reader rejects
+        raise ScenarioError.single(path, None, "", f"invalid value: {exc}") from None
     if node is None:
         raise ScenarioError.single(path, 1, "", "the file is empty")
     if not isinstance(node, CommentedMap):

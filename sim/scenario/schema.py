@@ -40,7 +40,7 @@ Identifier = Annotated[
 class Frozen(BaseModel):
     """Base: immutable, unknown keys are errors."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 # --------------------------------------------------------------------------- numbers

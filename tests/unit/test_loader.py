@@ -132,6 +132,43 @@ def test_bad_input_names_file_line_and_field(
     assert str(problem).startswith(f"{problem.path}:{problem.line}:")
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "needle", "field", "words"),
+    [
+        (
+            "linear: 0.1}",
+            "linear: .inf}",
+            "linear: .inf",
+            "payoffs.parties.A.tariff.linear",
+            "finite",
+        ),
+        (
+            "linear: 0.1}",
+            "linear: 1e400}",
+            "linear: 1e400",
+            "payoffs.parties.A.tariff.linear",
+            "finite",
+        ),
+        (
+            "linear: 0.1}",
+            "linear: .nan}",
+            "linear: .nan",
+            "payoffs.parties.A.tariff.linear",
+            "finite",
+        ),
+        ("as_of: 2025-05-31", "as_of: 2025-13-45", "as_of:", "as_of", "month"),
+    ],
+)
+def test_non_finite_numbers_and_impossible_dates(
+    write_scenario, minimal_text, old, new, needle, field, words
+):
+    text = minimal_text.replace(old, new, 1)
+    problem = _error(write_scenario, text).first
+    assert problem.field == field
+    assert words in problem.message.lower()
+    assert problem.line == line_of(text, needle)
+
+
 def test_malformed_yaml_reports_line(write_scenario, minimal_text):
     text = minimal_text.replace("range: [0, 10]", "range: [0, 10")
     err = _error(write_scenario, text)
