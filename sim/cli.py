@@ -115,6 +115,35 @@ def solve(
 
 
 @app.command()
+def explain(
+    scenario: ScenarioArg,
+    outcome: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--outcome",
+            help="ISSUE=VALUE applied to the status quo (repeatable), e.g. car_tariff=10.",
+        ),
+    ] = None,
+    package: Annotated[
+        str | None, typer.Option("--package", help="A package applied to the status quo.")
+    ] = None,
+) -> None:
+    """Show how each party's payoff of an outcome is built up, with sources.
+
+    Default: the status quo and the full concession package.
+    """
+    from sim import api
+
+    try:
+        result = _guard(api.explain, scenario, outcome=outcome or None, package=package)
+    except ValueError as exc:
+        _fail(str(exc))
+    from sim.render.explain import print_explanation
+
+    print_explanation(result)
+
+
+@app.command()
 def validate(scenario: ScenarioArg) -> None:
     """Check a scenario file without running it."""
     from sim import api

@@ -7,11 +7,11 @@ Shared by the scenario schema (:mod:`sim.scenario.schema`) and the trade payoff 
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-__all__ = ["Q", "Quantity"]
+__all__ = ["Q", "QInf", "Quantity", "UnboundedQuantity"]
 
 
 class Quantity(BaseModel):
@@ -25,6 +25,8 @@ class Quantity(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
+    _allow_inf: ClassVar[bool] = False
+
     value: float
     range: tuple[float, float] | None = Field(
         default=None, description="Plausible range [low, high] for sweeps and robustness checks."
@@ -34,7 +36,7 @@ class Quantity(BaseModel):
 
     @model_validator(mode="after")
     def _range_contains_value(self) -> Quantity:
-        if not math.isfinite(self.value):
+        if not math.isfinite(self.value) and not (self._allow_inf and self.value == math.inf):
             raise ValueError(f"a number must be finite, got {self.value}")
         if self.range is not None:
             lo, hi = self.range
@@ -71,3 +73,14 @@ def _as_quantity(v: Any) -> Any:
 
 Q = Annotated[Quantity, BeforeValidator(_as_quantity)]
 """A field that accepts a plain number or a ``{value, range, source, note}`` mapping."""
+
+
+class UnboundedQuantity(Quantity):
+    """A :class:`Quantity` that may also be ``.inf`` (e.g. an elasticity: a small country)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=True)
+    _allow_inf: ClassVar[bool] = True
+
+
+QInf = Annotated[UnboundedQuantity, BeforeValidator(_as_quantity)]
+"""Like :data:`Q`, but ``.inf`` is allowed (NaN and ``-.inf`` are not)."""

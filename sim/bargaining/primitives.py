@@ -104,13 +104,28 @@ def ray_max_t(uset: UtilitySet, origin, direction) -> tuple[np.ndarray, np.ndarr
     return tb, pt, x
 
 
-def _in_dom(uset: UtilitySet, pts: np.ndarray, cells: np.ndarray, slack: np.ndarray) -> np.ndarray:
-    """``pts[i]`` in ``cells[i] - R^2_+`` (half-planes relaxed by ``slack[i]``)."""
+def _in_dom(
+    uset: UtilitySet,
+    pts: np.ndarray,
+    cells: np.ndarray,
+    slack: np.ndarray,
+    *,
+    across: np.ndarray | None = None,
+) -> np.ndarray:
+    """``pts[i]`` in ``cells[i] - R^2_+`` (half-planes relaxed by ``slack[i]``).
+
+    With ``across`` (a unit direction), the half-planes whose normal is orthogonal to it are
+    relaxed by ``slack`` and the others are not: used to absorb rounding in the coordinate
+    that a shift along ``across`` does not move.
+    """
     h = uset.hulls
     shp = uset.shape[cells]
     N = h.dom_normals[shp]
     rel = pts - uset.offsets[cells]
-    return (np.einsum("nhj,nj->nh", N, rel) <= h.dom_rhs[shp] + slack[:, None]).all(axis=1)
+    s = slack[:, None]
+    if across is not None:
+        s = np.where(np.abs(N @ across) <= 1e-12, s, 0.0)
+    return (np.einsum("nhj,nj->nh", N, rel) <= h.dom_rhs[shp] + s).all(axis=1)
 
 
 def dominated(uset: UtilitySet, points, *, point_cell=None) -> np.ndarray:
@@ -118,7 +133,8 @@ def dominated(uset: UtilitySet, points, *, point_cell=None) -> np.ndarray:
 
     ``p`` is dominated iff a point ``q`` of the union has ``q >= p`` and ``q != p``, i.e. iff
     ``p + (tol, 0)`` or ``p + (0, tol)`` lies in some ``cell - R^2_+`` (a margin of
-    ``uset.tol`` makes the test robust to rounding).
+    ``uset.tol`` makes the test robust to rounding; the axis-parallel half-planes that the
+    shift does not cross get a quarter of it as slack).
 
     Parameters
     ----------
@@ -145,8 +161,14 @@ def dominated(uset: UtilitySet, points, *, point_cell=None) -> np.ndarray:
         i, q = np.nonzero(cand)
         if i.size == 0:
             continue
-        zero = np.zeros(len(i))
-        hit = _in_dom(uset, p[i] + [tol, 0.0], q, zero) | _in_dom(uset, p[i] + [0.0, tol], q, zero)
+        # rounding in the coordinate a shift does not move is absorbed by a quarter-tol slack
+        # on the axis-parallel half-planes only (a point level with a cell's best u1 but
+        # below it is dominated even if the two u1 differ by an ulp)
+        slack = np.full(len(i), 0.25 * tol)
+        ex, ey = np.array([1.0, 0.0]), np.array([0.0, 1.0])
+        hit = _in_dom(uset, p[i] + [tol, 0.0], q, slack, across=ex) | _in_dom(
+            uset, p[i] + [0.0, tol], q, slack, across=ey
+        )
         if point_cell is not None:
             pc = np.asarray(point_cell)[lo : lo + step][i]
             lower = q < pc

@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from sim.quantity import Q, Quantity
+from sim.quantity import Q, QInf, Quantity
 
 __all__ = [
     "ElectionPremium",
@@ -28,7 +28,7 @@ __all__ = [
     "TradePayoffs",
 ]
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
 
 
 Param = Quantity
@@ -59,7 +59,9 @@ class Sector(BaseModel):
     exporter: str
     value: P = Field(description="trade value at the base tariff, $bn/yr at world prices")
     eps: P = Field(description="import-demand elasticity (positive)")
-    eta: P = Field(description="foreign export-supply elasticity (positive; inf = small country)")
+    eta: QInf = Field(
+        description="foreign export-supply elasticity (positive; .inf = small country)"
+    )
     base_tariff_pct: P = Field(default_factory=lambda: Param(value=0.0))
     domestic_supply_value: P = Field(
         default_factory=lambda: Param(value=0.0),
