@@ -199,12 +199,18 @@ def test_adaptive_breakpoints_on_a_known_curve():
 # --------------------------------------------------------------------------- hand check
 def test_auto_parts_of_the_baseline_by_hand_matches_sim_explain():
     """docs/payoff-model.md section 2 on the baseline YAML's auto-parts figures, status quo."""
-    import yaml
+    from ruamel.yaml import YAML
 
-    raw = yaml.safe_load(BASELINE_PATH.read_text())["payoffs"]["sectors"]["auto_parts"]
-    V = raw["value"]["value"]  # 8.72 $bn/yr
-    eps = 3.8  # the YAML anchor &armington
-    eta = 3.0  # the YAML anchor &car_eta
+    raw = YAML(typ="safe", pure=True).load(BASELINE_PATH.read_text())["payoffs"]["sectors"][
+        "auto_parts"
+    ]
+
+    def num(q):
+        return q["value"] if isinstance(q, dict) else q
+
+    V = num(raw["value"])  # 8.72 $bn/yr
+    eps, eta = num(raw["eps"]), num(raw["eta"])
+    assert (eps, eta) == (3.8, 3.0)  # the Armington median and the cars' central eta
     t0, t = 0.0, 0.25  # base 0 %, 25 % extra at the status quo
     rho = (1 + t) / (1 + t0)
     a = eta / (eps + eta)
