@@ -7,6 +7,7 @@ becomes an ``.efg`` file.
 
 from __future__ import annotations
 
+import os
 from fractions import Fraction
 from pathlib import Path
 
@@ -91,18 +92,40 @@ def game_tree(run):
     )
 
 
+def _fresh(path: Path) -> Path:
+    """``path``, or ``stem-2.ext``, ``stem-3.ext``...: never an existing file."""
+    candidate, n = path, 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+    return candidate
+
+
+def _write_whole(text: str, path: Path) -> Path:
+    """Write ``text`` to a new file at ``path`` (via a temporary file and a rename)."""
+    target = _fresh(path)
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, target)
+    return target
+
+
 def export_games(run, folder: str | Path) -> list[Path]:
-    """Write the run's games to ``folder`` (created if needed); returns the files written."""
-    from sim.equilibria import write_efg, write_nfg
+    """Write the run's games to ``folder`` (created if needed); returns the files written.
+
+    An existing file is never overwritten: a suffix ``-2``, ``-3``... is added instead.
+    """
+    from sim.equilibria import dumps_efg, dumps_nfg
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     stem = run.scenario.id
     if "strategic" in run.models:
-        written.append(write_nfg(strategic_game(run), folder / f"{stem}_strategic.nfg"))
+        text = dumps_nfg(strategic_game(run), version="outcome")
+        written.append(_write_whole(text, folder / f"{stem}_strategic.nfg"))
     if "game_tree" in run.models and run.scenario.models.game_tree is not None:
         res = run.models["game_tree"]
         if getattr(res, "configured", True) and getattr(res, "core", None) is not None:
-            written.append(write_efg(game_tree(run), folder / f"{stem}_tree.efg"))
+            written.append(_write_whole(dumps_efg(game_tree(run)), folder / f"{stem}_tree.efg"))
     return written

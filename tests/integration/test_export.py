@@ -89,3 +89,12 @@ def test_solve_bad_file_exit_2(tmp_path):
     result = runner.invoke(app, ["solve", str(bad)])
     assert result.exit_code == 2
     assert "bad.nfg" in result.output and "Traceback" not in result.output
+
+
+def test_export_never_overwrites(exported, tmp_path):
+    run, _ = exported
+    first = export_games(run, tmp_path)
+    second = export_games(run, tmp_path)
+    assert {p.name for p in first} == {"japan_us_2025_strategic.nfg", "japan_us_2025_tree.efg"}
+    assert {p.name for p in second} == {"japan_us_2025_strategic-2.nfg", "japan_us_2025_tree-2.efg"}
+    assert all(p.read_text() == q.read_text() for p, q in zip(first, second, strict=True))
