@@ -244,6 +244,34 @@ def expected_payoffs(arrays: tuple[np.ndarray, ...], profile) -> np.ndarray:
     return out
 
 
+def surviving_strategies(arrays: tuple[np.ndarray, ...], tol: float) -> list[np.ndarray]:
+    """Iterated elimination of pure strategies strictly dominated by a pure strategy.
+
+    Removing strictly dominated strategies never removes a strategy played in any Nash
+    equilibrium, mixed or pure (Osborne and Rubinstein 1994, Prop. 61.2 / Ex. 61.2), so
+    when one strategy per player survives its profile is the game's *unique* equilibrium.
+    A strategy counts as dominated only if another one beats it by more than ``tol``
+    against every surviving profile of the others.
+
+    Returns
+    -------
+    list of ndarray
+        The surviving strategy indices of each player.
+    """
+    alive = [np.arange(n) for n in arrays[0].shape]
+    changed = True
+    while changed:
+        changed = False
+        for i, a in enumerate(arrays):
+            sub = np.moveaxis(a[np.ix_(*alive)], i, 0).reshape(len(alive[i]), -1)
+            beaten = (sub[:, None, :] > sub[None, :, :] + tol).all(axis=2)  # [k, j]: k beats j
+            dominated = beaten.any(axis=0)
+            if dominated.any():
+                alive[i] = alive[i][~dominated]
+                changed = True
+    return alive
+
+
 def solve_bimatrix(A: np.ndarray, B: np.ndarray, method: str = "auto", labels=None):
     """All extreme Nash equilibria of (A, B) with the engine of :mod:`sim.equilibria`.
 
@@ -266,7 +294,9 @@ def solve_arrays(arrays: tuple[np.ndarray, ...], method: str = "auto", labels=No
 
     Two players: every extreme equilibrium (:func:`sim.equilibria.solve`).  More:
     every pure equilibrium and the end point of the logit homotopy
-    (:func:`sim.equilibria.solve_nplayer`; McKelvey and Palfrey 1995), never complete.
+    (:func:`sim.equilibria.solve_nplayer`; McKelvey and Palfrey 1995), not complete
+    unless iterated strict dominance leaves a single profile (then it is the unique
+    equilibrium, see :func:`surviving_strategies`).
 
     Returns
     -------
@@ -281,14 +311,32 @@ def solve_arrays(arrays: tuple[np.ndarray, ...], method: str = "auto", labels=No
     game = Game(tuple(arrays), strategies=labels or ())
     res = solve_nplayer(game, method="pure" if method == "pure" else "auto")
     profiles = [tuple(np.asarray(p) for p in e.strategies) for e in res.equilibria]
-    return profiles, res.complete, f"{res.method} ({res.reason})" if res.reason else res.method
+    reason = res.reason
+    scale = max(max(np.ptp(a) for a in arrays), 1e-12)
+    alive = surviving_strategies(tuple(arrays), 1e-9 * scale)
+    unique = all(len(k) == 1 for k in alive)
+    if (
+        unique
+        and len(profiles) == 1
+        and all(p[k[0]] > 1 - 1e-9 for p, k in zip(profiles[0], alive, strict=True))
+    ):
+        return (
+            profiles,
+            True,
+            (
+                f"{res.method} (iterated elimination of strictly dominated strategies leaves one "
+                "profile: the unique equilibrium, so the list is complete)"
+            ),
+        )
+    return profiles, res.complete, f"{res.method} ({reason})" if reason else res.method
 
 
 def run_strategic(space: OutcomeSpace, options: StrategicOptions) -> StrategicResult:
     """Build the scenario's strategic-form game and find its Nash equilibria.
 
     Two players: every extreme equilibrium (``complete`` as the engine reports).  Three
-    or four: every pure equilibrium and one by the logit homotopy (``complete`` False).
+    or four: every pure equilibrium and one by the logit homotopy (``complete`` False
+    unless iterated strict dominance proves the equilibrium unique).
     Each reported profile is re-checked here: no player gains more than ``1e-6`` of the
     payoff range by a pure deviation (Nash 1951).
     """

@@ -76,7 +76,14 @@ def test_korea_results_shape_and_equilibria(korea_run):
     assert "payoff_matrices" not in d
     arrays = [np.array(d["payoff_arrays"][p]) for p in d["players"]]
     assert all(a.shape == sizes for a in arrays)
-    assert d["complete"] is False  # no complete n-player enumeration is claimed
+    # each player has a strictly dominant strategy (checked by brute force), so the
+    # equilibrium is unique and the list may be, and is, declared complete
+    for i, a in enumerate(arrays):
+        m = np.moveaxis(a, i, 0).reshape(a.shape[i], -1)
+        best = m.max(axis=0)
+        assert any(((m[k] == best) & (np.sort(m, axis=0)[-2] < best)).all() for k in range(len(m)))
+    assert d["complete"] is True
+    assert len(d["equilibria"]) == 1
     assert d["equilibria"]
     for eq in d["equilibria"]:
         pay = np.array([eq["payoffs"][p] for p in d["players"]])
@@ -188,6 +195,24 @@ def test_three_player_prisoners_dilemma(tmp_path, cost, benefit):
     assert eq["strategies"] == {p: {"defect": 1.0} for p in "ABC"}
     assert eq["payoffs"] == pytest.approx({p: 0.0 for p in "ABC"}, abs=1e-9)
     assert eq["pareto_dominated"] is True
+    assert d["complete"] is True  # unique by iterated strict dominance
+
+
+def test_three_player_all_ties_is_not_complete(tmp_path):
+    """Cooperating costs nothing (c = 0): each player's payoff ignores its own choice, so
+    all 8 pure profiles are equilibria (and so is every mixture): no completeness claimed."""
+    path = tmp_path / "ties.yaml"
+    path.write_text(_pd3(0.0, 0.5))
+    res = sim.run(path).models["strategic"]
+    d = res.to_dict()
+    pure = {
+        tuple(next(iter(e["strategies"][p])) for p in "ABC") for e in d["equilibria"] if e["pure"]
+    }
+    assert pure == set(itertools.product(["cooperate", "defect"], repeat=3))
+    assert d["complete"] is False
+    for eq in d["equilibria"]:
+        pay = np.array([eq["payoffs"][p] for p in "ABC"])
+        assert_equilibrium(res.payoff_arrays, profile_of(d, eq), pay)
 
 
 def test_default_models_for_three_parties_is_strategic(tmp_path):
