@@ -70,6 +70,11 @@ def run(
     Returns
     -------
     sim.results.RunResult
+
+    Raises
+    ------
+    sim.errors.ScenarioError
+        If a model named here needs two parties and the scenario has more.
     """
     from sim.models import REGISTRY, run_model
     from sim.results import RunResult
@@ -81,6 +86,13 @@ def run(
     unknown = [n for n in names if n not in REGISTRY]
     if unknown:
         raise KeyError(f"no model {unknown[0]!r}; models: {', '.join(REGISTRY)}")
+    from sim.scenario.references import model_party_problems
+
+    too_many = model_party_problems(sc, names)
+    if too_many:  # e.g. `sim run --model nash_bargaining` on a three-party scenario
+        from sim.scenario.loader import scenario_error
+
+        raise scenario_error(loaded.path, [(("parties",), m) for m in too_many])
     space = OutcomeSpace.from_scenario(sc)
     results = {}
     for name in names:

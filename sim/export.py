@@ -19,16 +19,14 @@ def _gambit_label(text: str) -> str:
 
 
 def strategic_game(run):
-    """The run's strategic game as a :class:`sim.equilibria.Game`."""
+    """The run's strategic game as a :class:`sim.equilibria.Game` (two or more players)."""
     from sim.equilibria import Game
 
     res = run.models["strategic"]
-    A, B = res.payoff_matrices
     labels = [[_gambit_label(s) for s in side] for side in res.strategies]
-    return Game.bimatrix(
-        A,
-        B,
-        labels=labels,
+    return Game(
+        tuple(res.payoff_arrays),
+        strategies=labels,
         players=list(res.parties),
         title=_gambit_label(f"{run.scenario.title}: strategic game"),
     )

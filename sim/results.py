@@ -192,8 +192,9 @@ def _write_plots(run: RunResult, folder: Path) -> list[str]:
     from sim.render import plots
 
     written: list[str] = []
-    figures = {"payoff_space": plots.payoff_space(run)}
-    if "strategic" in run.models:
+    two_party = len(run.space.parties) == 2  # the payoff plane and bimatrix heatmap
+    figures = {"payoff_space": plots.payoff_space(run)} if two_party else {}
+    if "strategic" in run.models and two_party:
         figures["strategic_game"] = plots.strategic_heatmap(run.models["strategic"])
     if {"deadline", "rubinstein", "private_information"} & set(run.models):
         figures["timeline"] = plots.timeline(run)

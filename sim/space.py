@@ -88,7 +88,8 @@ class OutcomeSpace:
         return tuple(j for j, i in enumerate(self.issues) if i.kind != "continuous")
 
     def payoffs(self, coords: np.ndarray) -> np.ndarray:
-        """Payoffs (n, 2) of outcomes given as coordinates (n, m)."""
+        """Payoffs (n, n_parties) of outcomes given as coordinates (n, m), any number of
+        parties (columns in ``parties`` order)."""
         return self.values.evaluate(coords)
 
     def outcome(self, settings: dict[str, IssueSetting], base: np.ndarray | None = None):
@@ -147,7 +148,7 @@ class OutcomeSpace:
         return adj
 
     def disagreement_point(self, at: DisagreementAt = "final") -> np.ndarray:
-        """Payoffs (2,) if talks fail: the disagreement outcome plus adjustments."""
+        """Payoffs (n_parties,) if talks fail: the disagreement outcome plus adjustments."""
         return self.payoffs(self.disagreement_outcome(at)) + self.disagreement_adjustment(at)
 
     # ------------------------------------------------------------------ packages

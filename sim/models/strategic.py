@@ -1,8 +1,11 @@
-"""The strategic-form tariff game of a scenario, solved for all Nash equilibria.
+"""The strategic-form tariff game of a scenario, solved for its Nash equilibria.
 
 Each party picks one of its strategies at the same time (the US a tariff setting, Japan a
-concession package, "hold" or "retaliate"); the outcome is the disagreement outcome with
-both strategies' settings applied, and payoffs come from the scenario's preferences.
+concession package, "hold" or "retaliate", a third country "accept similar terms" or
+"hold out"); the outcome is the disagreement outcome with every player's settings applied
+in party order, and payoffs come from the scenario's preferences plus the moves' shifts.
+Two players: every extreme equilibrium; three or four: every pure equilibrium and one
+found by the logit homotopy (:mod:`sim.equilibria.nplayer`).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ class Strategy:
 class Equilibrium:
     """One Nash equilibrium: mixed strategies, payoffs, and whether it is Pareto-dominated."""
 
-    profile: tuple[np.ndarray, np.ndarray]
+    profile: tuple[np.ndarray, ...]
     payoffs: np.ndarray
     pareto_dominated: bool
 
@@ -39,16 +42,17 @@ class Equilibrium:
 
 @dataclass(frozen=True)
 class StrategicResult:
-    """All Nash equilibria of the scenario's strategic-form game.
+    """All Nash equilibria of the scenario's strategic-form game (two or more players).
 
     Attributes
     ----------
     parties : tuple of str
-        Row player, column player.
+        The players in party order (row player first).
     strategies : tuple of tuple of str
         Strategy names of each player.
-    payoff_matrices : tuple of ndarray
-        Row player's and column player's payoffs, shape (n_row, n_col).
+    payoff_arrays : tuple of ndarray
+        Each player's payoffs, shape ``(n_1, ..., n_k)``: entry ``[s_1, ..., s_k]`` is the
+        payoff when player ``i`` plays strategy ``s_i``.
     equilibria : tuple of Equilibrium
     complete : bool
         Whether the list is every (extreme) equilibrium.
@@ -56,15 +60,25 @@ class StrategicResult:
         Solver used.
     """
 
-    parties: tuple[str, str]
-    strategies: tuple[tuple[str, ...], tuple[str, ...]]
-    payoff_matrices: tuple[np.ndarray, np.ndarray]
+    parties: tuple[str, ...]
+    strategies: tuple[tuple[str, ...], ...]
+    payoff_arrays: tuple[np.ndarray, ...]
     outcomes: dict[str, Any]
     equilibria: tuple[Equilibrium, ...]
     complete: bool
     method: str
     unit: str
     notes: tuple[str, ...] = field(default=())
+
+    @property
+    def payoff_matrices(self) -> tuple[np.ndarray, np.ndarray]:
+        """Row and column player's payoff matrices (two-player games only)."""
+        if len(self.parties) != 2:
+            raise ValueError(
+                f"payoff_matrices is for two players; this game has {len(self.parties)} "
+                "(use payoff_arrays)"
+            )
+        return self.payoff_arrays[0], self.payoff_arrays[1]
 
     def to_dict(self) -> dict[str, Any]:
         eqs = []
@@ -84,13 +98,12 @@ class StrategicResult:
                     "pareto_dominated": eq.pareto_dominated,
                 }
             )
+        key = "payoff_matrices" if len(self.parties) == 2 else "payoff_arrays"
         return {
             "model": "strategic",
             "players": list(self.parties),
             "strategies": {p: list(s) for p, s in zip(self.parties, self.strategies, strict=True)},
-            "payoff_matrices": {
-                p: m.tolist() for p, m in zip(self.parties, self.payoff_matrices, strict=True)
-            },
+            key: {p: m.tolist() for p, m in zip(self.parties, self.payoff_arrays, strict=True)},
             "equilibria": eqs,
             "complete": self.complete,
             "method": self.method,
@@ -167,30 +180,96 @@ def _distinct(space: OutcomeSpace, strategies: list[Strategy], base: np.ndarray)
 
 
 def build_game(space: OutcomeSpace, options: StrategicOptions):
-    """Strategies and payoff matrices (vectorised over all strategy pairs)."""
+    """Strategies, payoff arrays and outcomes of every strategy profile (vectorised).
+
+    The outcome of a profile is the disagreement outcome with each player's settings
+    applied in party order (a later party's setting of an issue wins); payoffs are the
+    scenario's preferences of that outcome plus the shifts of the moves played.
+
+    Returns
+    -------
+    strategies : list of list of Strategy
+        Each player's strategies (duplicates dropped).
+    payoffs : tuple of ndarray
+        One array per player, shape ``(n_1, ..., n_k)``.
+    coords : ndarray, shape (n_1, ..., n_k, m)
+        Outcome coordinates of every profile.
+    """
     players = options.players or {}
-    row_code, col_code = space.parties
-    rows = _player_strategies(space, row_code, players.get(row_code))
-    cols = _player_strategies(space, col_code, players.get(col_code))
-    if not rows or not cols:
-        raise ValueError("each player needs at least one strategy")
     base = space.disagreement_outcome(options.disagreement_at)
-    rows, row_coords = _distinct(space, rows, base)
-    cols, col_coords = _distinct(space, cols, base)
-    # the column player's settings apply after the row player's
-    col_set = np.array([[issue.id in s.settings for issue in space.issues] for s in cols])
-    coords = np.where(col_set[None, :, :], col_coords[None, :, :], row_coords[:, None, :])
-    flat = coords.reshape(-1, len(space.issues))
-    u = space.payoffs(flat).reshape(len(rows), len(cols), 2)
+    m = len(space.issues)
+    n = len(space.parties)
+    strategies, shape = [], []
+    for code in space.parties:
+        strats = _player_strategies(space, code, players.get(code))
+        if not strats:
+            raise ValueError(f"player {code} needs at least one strategy")
+        strats, _ = _distinct(space, strats, base)
+        strategies.append(strats)
+        shape.append(len(strats))
+    coords = np.broadcast_to(base, (*shape, m)).copy()
+    shifts = np.zeros((*shape, n))
+    for i, strats in enumerate(strategies):
+        axis = [1] * n
+        axis[i] = shape[i]
+        own = np.array([space.outcome(s.settings, base) for s in strats]).reshape(*axis, m)
+        sets = np.array([[issue.id in s.settings for issue in space.issues] for s in strats])
+        coords = np.where(sets.reshape(*axis, m), own, coords)
+        shifts = shifts + np.array([s.shift for s in strats]).reshape(*axis, n)
     # disagreement adjustments (outside options) apply only if talks fail, not here
-    u = u + np.array([s.shift for s in rows])[:, None, :] + np.array([s.shift for s in cols])[None]
-    return rows, cols, u[:, :, 0], u[:, :, 1], coords
+    u = space.payoffs(coords.reshape(-1, m)).reshape(*shape, n) + shifts
+    return strategies, tuple(np.ascontiguousarray(u[..., i]) for i in range(n)), coords
 
 
-def _pareto_dominated(payoffs: np.ndarray, A: np.ndarray, B: np.ndarray, tol: float) -> bool:
-    better = (A >= payoffs[0] - tol) & (B >= payoffs[1] - tol)
-    strictly = (A > payoffs[0] + tol) | (B > payoffs[1] + tol)
+def _pareto_dominated(payoffs: np.ndarray, arrays: tuple[np.ndarray, ...], tol: float) -> bool:
+    """Whether some pure profile gives every player at least ``payoffs`` and one more."""
+    U = np.stack([a.ravel() for a in arrays], axis=1)  # (profiles, players)
+    better = np.all(U >= payoffs - tol, axis=1)
+    strictly = np.any(U > payoffs + tol, axis=1)
     return bool(np.any(better & strictly))
+
+
+def expected_payoffs(arrays: tuple[np.ndarray, ...], profile) -> np.ndarray:
+    """Each player's expected payoff of each own pure strategy against ``profile``.
+
+    Returns a list: entry ``i`` has shape ``(n_i,)``.
+    """
+    out = []
+    for i, a in enumerate(arrays):
+        v = a
+        for k in reversed(range(len(arrays))):
+            if k != i:
+                v = np.tensordot(v, profile[k], axes=([k], [0]))
+        out.append(v)
+    return out
+
+
+def surviving_strategies(arrays: tuple[np.ndarray, ...], tol: float) -> list[np.ndarray]:
+    """Iterated elimination of pure strategies strictly dominated by a pure strategy.
+
+    Removing strictly dominated strategies never removes a strategy played in any Nash
+    equilibrium, mixed or pure (Osborne and Rubinstein 1994, Prop. 61.2 / Ex. 61.2), so
+    when one strategy per player survives its profile is the game's *unique* equilibrium.
+    A strategy counts as dominated only if another one beats it by more than ``tol``
+    against every surviving profile of the others.
+
+    Returns
+    -------
+    list of ndarray
+        The surviving strategy indices of each player.
+    """
+    alive = [np.arange(n) for n in arrays[0].shape]
+    changed = True
+    while changed:
+        changed = False
+        for i, a in enumerate(arrays):
+            sub = np.moveaxis(a[np.ix_(*alive)], i, 0).reshape(len(alive[i]), -1)
+            beaten = (sub[:, None, :] > sub[None, :, :] + tol).all(axis=2)  # [k, j]: k beats j
+            dominated = beaten.any(axis=0)
+            if dominated.any():
+                alive[i] = alive[i][~dominated]
+                changed = True
+    return alive
 
 
 def solve_bimatrix(A: np.ndarray, B: np.ndarray, method: str = "auto", labels=None):
@@ -210,42 +289,92 @@ def solve_bimatrix(A: np.ndarray, B: np.ndarray, method: str = "auto", labels=No
     return profiles, res.complete, f"{res.method} ({res.reason})" if res.reason else res.method
 
 
+def solve_arrays(arrays: tuple[np.ndarray, ...], method: str = "auto", labels=None):
+    """Nash equilibria of a game given by payoff arrays, two players or more.
+
+    Two players: every extreme equilibrium (:func:`sim.equilibria.solve`).  More:
+    every pure equilibrium and the end point of the logit homotopy
+    (:func:`sim.equilibria.solve_nplayer`; McKelvey and Palfrey 1995), not complete
+    unless iterated strict dominance leaves a single profile (then it is the unique
+    equilibrium, see :func:`surviving_strategies`).
+
+    Returns
+    -------
+    profiles : list of tuple of ndarray
+    complete : bool
+    method : str
+    """
+    if len(arrays) == 2:
+        return solve_bimatrix(arrays[0], arrays[1], method, labels=labels)
+    from sim.equilibria import Game, solve_nplayer
+
+    game = Game(tuple(arrays), strategies=labels or ())
+    res = solve_nplayer(game, method="pure" if method == "pure" else "auto")
+    profiles = [tuple(np.asarray(p) for p in e.strategies) for e in res.equilibria]
+    reason = res.reason
+    scale = max(max(np.ptp(a) for a in arrays), 1e-12)
+    alive = surviving_strategies(tuple(arrays), 1e-9 * scale)
+    unique = all(len(k) == 1 for k in alive)
+    if (
+        unique
+        and len(profiles) == 1
+        and all(p[k[0]] > 1 - 1e-9 for p, k in zip(profiles[0], alive, strict=True))
+    ):
+        return (
+            profiles,
+            True,
+            (
+                f"{res.method} (iterated elimination of strictly dominated strategies leaves one "
+                "profile: the unique equilibrium, so the list is complete)"
+            ),
+        )
+    return profiles, res.complete, f"{res.method} ({reason})" if reason else res.method
+
+
 def run_strategic(space: OutcomeSpace, options: StrategicOptions) -> StrategicResult:
-    """Build the scenario's strategic-form game and find all its Nash equilibria."""
-    rows, cols, A, B, coords = build_game(space, options)
-    labels = ([s.name for s in rows], [s.name for s in cols])
-    profiles, complete, method = solve_bimatrix(A, B, options.method, labels=labels)
-    scale = max(np.ptp(A), np.ptp(B), 1e-12)
+    """Build the scenario's strategic-form game and find its Nash equilibria.
+
+    Two players: every extreme equilibrium (``complete`` as the engine reports).  Three
+    or four: every pure equilibrium and one by the logit homotopy (``complete`` False
+    unless iterated strict dominance proves the equilibrium unique).
+    Each reported profile is re-checked here: no player gains more than ``1e-6`` of the
+    payoff range by a pure deviation (Nash 1951).
+    """
+    strategies, arrays, coords = build_game(space, options)
+    labels = [[s.name for s in strats] for strats in strategies]
+    profiles, complete, method = solve_arrays(arrays, options.method, labels=labels)
+    scale = max(max(np.ptp(a) for a in arrays), 1e-12)
     tol = 1e-9 * scale + 1e-12
     eqs = []
-    for x, y in profiles:
-        x, y = np.clip(np.asarray(x, float), 0, None), np.clip(np.asarray(y, float), 0, None)
-        x, y = x / x.sum(), y / y.sum()
+    for prof in profiles:
+        prof = [np.clip(np.asarray(p, float), 0, None) for p in prof]
+        prof = tuple(p / p.sum() for p in prof)
+        values = expected_payoffs(arrays, prof)
+        pay = np.array([v @ p for v, p in zip(values, prof, strict=True)])
         # best-response check: no pure deviation gains more than the tolerance
-        if (A @ y).max() - x @ A @ y > 1e-6 * scale or (x @ B).max() - x @ B @ y > 1e-6 * scale:
+        if max(v.max() - u for v, u in zip(values, pay, strict=True)) > 1e-6 * scale:
             raise AssertionError("solver returned a profile that is not an equilibrium")
-        pay = np.array([x @ A @ y, x @ B @ y])
-        eqs.append(Equilibrium((x, y), pay, _pareto_dominated(pay, A, B, tol)))
-    eqs.sort(key=lambda e: (-e.payoffs.sum(), tuple(-e.profile[0]), tuple(-e.profile[1])))
+        eqs.append(Equilibrium(prof, pay, _pareto_dominated(pay, arrays, tol)))
+    eqs.sort(key=lambda e: (-e.payoffs.sum(), *(tuple(-p) for p in e.profile)))
     notes = []
     if eqs and all(e.pareto_dominated for e in eqs):
         notes.append(
             "every equilibrium is Pareto-dominated: the one-shot game is a trade "
             "dilemma, a deal needs commitment or linkage"
         )
+    shape = coords.shape[:-1]
     outcomes = (
         {
-            f"{r.name} | {c.name}": space.describe(coords[i, j])
-            for i, r in enumerate(rows)
-            for j, c in enumerate(cols)
+            " | ".join(labels[i][k] for i, k in enumerate(idx)): space.describe(coords[idx])
+            for idx in np.ndindex(*shape)
         }
-        if len(rows) * len(cols) <= 400
+        if int(np.prod(shape)) <= 400
         else {}
     )
     return StrategicResult(
-        parties=space.parties,  # type: ignore[arg-type]
-        strategies=(tuple(s.name for s in rows), tuple(s.name for s in cols)),
-        payoff_matrices=(A, B),
+        parties=space.parties,
+        strategies=tuple(tuple(names) for names in labels),
+        payoff_arrays=arrays,
         outcomes=outcomes,
         equilibria=tuple(eqs),
         complete=complete,

@@ -82,8 +82,8 @@ def strategic_table(result) -> Table:
         ]
         pays = [_fmt(eq["payoffs"][p]) for p in d["players"]]
         table.add_row(str(k), *plays, *pays, "yes" if eq["pareto_dominated"] else "no")
-    n_rows, n_cols = (len(s) for s in d["strategies"].values())
-    table.caption = f"{n_rows} × {n_cols} strategies; payoffs in {d['unit']}"
+    sizes = " × ".join(str(len(s)) for s in d["strategies"].values())
+    table.caption = f"{sizes} strategies; payoffs in {d['unit']}"
     return table
 
 

@@ -258,6 +258,21 @@ def _problems_from_validation(
     return problems
 
 
+def scenario_error(path: str | Path, found: list[tuple[Loc, str]]) -> ScenarioError:
+    """A :class:`ScenarioError` for problems found after loading, located in the file(s).
+
+    ``found`` holds ``(location, message)`` pairs; the file is read again (with the files
+    it extends) to find each location's line.
+    """
+    path = Path(path)
+    _data, positions = _resolve(path)
+    problems = []
+    for loc, message in found:
+        file, line, _clean = locate(loc, positions, path.resolve())
+        problems.append(Problem(file, line, format_loc(loc), message))
+    return ScenarioError(problems)
+
+
 def canonical_json(data: Any) -> str:
     """Canonical JSON text of plain data (sorted keys, dates as ISO strings)."""
     return json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)

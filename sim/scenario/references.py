@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from sim.payoffs.trade_spec import PurchaseConcession, TradePayoffs
-from sim.scenario.schema import Issue, IssueSetting, LinearPayoffs, Scenario
+from sim.scenario.schema import NPLAYER_MODELS, Issue, IssueSetting, LinearPayoffs, Scenario
 
 Loc = tuple[str | int, ...]
 Found = Iterator[tuple[Loc, str]]
@@ -113,7 +113,14 @@ def _structure(scenario: Scenario) -> Found:
 
     # payoffs
     issues = {i.id: i for i in scenario.issues}
-    if scenario.payoffs.model == "trade":
+    n = len(scenario.parties)
+    if scenario.payoffs.model == "trade" and n > 2:
+        yield (
+            ("payoffs", "model"),
+            f"the trade payoff model values two-party trade (importer and exporter); this "
+            f"scenario has {n} parties ({', '.join(scenario.party_codes)}): use model: linear",
+        )
+    elif scenario.payoffs.model == "trade":
         yield from _trade_payoffs(scenario, scenario.payoffs)
     else:
         yield from _linear_payoffs(scenario, scenario.payoffs)
@@ -150,6 +157,22 @@ def _structure(scenario: Scenario) -> Found:
 
     # models
     models = scenario.models
+    for name in models.selected():
+        for message in model_party_problems(scenario, [name]):
+            yield ("models", name), message
+    strat = models.strategic
+    if strat is not None and n > 2 and strat.method in ("vertex", "support", "lemke-howson"):
+        yield (
+            ("models", "strategic", "method"),
+            f"method {strat.method!r} is for two players; with {n} parties use "
+            "'auto', 'logit' or 'pure'",
+        )
+    if strat is not None and n == 2 and strat.method == "logit":
+        yield (
+            ("models", "strategic", "method"),
+            "method 'logit' is for more than two players; two-player games use "
+            "'auto', 'vertex', 'support', 'lemke-howson' or 'pure'",
+        )
     if models.nash_bargaining is not None and models.nash_bargaining.weights is not None:
         yield from _party_keys(
             scenario, models.nash_bargaining.weights, ("models", "nash_bargaining", "weights")
@@ -174,6 +197,24 @@ def _structure(scenario: Scenario) -> Found:
             for k, move in enumerate(player.moves):
                 yield from _settings(scenario, move.settings, (*loc, "moves", k, "settings"))
                 yield from _party_keys(scenario, move.shift, (*loc, "moves", k, "shift"))
+
+
+def model_party_problems(scenario: Scenario, names) -> list[str]:
+    """One sentence per model in ``names`` that cannot run with the scenario's parties.
+
+    Every model but those in :data:`sim.scenario.schema.NPLAYER_MODELS` needs exactly
+    two parties.
+    """
+    n = len(scenario.parties)
+    if n == 2:
+        return []
+    return [
+        f"model {name!r} needs exactly two parties; this scenario has {n} "
+        f"({', '.join(scenario.party_codes)}): only "
+        f"{', '.join(repr(m) for m in sorted(NPLAYER_MODELS))} takes more"
+        for name in names
+        if name not in NPLAYER_MODELS
+    ]
 
 
 def _linear_payoffs(scenario: Scenario, pay: LinearPayoffs) -> Found:

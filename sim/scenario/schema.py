@@ -27,6 +27,12 @@ from sim.quantity import Q, Quantity, _as_quantity
 
 SCHEMA_VERSION = 1
 
+#: Most parties a scenario may have (the strategic game's size grows as a product).
+MAX_PARTIES = 4
+
+#: The only model that takes more than two parties; every other one needs exactly two.
+NPLAYER_MODELS = frozenset({"strategic"})
+
 Identifier = Annotated[
     str,
     Field(
@@ -368,10 +374,12 @@ class StrategicOptions(Frozen):
         "(controlled_by) at their disagreement value and at every level / range end, "
         "plus every package it offers.",
     )
-    method: Literal["auto", "vertex", "support", "lemke-howson", "pure"] = Field(
+    method: Literal["auto", "vertex", "support", "lemke-howson", "pure", "logit"] = Field(
         default="auto",
         description="Equilibrium method (sim.equilibria): 'vertex' finds every extreme "
-        "equilibrium; 'auto' picks by size and says why.",
+        "equilibrium; 'auto' picks by size and says why. With more than two players only "
+        "'auto' (every pure equilibrium and the logit homotopy's end point), 'logit' (the "
+        "same) and 'pure' apply.",
     )
     disagreement_at: DisagreementAt = Field(
         default="final", description="Disagreement values of the issues no strategy sets."
@@ -422,7 +430,12 @@ class Scenario(Frozen):
         description="Path of the fact digest that `source:` ids refer to "
         "(default: the project's seeds/facts.yaml).",
     )
-    parties: tuple[Party, ...] = Field(min_length=2, max_length=2)
+    parties: tuple[Party, ...] = Field(
+        min_length=2,
+        max_length=MAX_PARTIES,
+        description="Two to four parties. Only the 'strategic' model takes more than two; "
+        "without a models: section a scenario with more parties runs 'strategic' alone.",
+    )
     issues: tuple[Issue, ...] = Field(min_length=1)
     disagreement: Disagreement
     payoffs: Payoffs = Field(
@@ -441,6 +454,16 @@ class Scenario(Frozen):
     assumptions: tuple[str, ...] = Field(
         default=(), description="Assumptions the analyst wants stated next to the results."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _nplayer_default_models(cls, data: Any) -> Any:
+        """Without ``models:``, a scenario with more than two parties runs ``strategic``."""
+        if isinstance(data, dict) and "models" not in data:
+            parties = data.get("parties")
+            if isinstance(parties, list | tuple) and len(parties) > 2:
+                data = {**data, "models": {name: {} for name in sorted(NPLAYER_MODELS)}}
+        return data
 
     @property
     def party_codes(self) -> tuple[str, ...]:
