@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from sim.payoffs.trade_explain import ExplainRow
+from sim.payoffs.trade_explain import ExplainRow, totals_by_party
 from sim.scenario.schema import Issue, IssueSetting, IssueValue, Scenario
 
 __all__ = [
@@ -42,13 +42,8 @@ class ExplainedOutcome:
     rows: tuple[ExplainRow, ...]
 
     def totals(self) -> dict[str, dict[str, float]]:
-        out: dict[str, dict[str, float]] = {}
-        for r in self.rows:
-            t = out.setdefault(r.party, {"welfare": 0.0, "political": 0.0, "objective": 0.0})
-            if r.counted:
-                t["political" if r.kind == "political" else "welfare"] += r.value
-                t["objective"] += r.value
-        return out
+        """Per party: ``welfare``, ``political`` and ``objective`` (their sum), $bn/yr."""
+        return totals_by_party(self.rows)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from sim.equilibria.gambit_tokens import TokenStream, format_number, quote
+from sim.equilibria.gambit_tokens import TokenStream, format_number, quote, read_header
 
 __all__ = ["ExtensiveGame", "Node", "dumps_efg", "loads_efg", "read_efg", "write_efg"]
 
@@ -155,17 +155,7 @@ def _node(ts: TokenStream, n_players: int, tables: dict) -> Node:
 def loads_efg(text: str, path: str | Path | None = None) -> ExtensiveGame:
     """Parse the text of an ``.efg`` file into an :class:`ExtensiveGame`."""
     ts = TokenStream(text, path)
-    head = ts.next("'EFG'")
-    if head.kind == "str" or head.text != "EFG":
-        raise ts.error("not a Gambit extensive-form file: it must start with 'EFG'", head)
-    ts.expect("2")
-    ts.expect("R")
-    title = ts.string("the game title")
-    ts.expect("{")
-    players = []
-    while not ts.is_close():
-        players.append(ts.string("a player name"))
-    ts.expect("}")
+    title, players = read_header(ts, "EFG", "2", "extensive-form")
     comment = ""
     nxt = ts.peek()
     if nxt is not None and nxt.kind == "str":

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.equilibria.gambit_tokens import TokenStream, format_number, quote
+from sim.equilibria.gambit_tokens import TokenStream, format_number, quote, read_header
 from sim.equilibria.game import Game
 
 __all__ = ["dumps_nfg", "loads_nfg", "read_nfg", "write_nfg"]
@@ -32,17 +32,7 @@ def _body_order(arrays: tuple[np.ndarray, ...]) -> np.ndarray:
 def loads_nfg(text: str, path: str | Path | None = None) -> Game:
     """Parse the text of an ``.nfg`` file (either version) into a :class:`Game`."""
     ts = TokenStream(text, path)
-    head = ts.next("'NFG'")
-    if head.kind == "str" or head.text != "NFG":
-        raise ts.error("not a Gambit strategic-form file: it must start with 'NFG'", head)
-    ts.expect("1")
-    ts.expect("R")
-    title = ts.string("the game title")
-    ts.expect("{")
-    players = []
-    while not ts.is_close():
-        players.append(ts.string("a player name"))
-    ts.expect("}")
+    title, players = read_header(ts, "NFG", "1", "strategic-form")
     if not players:
         raise ts.error("the game has no players")
     ts.expect("{")

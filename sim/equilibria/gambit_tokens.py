@@ -120,3 +120,22 @@ def format_number(value: float) -> str:
     if value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return repr(value)
+
+
+def read_header(ts: TokenStream, magic: str, version: str, kind: str) -> tuple[str, list[str]]:
+    """Read ``MAGIC VERSION R "title" { "player" ... }``: the title and the player names.
+
+    ``kind`` names the file type in the error, e.g. ``"strategic-form"``.
+    """
+    head = ts.next(f"'{magic}'")
+    if head.kind == "str" or head.text != magic:
+        raise ts.error(f"not a Gambit {kind} file: it must start with '{magic}'", head)
+    ts.expect(version)
+    ts.expect("R")
+    title = ts.string("the game title")
+    ts.expect("{")
+    players = []
+    while not ts.is_close():
+        players.append(ts.string("a player name"))
+    ts.expect("}")
+    return title, players

@@ -39,6 +39,18 @@ class ExplainRow:
         return self.kind != "memo"
 
 
+def totals_by_party(rows) -> dict[str, dict[str, float]]:
+    """Sum counted rows per party: ``political`` rows, the rest as ``welfare``, and both as
+    ``objective`` (the payoff the solvers use)."""
+    out: dict[str, dict[str, float]] = {}
+    for r in rows:
+        t = out.setdefault(r.party, {"welfare": 0.0, "political": 0.0, "objective": 0.0})
+        if r.counted:
+            t["political" if r.kind == "political" else "welfare"] += r.value
+            t["objective"] += r.value
+    return out
+
+
 @dataclass(frozen=True)
 class Explanation:
     """The rows of an explained outcome, with totals per party."""
@@ -48,13 +60,7 @@ class Explanation:
 
     def totals(self) -> dict[str, dict[str, float]]:
         """Per party: ``welfare``, ``political`` and ``objective`` (their sum), $bn/yr."""
-        out: dict[str, dict[str, float]] = {}
-        for r in self.rows:
-            t = out.setdefault(r.party, {"welfare": 0.0, "political": 0.0, "objective": 0.0})
-            if r.counted:
-                t[r.kind] += r.value
-                t["objective"] += r.value
-        return out
+        return totals_by_party(self.rows)
 
     def to_dict(self) -> dict:
         """JSON-safe builtins: the outcome, the rows and the totals."""
