@@ -109,6 +109,33 @@ class RunResult:
                     )
         return pd.DataFrame(rows)
 
+    def deal_sheet(self):
+        """The predicted deals as a table: one column per bargaining model (and "no deal"),
+        one row per issue, then each party's payoff and gain (pandas DataFrame)."""
+        import pandas as pd
+
+        cols = {}
+        for name, res in self.models.items():
+            d = res.to_dict()
+            if "zone_of_agreement" not in d or "agreement" not in d:
+                continue
+            col = dict(d["agreement"] or {})
+            for party in self.space.parties:
+                col[f"{party} payoff"] = (d["payoffs"] or {}).get(party)
+                col[f"{party} gain"] = (d.get("gains") or {}).get(party)
+            cols[name] = col
+        dis = dict(self.space.describe(self.space.disagreement_outcome("final")))
+        dpay = self.space.disagreement_point("final")
+        for i, party in enumerate(self.space.parties):
+            dis[f"{party} payoff"] = float(dpay[i])
+        cols["no deal"] = dis
+        return pd.DataFrame(cols)
+
+    def _repr_html_(self) -> str:
+        sc = self.scenario
+        head = f"<h4>{sc.title} <small>({sc.id}, sha256 {self.loaded.sha256[:12]})</small></h4>"
+        return head + self.deal_sheet().to_html(na_rep="")
+
     # plots (rendering reads results, it never computes them)
     def plot_payoff_space(self, ax=None):
         from sim.render.plots import payoff_space

@@ -184,3 +184,19 @@ def test_equilibria_pass_best_response_check_on_baseline():
         scale = max(np.ptp(A), np.ptp(B))
         assert (A @ y).max() - x @ A @ y <= 1e-9 * scale
         assert (x @ B).max() - x @ B @ y <= 1e-9 * scale
+
+
+def test_deal_sheet_and_html(write_scenario):
+    run = _pie(write_scenario, 0.2, 0.0)
+    sheet = run.deal_sheet()
+    assert list(sheet.columns) == [
+        "nash_bargaining",
+        "kalai_smorodinsky",
+        "utilitarian",
+        "egalitarian",
+        "no deal",
+    ]
+    assert sheet.loc["share", "nash_bargaining"] == pytest.approx(0.6)
+    assert sheet.loc["A payoff", "no deal"] == pytest.approx(0.2)
+    assert sheet.loc["B gain", "kalai_smorodinsky"] == pytest.approx(0.4)
+    assert "<table" in run._repr_html_() and "pie" in run._repr_html_()
