@@ -45,11 +45,8 @@ class ExactSolution:
     coords: np.ndarray
 
 
-def solve_exact(space, lo, hi, lower_u, d, weights) -> ExactSolution | None:
-    """Asymmetric Nash solution over outcomes within ``[lo, hi]`` with payoffs >= ``lower_u``.
-
-    Returns None when no such outcome is worth at least ``d`` to both.
-    """
+def _restricted_set(space, lo, hi):
+    """The cells cut to the issue bounds ``[lo, hi]``: (cells, a, b, UtilitySet) or None."""
     from sim.bargaining.geometry import UtilitySet
 
     c = space.cells
@@ -72,7 +69,29 @@ def solve_exact(space, lo, hi, lower_u, d, weights) -> ExactSolution | None:
     off = c.offsets[cells] + np.einsum(
         "pij,pj->pi", c.generators[c.shape[cells]], a[c.shape[cells]]
     )
-    uset = UtilitySet(off, c.shape[cells], gens)
+    if cells.size == len(c.offsets) and np.all(a == 0.0) and np.all(b == 1.0):
+        return cells, a, b, space.utility_set  # no cut: reuse the run's set and its frontier
+    return cells, a, b, UtilitySet(off, c.shape[cells], gens)
+
+
+def solve_exact(space, lo, hi, lower_u, d, weights, *, cache=None) -> ExactSolution | None:
+    """Asymmetric Nash solution over outcomes within ``[lo, hi]`` with payoffs >= ``lower_u``.
+
+    Returns None when no such outcome is worth at least ``d`` to both.  ``cache`` (a dict)
+    keeps the restricted set and its Pareto frontier between calls with the same bounds
+    (the tied-hands sweep changes only ``lower_u``).
+    """
+    key = (np.asarray(lo, float).tobytes(), np.asarray(hi, float).tobytes())
+    if cache is not None and key in cache:
+        restricted = cache[key]
+    else:
+        restricted = _restricted_set(space, lo, hi)
+        if cache is not None:
+            cache[key] = restricted
+    if restricted is None:
+        return None
+    cells, a, b, uset = restricted
+    c = space.cells
     pf = uset.pareto_frontier()
     L = np.maximum(d, lower_u)
     A, D = pf.start, pf.end - pf.start
@@ -256,7 +275,8 @@ def run_two_level(space: OutcomeSpace, options: TwoLevelScenarioOptions) -> TwoL
         masks.append(np.all((coords >= plo - 1e-9) & (coords <= phi + 1e-9), axis=1))
         constraints[P[i]] = _describe(x, space)
     base = two_level(u, d, acceptable=masks, min_payoff=mins, weights=weights)
-    sol = solve_exact(space, lo, hi, lower_u, d, weights)
+    cache: dict = {}
+    sol = solve_exact(space, lo, hi, lower_u, d, weights, cache=cache)
     none = np.full(len(space.issues), np.inf)
     unc = solve_exact(space, -none, none, np.full(2, -np.inf), d, weights)
     # tied hands: raise one side's ratification threshold step by step
@@ -273,7 +293,7 @@ def run_two_level(space: OutcomeSpace, options: TwoLevelScenarioOptions) -> TwoL
     for k, th in enumerate(ts):
         lu = lower_u.copy()
         lu[t] = max(lu[t], th)
-        s = solve_exact(space, lo, hi, lu, d, weights)
+        s = solve_exact(space, lo, hi, lu, d, weights, cache=cache)
         deals.append(None if s is None else space.describe(s.coords))
         if s is not None:
             pays[k], agree[k] = s.payoffs, True
