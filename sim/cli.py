@@ -20,6 +20,24 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+def _version(value: bool) -> None:
+    if value:
+        from sim import __version__
+
+        typer.echo(f"sim {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Negotiation scenario simulator: bargaining and equilibrium models for trade talks."""
+
+
 ScenarioArg = Annotated[
     Path, typer.Argument(help="Scenario file (YAML).", show_default=False, dir_okay=False)
 ]
