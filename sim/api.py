@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from sim.errors import UnknownModelError
 from sim.scenario.loader import LoadedScenario, load_scenario
 
 
@@ -85,7 +86,7 @@ def run(
     names = list(models) if models else sc.models.selected()
     unknown = [n for n in names if n not in REGISTRY]
     if unknown:
-        raise KeyError(f"no model {unknown[0]!r}; models: {', '.join(REGISTRY)}")
+        raise UnknownModelError(f"no model {unknown[0]!r}; models: {', '.join(REGISTRY)}")
     from sim.scenario.references import model_party_problems
 
     too_many = model_party_problems(sc, names)
@@ -132,7 +133,7 @@ def explain(
 
     Returns
     -------
-    sim.explain.Explanation
+    sim.explanation.Explanation
         The status quo and the full concession package if neither argument is given, else
         the one outcome asked for; ``to_frame()``, ``totals_frame()``, ``to_dict()``.
 
@@ -141,7 +142,7 @@ def explain(
     ValueError
         On an unknown issue or package or a value an issue does not allow.
     """
-    from sim.explain import explain_scenario, parse_outcome
+    from sim.explanation import explain_scenario, parse_outcome
 
     loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
     sc = loaded.scenario

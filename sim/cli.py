@@ -20,6 +20,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
 def _version(value: bool) -> None:
     if value:
         from sim import __version__
@@ -50,15 +51,15 @@ def _fail(message: str, code: int = 2) -> None:
 
 def _guard(fn, *args, **kwargs):
     """Run an API call; input problems become a clear message and exit status 2."""
-    from sim.errors import ScenarioError
+    from sim.errors import ScenarioError, UnknownModelError
 
     try:
         return fn(*args, **kwargs)
     except ScenarioError as exc:
         typer.echo(exc.format(), err=True)
         raise typer.Exit(2) from None
-    except KeyError as exc:
-        _fail(str(exc.args[0]) if exc.args else str(exc))
+    except UnknownModelError as exc:
+        _fail(str(exc))
 
 
 @app.command()
@@ -82,17 +83,37 @@ def run(
     """Solve a scenario with its models, print a summary and write a run folder."""
     from sim import api
 
+    for path, what in ((out, "--out"), (export_games, "--export-games")):
+        problem = _unusable_dir(path)
+        if problem:
+            _fail(f"{what} {path}: {problem}")
     result = _guard(api.run, scenario, models=model, seed=seed)
     from sim.render.tables import print_run
 
     print_run(result)
-    folder = api.save(result, out, plots=not no_plots)
+    try:
+        folder = api.save(result, out, plots=not no_plots)
+    except OSError as exc:
+        _fail(f"cannot write the run folder: {exc}")
     typer.echo(f"\nwrote {folder}/results.json")
     if export_games is not None:
         from sim.export import export_games as _export
 
-        for path in _export(result, export_games):
-            typer.echo(f"wrote {path}")
+        try:
+            for path in _export(result, export_games):
+                typer.echo(f"wrote {path}")
+        except OSError as exc:
+            _fail(f"cannot write the games to {export_games}: {exc}")
+
+
+def _unusable_dir(path: Path | None) -> str:
+    """Why ``path`` cannot become (or hold) a folder, or "" if it can."""
+    if path is None:
+        return ""
+    for p in (path, *path.parents):
+        if p.exists():
+            return "" if p.is_dir() else f"{p} exists and is not a folder"
+    return ""
 
 
 @app.command()

@@ -70,3 +70,10 @@ def format_loc(loc: tuple) -> str:
         else:
             out += ("." if out else "") + str(part)
     return out
+
+
+class UnknownModelError(KeyError):
+    """A model name that is not registered (``sim run --model NAME``)."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else "unknown model"

@@ -109,6 +109,24 @@ class RunResult:
                     )
         return pd.DataFrame(rows)
 
+    def no_deal(self) -> tuple[str, dict[str, float | str], dict[str, float]]:
+        """What holds with no deal, for the deal sheet: ``(at, outcome, payoffs)``.
+
+        ``at`` is the bargaining models' common ``disagreement_at`` (``"final"`` when they
+        differ or none ran); outcome and payoffs are taken at that same date.
+        """
+        ats = {
+            str(res.options.get("disagreement_at"))
+            for res in self.models.values()
+            if isinstance(getattr(res, "options", None), dict)
+            and "zone_of_agreement" in res.to_dict()
+        }
+        at = ats.pop() if len(ats) == 1 else "final"
+        when = at if at in ("final", "as_of") else dt.date.fromisoformat(at)
+        outcome = self.space.describe(self.space.disagreement_outcome(when))
+        pay = self.space.disagreement_point(when)
+        return at, outcome, {p: float(v) for p, v in zip(self.space.parties, pay, strict=True)}
+
     def deal_sheet(self):
         """The predicted deals as a table: one column per bargaining model (and "no deal"),
         one row per issue, then each party's payoff and gain (pandas DataFrame)."""
@@ -124,10 +142,10 @@ class RunResult:
                 col[f"{party} payoff"] = (d["payoffs"] or {}).get(party)
                 col[f"{party} gain"] = (d.get("gains") or {}).get(party)
             cols[name] = col
-        dis = dict(self.space.describe(self.space.disagreement_outcome("final")))
-        dpay = self.space.disagreement_point("final")
-        for i, party in enumerate(self.space.parties):
-            dis[f"{party} payoff"] = float(dpay[i])
+        _, outcome, pay = self.no_deal()
+        dis = dict(outcome)
+        for party in self.space.parties:
+            dis[f"{party} payoff"] = pay[party]
         cols["no deal"] = dis
         return pd.DataFrame(cols)
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
+from sim.errors import UnknownModelError
+
 
 @dataclass(frozen=True)
 class ModelEntry:
@@ -86,5 +88,5 @@ def run_model(name: str, space: Any, options: Any) -> Any:
     try:
         entry = REGISTRY[name]
     except KeyError:
-        raise KeyError(f"no model {name!r}; models: {', '.join(REGISTRY)}") from None
+        raise UnknownModelError(f"no model {name!r}; models: {', '.join(REGISTRY)}") from None
     return entry.load()(space, options)

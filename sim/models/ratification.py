@@ -121,9 +121,10 @@ def solve_exact(space, lo, hi, lower_u, d, weights, *, cache=None) -> ExactSolut
             np.all(gain > 0, axis=2), w1 * np.log(gain[..., 0]) + w2 * np.log(gain[..., 1]), -np.inf
         )
     val[~feas] = -np.inf
-    if not np.isfinite(val).any():  # only weak gains: the largest total gain
+    if not np.isfinite(val).any():  # only weak gains: the largest total gain, if positive
         tot = np.where(np.all(gain >= -1e-12, axis=2) & feas[:, None], gain.sum(axis=2), -np.inf)
-        if not np.isfinite(tot).any():
+        eps = 1e-9 * max(1.0, float(np.abs(d).max()))
+        if not (tot > eps).any():  # nothing ratifiable beats no deal: no agreement
             return None
         val = tot
     s, k = np.unravel_index(int(np.argmax(val)), val.shape)

@@ -357,6 +357,12 @@ def run_strategic(space: OutcomeSpace, options: StrategicOptions) -> StrategicRe
         eqs.append(Equilibrium(prof, pay, _pareto_dominated(pay, arrays, tol)))
     eqs.sort(key=lambda e: (-e.payoffs.sum(), *(tuple(-p) for p in e.profile)))
     notes = []
+    for code, strats in zip(space.parties, strategies, strict=True):
+        if len(strats) == 1:
+            notes.append(
+                f"{code} has a single strategy ({strats[0].name}): give it strategies under "
+                f"models.strategic.players.{code}, or issues with controlled_by: {code}"
+            )
     if eqs and all(e.pareto_dominated for e in eqs):
         notes.append(
             "every equilibrium is Pareto-dominated: the one-shot game is a trade "

@@ -38,7 +38,7 @@ def bargaining_table(run) -> Table | None:
     for name, _ in rows:
         table.add_column(SHORT.get(name, name), justify="right")
     table.add_column("no deal", justify="right", style="dim")
-    dis_outcome = run.space.describe(run.space.disagreement_outcome("final"))
+    at, dis_outcome, dis_pay = run.no_deal()
     for issue in run.space.issues:
         cells = []
         for _, d in rows:
@@ -48,12 +48,20 @@ def bargaining_table(run) -> Table | None:
     table.add_section()
     for p in parties:
         cells = [_fmt(d["payoffs"][p]) if d["zone_of_agreement"] else "-" for _, d in rows]
-        table.add_row(f"{p} payoff", *cells, _fmt(rows[0][1]["disagreement"][p]))
+        table.add_row(f"{p} payoff", *cells, _fmt(dis_pay[p]))
     for p in parties:
         cells = [_fmt(d["gains"][p]) if d["zone_of_agreement"] else "-" for _, d in rows]
         table.add_row(f"{p} gain", *cells, "")
+    when = {
+        "final": "talks fail for good (every dated change applied)",
+        "as_of": f"as of {run.scenario.as_of}",
+    }.get(at, f"on {at}")
+    captions = [f"no deal: {when}; gains are over each model's own no-deal point"]
+    if len({str(d["options"].get("disagreement_at")) for _, d in rows}) > 1:
+        captions.append("[yellow]the models bargain against different no-deal dates[/yellow]")
     if not all(d["zone_of_agreement"] for _, d in rows):
-        table.caption = "[red]no zone of agreement: no outcome beats disagreement for both[/red]"
+        captions.append("[red]no zone of agreement: no outcome beats no deal for both[/red]")
+    table.caption = "\n".join(captions)
     return table
 
 

@@ -165,3 +165,18 @@ def test_version():
 
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.output.strip() == f"sim {__version__}"
+
+
+@pytest.mark.parametrize("option", ["--out", "--export-games"])
+def test_output_path_that_is_a_file_exit_2(tmp_path, write_scenario, minimal_text, option):
+    path = write_scenario(minimal_text)
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+    target = blocker / "sub" if option == "--out" else blocker
+    args = ["run", str(path), "--no-plots", "-m", "nash_bargaining", option, str(target)]
+    if option == "--export-games":
+        args += ["--out", str(tmp_path / "run")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "is not a folder" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "run").exists()  # checked before anything is solved or written

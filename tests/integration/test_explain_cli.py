@@ -81,3 +81,13 @@ def test_run_on_the_trade_baseline_gives_sensible_deals(tmp_path):
     assert models["utilitarian"]["agreement"]["car_tariff"] <= nash["car_tariff"]
     assert nash["car_tariff"] <= ks["car_tariff"] + 1e-9
     assert models["strategic"]["equilibria"]
+
+
+def test_api_explain_can_be_called_twice():
+    """sim.explain is the API function, not shadowed by a submodule after the first call."""
+    import sim
+
+    first = sim.explain(BASELINE)
+    second = sim.explain(BASELINE)
+    assert callable(sim.explain)
+    assert first.to_frame().equals(second.to_frame())

@@ -200,3 +200,11 @@ def test_deal_sheet_and_html(write_scenario):
     assert sheet.loc["A payoff", "no deal"] == pytest.approx(0.2)
     assert sheet.loc["B gain", "kalai_smorodinsky"] == pytest.approx(0.4)
     assert "<table" in run._repr_html_() and "pie" in run._repr_html_()
+
+
+def test_single_strategy_players_are_flagged(write_scenario, minimal_text):
+    text = minimal_text.replace("    controlled_by: A\n", "").replace("    controlled_by: B\n", "")
+    text = text.replace(", offered_by: B", "")
+    res = sim.run(write_scenario(text), models=["strategic"]).models["strategic"]
+    assert res.strategies == (("hold",), ("hold",))
+    assert sum("single strategy" in n for n in res.notes) == 2
