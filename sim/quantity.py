@@ -31,7 +31,16 @@ class Quantity(BaseModel):
     range: tuple[float, float] | None = Field(
         default=None, description="Plausible range [low, high] for sweeps and robustness checks."
     )
-    source: str | None = Field(default=None, description="Id of a fact in seeds/facts.yaml.")
+    source: str | None = Field(
+        default=None,
+        description="Id of a fact in seeds/facts.yaml that states this number (or the figures "
+        "it is computed from, as the note says).",
+    )
+    context: str | None = Field(
+        default=None,
+        description="Id of a fact that motivates a judgment when the number itself was not "
+        "found (the value is then an assumption with a range, not a sourced figure).",
+    )
     note: str | None = Field(default=None, description="How the number was derived.")
 
     @model_validator(mode="after")
@@ -50,14 +59,16 @@ class Quantity(BaseModel):
         return float(self.value)
 
     def cite(self) -> str:
-        """``"3.8 [armington_elasticity; range 2.5–5.1]"``: the value with its provenance."""
+        """``"3.8 [armington_elasticity; range 2.5–5.1]"``: the value with its provenance
+        (``"3 [range 1.5–100; assumption, n/f; context toyota_tariff_hit_apr_may]"`` for an
+        assumption motivated by a fact)."""
         extra = [self.source] if self.source else []
         if self.range is not None:
             extra.append(f"range {self.range[0]:g}–{self.range[1]:g}")
-        if not self.source and extra:
+        if not self.source and self.context:
+            extra.append(f"assumption, n/f; context {self.context}")
+        elif not self.source and (extra or self.note):
             extra.append("no fact: see note" if self.note else "no source")
-        elif not self.source and self.note:
-            extra.append("no fact: see note")
         return f"{self.value:g}" + (f" [{'; '.join(extra)}]" if extra else "")
 
 

@@ -303,11 +303,12 @@ def _package_cycles(scenario: Scenario) -> Found:
 
 
 def iter_sources(node: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
-    """Every ``source`` field set anywhere in a (pydantic) value, with its location."""
+    """Every ``source`` and ``context`` field set anywhere in a (pydantic) value (both must
+    be fact ids), with its location."""
     if isinstance(node, BaseModel):
         for name in type(node).model_fields:
             value = getattr(node, name)
-            if name == "source" and isinstance(value, str):
+            if name in ("source", "context") and isinstance(value, str):
                 yield (*loc, name), value
             else:
                 yield from iter_sources(value, (*loc, name))

@@ -250,3 +250,18 @@ def test_shipped_scenarios_validate():
     assert len(paths) >= 3
     for path in paths:
         load_scenario(path)
+
+
+def test_context_must_be_a_fact_and_reads_as_an_assumption(write_scenario, minimal_text):
+    from sim.quantity import Quantity
+
+    text = minimal_text.replace(
+        "tariff: {linear: 0.1}",
+        "tariff: {linear: {value: 0.1, range: [0, 1], context: no_such_fact}}",
+    )
+    problem = _error(write_scenario, text).first
+    assert problem.field == "payoffs.parties.A.tariff.linear.context"
+    assert problem.line == line_of(text, "context: no_such_fact")
+    q = Quantity(value=3, range=(1.5, 100), context="toyota_tariff_hit_apr_may")
+    assert q.cite() == "3 [range 1.5–100; assumption, n/f; context toyota_tariff_hit_apr_may]"
+    assert "assumption" not in Quantity(value=3, source="x").cite()
