@@ -29,3 +29,31 @@ def test_ci_runs_the_readme_test_command_verbatim():
 
 def test_readme_scenario_exists():
     assert (ROOT / "scenarios" / "japan_us_2025.yaml").exists()
+
+
+def _row(text: str, label: str) -> list[float]:
+    line = next(ln for ln in text.splitlines() if ln.startswith(f"| {label} |"))
+    cells = [c.strip() for c in line.strip("|").split("|")][1:5]
+    return [float(c) for c in cells]
+
+
+def test_readme_predictions_match_a_run():
+    """The baseline table in the README is what `sim run` computes (to its printed digits)."""
+    import sim
+
+    text = (ROOT / "README.md").read_text()
+    run = sim.run(
+        ROOT / "scenarios" / "japan_us_2025.yaml",
+        models=["nash_bargaining", "kalai_smorodinsky", "utilitarian", "egalitarian"],
+    )
+    names = ["nash_bargaining", "kalai_smorodinsky", "utilitarian", "egalitarian"]
+    res = [run.models[n] for n in names]
+    checks = {
+        "car tariff (%)": [r.agreement["car_tariff"] for r in res],
+        "reciprocal tariff (%)": [r.agreement["reciprocal_tariff"] for r in res],
+        "US gain over no deal": [r.gains["US"] for r in res],
+        "Japan gain over no deal": [r.gains["JP"] for r in res],
+    }
+    for label, values in checks.items():
+        for shown, value in zip(_row(text, label), values, strict=True):
+            assert abs(shown - value) <= 0.051, (label, shown, value)
