@@ -10,20 +10,15 @@ mapped back to deals.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from typing import Any
-
-import numpy as np
 
 from sim.models import scenario_frontier as sf
 from sim.scenario.dynamic_options import DeadlineScenarioOptions, RubinsteinScenarioOptions
 from sim.space import OutcomeSpace
 
-
-def _pd(parties, u) -> dict[str, float] | None:
-    if u is None or np.isnan(np.asarray(u, dtype=float)).any():
-        return None
-    return {p: float(v) for p, v in zip(parties, u, strict=True)}
+_pd = sf._pd
 
 
 def _fmt_deal(agreement: dict | None, space: OutcomeSpace) -> str:
@@ -35,6 +30,14 @@ def _fmt_deal(agreement: dict | None, space: OutcomeSpace) -> str:
         if v != dis[k]:
             parts.append(f"{k} {v:.1f}" if isinstance(v, float) else f"{k} {v}")
     return ", ".join(parts) or "the disagreement outcome"
+
+
+def _point(deal: sf.Deal | None, parties, payoffs) -> dict | None:
+    """``equilibrium_point``: the model's own point (and, if a lottery, its two deals)."""
+    if deal is not None:
+        return deal.equilibrium_point()
+    pay = _pd(parties, payoffs)
+    return None if pay is None else {"payoffs": pay, "exact_deal": None}
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class RubinsteinRun:
     first_proposer: str
     period_days: float | None
     nash_limit_weights: dict[str, float] | None
+    nash_limit_hazard: float | None
     options: dict[str, Any]
     unit: str
     space: OutcomeSpace = field(repr=False, compare=False)
@@ -75,21 +79,20 @@ class RubinsteinRun:
 
     def to_dict(self) -> dict[str, Any]:
         c, P = self.core, self.parties
-        offers = []
-        for i, off in ((c.proposer, None), (1 - c.proposer, None)):
-            off = c.offer_by_1 if i == 0 else c.offer_by_2
-            offers.append(
-                {
-                    "round": len(offers) + 1,
-                    "proposer": P[i],
-                    "offer": _pd(P, off),
-                    "accepted": len(offers) == 0 and c.agreement,
-                }
-            )
+        offers = [
+            {
+                "round": k + 1,
+                "proposer": P[i],
+                "offer": _pd(P, c.offer_by_1 if i == 0 else c.offer_by_2),
+                "accepted": k == 0 and c.agreement,
+            }
+            for k, i in enumerate((c.proposer, 1 - c.proposer))
+        ]
         return {
             "model": "rubinstein",
             "agreement": self.agreement,
-            "payoffs": _pd(P, c.payoffs),
+            "payoffs": None if self.deal is None else self.deal.payoffs,
+            "equilibrium_point": _point(self.deal, P, c.payoffs if c.agreement else None),
             "agreement_round": c.agreement_round,
             "agreement_date": None,
             "disagreement": self.disagreement,
@@ -103,6 +106,7 @@ class RubinsteinRun:
             "unique": c.unique,
             "n_equilibria": len(c.equilibria),
             "nash_limit_weights": self.nash_limit_weights,
+            "nash_limit_hazard_per_year": self.nash_limit_hazard,
             "deal": None if self.deal is None else self.deal.to_dict(),
             "reason": c.reason,
             "unit": self.unit,
@@ -114,11 +118,13 @@ class RubinsteinRun:
         c = self.core
         if not c.agreement:
             return c.reason
-        pay = ", ".join(f"{p} {v:.2f}" for p, v in zip(self.parties, c.payoffs, strict=True))
-        exact = "" if self.deal is None or self.deal.exact else " (nearest exact deal)"
+        head = f"{self.first_proposer} proposes first, accepted at once: "
+        if self.deal is not None and self.deal.agreement is None:
+            return head + self.deal.lottery_text(self.unit)
+        pay = ", ".join(f"{p} {v:.2f}" for p, v in (self.deal.payoffs or {}).items())
         return (
-            f"{self.first_proposer} proposes first, accepted at once: "
-            f"{_fmt_deal(self.agreement, self.space)}{exact}; payoffs {pay} {self.unit}"
+            f"{head}{_fmt_deal(self.agreement, self.space)}{self.deal.flag()}; "
+            f"payoffs {pay} {self.unit}"
         )
 
 
@@ -161,18 +167,36 @@ def run_rubinstein(
         breakdown=sf.breakdown_value(space, options.breakdown),
         outside=outside,
     )
-    deal = front.deal_at(core.payoffs, proposer=first) if core.agreement else None
-    limit = None
-    if options.delta is None:
+    deal = None
+    if core.agreement:
+        no_deal = max(v for v in (core.disagreement[first], core.outside[first]) if v is not None)
+        deal = front.deal_at(core.payoffs, proposer=first, proposer_min=float(no_deal))
+    limit = hazard = None
+    if options.delta is None and period is not None:
+        # breakdown p per round of `period` days, read as a constant hazard per year
+        p_brk = core.breakdown
+        hazard = -math.log1p(-p_brk) * sf.DAYS_PER_YEAR / period if p_brk > 0 else 0.0
         try:
-            w = nash_weights_limit(sf.rates_pair(space))
+            w = nash_weights_limit(sf.rates_pair(space), hazard=hazard)
             limit = {p: float(v) for p, v in zip(P, w, strict=True)}
         except ValueError:
             limit = None
+        if p_brk > 0:
+            notes.append(
+                f"nash_limit_weights: breakdown {p_brk:g} per round of {period:g} days is read "
+                f"as a hazard of {hazard:.4g} per year, added to each side's discount rate "
+                "(Binmore, Rubinstein & Wolinsky 1986)"
+            )
     if deal is not None and not deal.exact:
         notes.append(
-            "the equilibrium point is a lottery between two deals; 'agreement' is the exact "
-            "deal best for the proposer that gives the responder its equilibrium payoff"
+            "the equilibrium point is a lottery between two deals (equilibrium_point); "
+            + (
+                "'agreement' is the real deal best for the proposer that gives the responder "
+                "its equilibrium payoff and the proposer its no-deal value"
+                if deal.agreement is not None
+                else "no real deal gives the responder its equilibrium payoff and the "
+                "proposer its no-deal value: 'agreement' is null"
+            )
         )
     return RubinsteinRun(
         core=core,
@@ -182,6 +206,7 @@ def run_rubinstein(
         first_proposer=P[first],
         period_days=None if options.delta is not None else period,
         nash_limit_weights=limit,
+        nash_limit_hazard=hazard,
         options=options.model_dump(mode="json"),
         unit=space.values.unit,
         space=space,
@@ -190,6 +215,15 @@ def run_rubinstein(
 
 
 # ---------------------------------------------------------------------- deadline
+def _from_date(space: OutcomeSpace, option, rounds) -> tuple[dt.date, str]:
+    """The first date whose rounds still count, and why (``from_date`` option)."""
+    if option == "first_round":
+        return rounds[0].date, "from_date: first_round"
+    if option == "as_of":
+        return space.scenario.as_of, "the scenario's as_of date"
+    return option, "from_date"
+
+
 @dataclass(frozen=True)
 class DeadlineRun:
     """Backward induction over the calendar's dated rounds up to a deadline (Ståhl 1972)."""
@@ -240,7 +274,8 @@ class DeadlineRun:
         return {
             "model": "deadline",
             "agreement": self.agreement,
-            "payoffs": _pd(P, c.agreement_payoffs) if c.agreement_payoffs else None,
+            "payoffs": None if self.deal is None else self.deal.payoffs,
+            "equilibrium_point": _point(self.deal, P, c.agreement_payoffs),
             "expected_payoffs": _pd(P, c.payoffs),
             "agreement_round": c.agreement_round,
             "agreement_date": c.agreement_date,
@@ -269,9 +304,19 @@ class DeadlineRun:
             return c.reason
         d = self.to_dict()["deadline_effect"]["disagreement_shift"]
         shift = ", ".join(f"{p} {v:+.2f}" for p, v in d.items())
+        head = f"agreement in round {c.agreement_round} ({c.agreement_date}): "
+        if self.deal is not None and self.deal.agreement is None:
+            body = self.deal.lottery_text(self.unit)
+        else:
+            flag = "" if self.deal is None else self.deal.flag()
+            body = f"{_fmt_deal(self.agreement, self.space)}{flag}"
+        if len(c.proposers) == 1:
+            return (
+                f"{head}{body}; the only round left before the deadline "
+                f"{self.deadline['date']}: a take-it-or-leave-it offer"
+            )
         return (
-            f"agreement in round {c.agreement_round} ({c.agreement_date}): "
-            f"{_fmt_deal(self.agreement, self.space)}; deadline {self.deadline['date']} moves "
+            f"{head}{body}; deadline {self.deadline['date']} moves "
             f"the no-deal values by {shift} {self.unit}"
         )
 
@@ -285,8 +330,8 @@ def run_deadline(
 
     P = space.parties
     cal = space.scenario.calendar
-    rounds = sorted([*cal.rounds, *options.extra_rounds], key=lambda r: r.date)
-    if not rounds:
+    every = sorted([*cal.rounds, *options.extra_rounds], key=lambda r: r.date)
+    if not every:
         return NotConfigured("deadline", "no dated rounds (calendar.rounds)")
     if options.deadline is not None:
         when, label = options.deadline, "deadline"
@@ -294,6 +339,16 @@ def run_deadline(
         when, label = cal.deadlines[0].date, cal.deadlines[0].label
     else:
         return NotConfigured("deadline", "no deadline (calendar.deadlines)")
+    start, why = _from_date(space, options.from_date, every)
+    rounds = [r for r in every if r.date >= start]
+    dropped = len(every) - len(rounds)
+    if not rounds:
+        return NotConfigured(
+            "deadline",
+            f"no round on or after {start} ({why}; {dropped} earlier round(s) ended without a "
+            "deal): add the rounds still to come under models.deadline.extra_rounds, or set "
+            "from_date: first_round",
+        )
     if options.delta is None:
         try:
             sf.rates_pair(space)
@@ -325,11 +380,23 @@ def run_deadline(
     deal = None
     if core.agreement:
         k0 = core.agreement_round - 1
-        deal = front.deal_at(core.offers[k0], proposer=proposers[k0])
+        i0 = proposers[k0]
+        no_deal = float(core.disagreement[k0][i0])
+        deal = front.deal_at(core.offers[k0], proposer=i0, proposer_min=no_deal)
     notes = [
         f"disagreement before the deadline: as of {when - dt.timedelta(days=1)}; "
         f"after: as of {when} (disagreement.changes)"
     ]
+    if dropped:
+        notes.append(
+            f"rounds from {start} ({why}): {len(rounds)} of {len(every)}; the {dropped} "
+            "earlier round(s) ended without a deal and are not modelled"
+        )
+    if len(rounds) == 1:
+        notes.append(
+            "a single round remains: its proposer makes a take-it-or-leave-it offer worth the "
+            "responder's no-deal value"
+        )
     if rounds[-1].date < when:
         notes.append(
             f"the last round ({rounds[-1].date}) comes before the deadline: its responder "

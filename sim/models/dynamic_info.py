@@ -19,9 +19,7 @@ from sim.models import scenario_frontier as sf
 from sim.scenario.dynamic_options import PrivateInformationScenarioOptions
 from sim.space import OutcomeSpace
 
-
-def _pd(parties, u) -> dict[str, float] | None:
-    return None if u is None else {p: float(v) for p, v in zip(parties, u, strict=True)}
+_pd = sf._pd
 
 
 @dataclass(frozen=True)
@@ -70,6 +68,9 @@ class PrivateInformationRun:
             "disagreement": self.disagreement,
             "agreement": self.agreement,
             "payoffs": None if self.tioli_deal is None else self.tioli_deal.payoffs,
+            "equilibrium_point": (
+                None if self.tioli_deal is None else self.tioli_deal.equilibrium_point()
+            ),
             "acceptance_probability": float(t.acceptance_probability),
             "accepting_types": None if t.accepting_types is None else list(t.accepting_types),
             "offer": _pd(P, t.offer),
@@ -121,6 +122,13 @@ class PrivateInformationRun:
             f"{t.offer_to_responder:.2f} {self.unit}, accepted with probability "
             f"{t.acceptance_probability:.2f} ({who})"
         )
+        dl = self.tioli_deal
+        if dl is not None and not dl.exact:
+            txt += (
+                dl.flag()
+                if dl.agreement is not None
+                else " (no real deal: the offer is a lottery of two deals; see equilibrium_point)"
+            )
         s = self.screening
         if s is not None:
             txt += (
@@ -175,7 +183,8 @@ def run_private_information(
     chain = front.chain
     tioli = take_it_or_leave_it(chain, prior, proposer=i, d_proposer=float(d[i]))
     notes = []
-    deal = front.deal_at(tioli.offer, proposer=i) if tioli.deal else None
+    d_i = float(d[i])
+    deal = front.deal_at(tioli.offer, proposer=i, proposer_min=d_i) if tioli.deal else None
     # screening on the frontier edge of the single offer (closed forms need a line)
     scr = scr_deals = delta = None
     if isinstance(prior, DiscretePrior) and len(prior.values) != 2:
@@ -198,7 +207,7 @@ def run_private_information(
                 pt = [0.0, 0.0]
                 pt[j], pt[i] = x, float(chain.other(j, x))
                 pts.append(pt)
-            scr_deals = tuple(front.deal_at(pt, proposer=i) for pt in pts)
+            scr_deals = tuple(front.deal_at(pt, proposer=i, proposer_min=d_i) for pt in pts)
             notes.append(
                 "screening is solved in closed form on the chord of the frontier between the "
                 "lowest and highest reservation payoffs (exact where the frontier is straight); "

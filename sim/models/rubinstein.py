@@ -365,12 +365,25 @@ def rubinstein(
     )
 
 
-def nash_weights_limit(rates: ArrayLike) -> tuple[float, float]:
+def nash_weights_limit(rates: ArrayLike, hazard: float = 0.0) -> tuple[float, float]:
     """Nash-solution weights that the SPE tends to as the time between offers shrinks.
 
-    Party 1's weight is ``r2 / (r1 + r2)`` (Binmore, Rubinstein & Wolinsky 1986).
+    With yearly discount rates ``r1, r2`` and a breakdown hazard ``lam`` per year (after a
+    rejection, talks end with probability ``1 - exp(-lam * dt)`` within ``dt``), the
+    effective per-offer factors are ``exp(-(r_i + lam) dt)``, so as ``dt -> 0`` the first
+    proposer's share of the gains tends to party 1's weight
+
+        ``(r2 + lam) / (r1 + r2 + 2 lam)``
+
+    (Binmore, Rubinstein & Wolinsky 1986, sections 3-4; Osborne & Rubinstein 1990,
+    section 4.4).  ``hazard = 0`` gives ``r2 / (r1 + r2)``.  A breakdown probability ``p``
+    per round of ``dt`` years is the hazard ``-log(1 - p) / dt``.
     """
     r1, r2 = (float(v) for v in rates)
-    if r1 + r2 <= 0 or not math.isfinite(r1 + r2):
+    lam = float(hazard)
+    if not math.isfinite(lam) or lam < 0:
+        raise ValueError(f"The breakdown hazard must be finite and non-negative, got {hazard}.")
+    a, b = r1 + lam, r2 + lam
+    if a < 0 or b < 0 or a + b <= 0 or not math.isfinite(a + b):
         raise ValueError("Limit weights need positive finite rates.")
-    return r2 / (r1 + r2), r1 / (r1 + r2)
+    return b / (a + b), a / (a + b)

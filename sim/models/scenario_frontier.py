@@ -9,10 +9,14 @@ point of it back to a deal:
   (:func:`sim.bargaining.frontier.convex_frontier`).  It is concave, so the stationary
   equilibrium is unique.  A point on an edge that lies inside one cell is an exact outcome
   (payoffs are affine in the cell's coordinates ``x``, so ``x`` is interpolated).  An edge
-  joining two cells is a lottery between two deals, which a treaty cannot be: the result
-  then reports both neighbouring deals and the weight, and as ``agreement`` the exact deal
-  the proposer would really offer -- the best outcome for the proposer among those giving
-  the responder at least its equilibrium payoff (found on the exact frontier).
+  joining two cells of adjacent linear pieces with the same discrete settings is exact too
+  (the interpolated outcome has the point's payoffs).  Any other edge joining two cells is
+  a lottery between two deals, which a treaty cannot be: the result then reports both
+  neighbouring deals and the weight, and as ``agreement`` the exact deal the proposer
+  would really offer -- the best outcome for the proposer among those giving the responder
+  at least its equilibrium payoff (found on the exact frontier) -- provided it gives the
+  proposer at least its no-deal value; otherwise ``agreement`` is None (no real deal
+  reproduces the model's answer).
 * ``kind="union"``: the exact Pareto frontier of the outcomes; gaps (where the set of
   deals is not convex) are bridged linearly and treated like lottery edges above.
 """
@@ -106,8 +110,15 @@ class ScenarioFrontier:
         )
 
     # ------------------------------------------------------------------ back to deals
-    def deal_at(self, point: Any, proposer: int | None = None) -> Deal:
-        """The deal behind a point of the chain (see the module docstring)."""
+    def deal_at(
+        self, point: Any, proposer: int | None = None, proposer_min: float | None = None
+    ) -> Deal:
+        """The deal behind a point of the chain (see the module docstring).
+
+        ``proposer_min`` is the proposer's no-deal value: on a lottery edge the reported
+        deal must give the proposer at least this and the responder at least its
+        coordinate of ``point``; when no real deal does, the deal's ``agreement`` is None.
+        """
         u = np.asarray(point, dtype=float)
         loc = self.chain.locate(u[0])
         seg, w = int(loc.segment[0]), float(loc.weight[0])
@@ -122,9 +133,17 @@ class ScenarioFrontier:
             else:
                 cell, x = int(self.cells[seg]), (1 - w) * self.xs[seg] + w * self.xs_in[seg + 1]
             coords = sp.cell_outcome(cell, np.clip(x, 0.0, 1.0))
-            return _deal(sp, coords, exact=True)
+            return _deal(sp, coords, u, exact=True)
         a = sp.cell_outcome(int(self.cells[seg]), self.xs[seg])
         b = sp.cell_outcome(int(self.cells_in[seg + 1]), self.xs_in[seg + 1])
+        # an edge across adjacent linear pieces of a continuous issue (same discrete
+        # settings) is straight in the outcomes too: the interpolated outcome is exact
+        disc = list(sp.discrete)
+        if np.array_equal(a[disc], b[disc]):
+            mid = (1 - w) * a + w * b
+            scale = max(1.0, float(np.abs(self.chain.points).max()))
+            if np.abs(sp.payoffs(mid) - u).max() <= 1e-9 * scale:
+                return _deal(sp, mid, u, exact=True)
         lottery = {
             "deals": [sp.describe(a), sp.describe(b)],
             "payoffs": [_pd(parties, sp.payoffs(a)), _pd(parties, sp.payoffs(b))],
@@ -133,18 +152,29 @@ class ScenarioFrontier:
         if proposer is None:
             proposer = 0
         coords = best_exact(sp, responder=1 - proposer, threshold=float(u[1 - proposer]))
-        if coords is None:  # pragma: no cover - the hull vertex b always qualifies
-            coords = b
-        return _deal(sp, coords, exact=False, lottery=lottery)
+        if coords is not None and proposer_min is not None:
+            tol = 1e-9 * max(1.0, abs(proposer_min))
+            if sp.payoffs(coords)[proposer] < proposer_min - tol:
+                coords = None
+        if coords is None:
+            return Deal(None, None, False, _pd(parties, u), lottery)
+        return _deal(sp, coords, u, exact=False, lottery=lottery)
 
 
 @dataclass(frozen=True)
 class Deal:
-    """A deal: issue settings, payoffs, and whether it is the model's point exactly."""
+    """A deal: issue settings and payoffs, and how it relates to the model's point.
 
-    agreement: dict[str, Any]
-    payoffs: dict[str, float]
+    ``exact``: the deal's payoffs are the model's point.  Otherwise the point is a lottery
+    between the two deals in ``lottery`` and ``agreement`` is the deal best for the
+    proposer among the real deals giving the responder at least its point payoff and the
+    proposer at least its no-deal value -- or None when no real deal does.
+    """
+
+    agreement: dict[str, Any] | None
+    payoffs: dict[str, float] | None
     exact: bool
+    point: dict[str, float] | None = None
     lottery: dict | None = None
 
     def to_dict(self) -> dict:
@@ -155,13 +185,50 @@ class Deal:
             "lottery": self.lottery,
         }
 
+    def equilibrium_point(self) -> dict:
+        """The model's point, and for a lottery its two deals and the second's weight."""
+        out: dict[str, Any] = {"payoffs": self.point, "exact_deal": self.exact}
+        if self.lottery is not None:
+            out.update(
+                deals=self.lottery["deals"],
+                deal_payoffs=self.lottery["payoffs"],
+                weight_second=self.lottery["weight_second"],
+            )
+        return out
 
-def _pd(parties, u) -> dict[str, float]:
-    return {p: float(v) for p, v in zip(parties, u, strict=True)}
+    def flag(self) -> str:
+        """What a summary line appends: nothing for an exact deal."""
+        if self.exact:
+            return ""
+        if self.agreement is not None:
+            return " (nearest exact deal: the equilibrium point is a lottery of two deals)"
+        return ""
+
+    def lottery_text(self, unit: str = "") -> str:
+        """The summary of an equilibrium point no real deal achieves."""
+        lot = self.lottery or {}
+        w = float(lot.get("weight_second", float("nan")))
+        pay = ", ".join(f"{p} {v:.2f}" for p, v in (self.point or {}).items())
+        return (
+            f"no real deal: the equilibrium point ({pay} {unit}) is a lottery "
+            f"({1 - w:.2f} / {w:.2f}) of two deals, and no single deal gives the responder "
+            "its equilibrium payoff and the proposer its no-deal value"
+        )
 
 
-def _deal(space: OutcomeSpace, coords: np.ndarray, *, exact: bool, lottery=None) -> Deal:
-    return Deal(space.describe(coords), _pd(space.parties, space.payoffs(coords)), exact, lottery)
+def _pd(parties, u) -> dict[str, float] | None:
+    """Party code -> float (None for a missing point or one with NaN)."""
+    if u is None:
+        return None
+    arr = np.asarray(u, dtype=float)
+    if np.isnan(arr).any():
+        return None
+    return {p: float(v) for p, v in zip(parties, arr, strict=True)}
+
+
+def _deal(space: OutcomeSpace, coords: np.ndarray, point, *, exact: bool, lottery=None) -> Deal:
+    pay = _pd(space.parties, space.payoffs(coords))
+    return Deal(space.describe(coords), pay, exact, _pd(space.parties, point), lottery)
 
 
 def best_exact(space: OutcomeSpace, *, responder: int, threshold: float) -> np.ndarray | None:

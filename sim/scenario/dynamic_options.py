@@ -120,6 +120,12 @@ class DeadlineScenarioOptions(_TimeOptions):
         description="Party code proposing first when rounds do not name proposers "
         "(then proposers alternate).",
     )
+    from_date: Literal["as_of", "first_round"] | dt.date = Field(
+        default="as_of",
+        description="Rounds that still count: those on or after the scenario's as_of date "
+        "(default: earlier rounds ended without a deal), on or after a given date, or "
+        "'first_round' (every round, as if the talks were about to start).",
+    )
     frontier: FrontierKind = "convex"
 
 

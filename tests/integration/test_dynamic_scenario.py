@@ -228,6 +228,9 @@ def test_baseline_runs_every_dynamic_model(baseline):
     assert dl["deadline"]["date"] == "2025-07-09"
     assert dl["disagreement_after"]["JP"] < dl["disagreement_before"]["JP"]  # the tariff returns
     assert "2025-06-15" in dl["p_deal_by"]  # the G7 round
+    # only rounds from as_of (2025-05-31) count: rounds 1-4 ended without a deal
+    assert dl["agreement_date"] is None or dl["agreement_date"] >= data["scenario"]["as_of"]
+    assert all(r["date"] >= "2025-05-31" for r in dl["offer_path"])
     pi = models["private_information"]
     assert 0 <= pi["acceptance_probability"] <= 1
     assert set(pi["screening"]["acceptance_probabilities"]) == {"early", "late", "never"}
@@ -255,13 +258,158 @@ def test_lottery_point_reports_both_deals_and_an_exact_one(write_scenario):
     )
     d = sim.run(write_scenario(text + "  rubinstein: {delta: {A: 0.9, B: 0.9}}\n"))
     d = d.models["rubinstein"].to_dict()
-    assert abs(d["payoffs"]["A"] - 1 / 1.9) < 1e-9
-    assert d["deal"]["exact"] is False
-    lot = d["deal"]["lottery"]
-    assert lot["deals"] == [{"split": "no"}, {"split": "yes"}]
-    assert abs(lot["weight_second"] - 1 / 1.9) < 1e-9
-    # the only real deal giving B at least 0.9/1.9 is B taking all
+    point = d["equilibrium_point"]
+    assert abs(point["payoffs"]["A"] - 1 / 1.9) < 1e-9
+    assert point["exact_deal"] is False and d["deal"]["exact"] is False
+    assert point["deals"] == [{"split": "no"}, {"split": "yes"}]
+    assert abs(point["weight_second"] - 1 / 1.9) < 1e-9
+    # the only real deal giving B at least 0.9/1.9 is B taking all; it gives A its no-deal
+    # value 0, so it qualifies -- and `payoffs` are that deal's, not the lottery's
     assert d["agreement"] == {"split": "no"}
+    assert d["payoffs"] == {"A": 0.0, "B": 1.0}
+
+
+# A, B; a 3-level issue and a binary one (every 'yes' costs both 5: dominated).  Real deals
+# on the frontier: no deal (0, 0), A's deal (3, 0), B's deal (-1, 3.5).  The hull edge from
+# (3, 0) to (-1, 3.5) passes above (0, 0): a point inside it giving B more than 0 is a
+# lottery, and the only real deal giving B that much gives A -1 < 0, its no-deal value.
+LUMPY = PIE.replace(
+    "  - {id: split, name: A's share, kind: continuous, range: [0, 1]}",
+    "  - {id: x, name: Level, kind: discrete, levels: [{label: l0, value: 0}, "
+    "{label: l1, value: 1}, {label: l2, value: 2}]}\n"
+    "  - {id: y, name: Side issue, kind: binary}",
+).replace("{split: 0}", "{x: l0, y: no}")
+LUMPY = (
+    LUMPY.replace(
+        "A: {split: {linear: 1}}", "A: {x: {levels: {l1: 3, l2: -1}}, y: {levels: {yes: -5}}}"
+    )
+    .replace(
+        "B: {split: {points: [[0, 1], [1, 0]]}}",
+        "B: {x: {levels: {l1: 0, l2: 3.5}}, y: {levels: {yes: -5}}}",
+    )
+    .replace("  adjustments: {B: -1}\n", "")
+)
+
+
+def _check_honest(d, no_deal_a: float = 0.0):
+    """`payoffs` are the agreement's; a reported deal gives the proposer A its no-deal."""
+    if d["agreement"] is None:
+        assert d["payoffs"] is None
+        return
+    x, y = d["agreement"]["x"], d["agreement"]["y"]
+    table = {"l0": (0, 0), "l1": (3, 0), "l2": (-1, 3.5)}
+    pay = [v - (5 if y == "yes" else 0) for v in table[x]]  # independent evaluation
+    assert d["payoffs"] == pytest.approx({"A": pay[0], "B": pay[1]})
+    assert pay[0] >= no_deal_a - 1e-9
+
+
+@pytest.mark.parametrize(
+    "models",
+    [
+        "  rubinstein: {delta: {A: 0.9, B: 0.9}, first_proposer: A}\n",
+        "  deadline: {delta: {A: 0.9, B: 0.9}, breakdown: 0, from_date: first_round}\n",
+    ],
+)
+def test_lottery_never_reports_a_deal_worse_than_no_deal_for_the_proposer(write_scenario, models):
+    run = sim.run(write_scenario(LUMPY + models))
+    res = next(iter(run.models.values()))
+    d = res.to_dict()
+    point = d["equilibrium_point"]
+    assert point["exact_deal"] is False
+    assert point["payoffs"]["B"] > 1e-6 and point["payoffs"]["A"] > 1e-6
+    # B's deal (-1, 3.5) would be "best for A" among those giving B its point payoff
+    assert d["agreement"] is None
+    _check_honest(d)
+    assert {"deals", "weight_second"} <= set(point)
+    assert "no real deal" in res.summary()
+
+
+def test_lottery_flag_in_every_summary(write_scenario):
+    # same pie of two deals as above: the deal reported is inexact for both models
+    text = PIE.replace(
+        "  - {id: split, name: A's share, kind: continuous, range: [0, 1]}",
+        "  - {id: split, name: A gets all, kind: binary}",
+    ).replace("{split: 0}", "{split: no}")
+    text = text.replace("{linear: 1}", "{levels: {yes: 1}}").replace(
+        "{points: [[0, 1], [1, 0]]}", "{levels: {no: 1}}"
+    )
+    models = (
+        "  rubinstein: {delta: {A: 0.9, B: 0.9}}\n"
+        "  deadline: {delta: {A: 0.9, B: 0.9}, breakdown: 0}\n"
+    )
+    run = sim.run(write_scenario(text + models))
+    for name in ("rubinstein", "deadline"):
+        res = run.models[name]
+        d = res.to_dict()
+        assert d["deal"]["exact"] is False, name
+        assert "nearest exact deal" in res.summary(), name
+        assert d["payoffs"] == d["deal"]["deal_payoffs"]
+
+
+def test_edge_across_pieces_of_one_issue_is_exact(write_scenario):
+    # A's value has a (redundant) breakpoint at 0.5: the frontier edge joins two linear
+    # pieces of the same issue; the Rubinstein split (1 - d2) / (1 - d1 d2) is still a deal
+    text = PIE.replace(
+        "A: {split: {linear: 1}}", "A: {split: {points: [[0, 0], [0.5, 0.5], [1, 1]]}}"
+    )
+    text = text.replace("{points: [[0, 1], [1, 0]]}", "{points: [[0, 1], [0.25, 0.75], [1, 0]]}")
+    run = sim.run(write_scenario(text + "  rubinstein: {delta: {A: 0.9, B: 0.8}}\n"))
+    d = run.models["rubinstein"].to_dict()
+    share = (1 - 0.8) / (1 - 0.9 * 0.8)
+    assert d["deal"]["exact"] is True and d["equilibrium_point"]["exact_deal"] is True
+    assert abs(d["agreement"]["split"] - share) < 1e-9
+    assert d["payoffs"] == pytest.approx({"A": share, "B": 1 - share}, abs=1e-9)
+    assert "nearest" not in run.models["rubinstein"].summary()
+
+
+def test_nash_limit_weights_include_the_breakdown_hazard(write_scenario):
+    # BRW: per-round breakdown p over dt years is a hazard lam = -log(1 - p) / dt; the limit
+    # share of A is (r2 + lam) / (r1 + r2 + 2 lam).  Oracle: the Rubinstein closed form
+    # (1 - e2) / (1 - e1 e2) with e_i = exp(-(r_i + lam) h) for a tiny period h.
+    import math
+
+    text = PIE.replace("calendar:\n", "calendar:\n  discount_rate: {A: 2.0, B: 4.0}\n")
+    d = sim.run(write_scenario(text + "  rubinstein: {breakdown: 0.1}\n"))
+    d = d.models["rubinstein"].to_dict()
+    lam = -math.log(0.9) * 365.25 / 7
+    h = 1e-7
+    e1, e2 = (math.exp(-(r + lam) * h) for r in (2.0, 4.0))
+    limit = (1 - e2) / (1 - e1 * e2)
+    assert abs(d["nash_limit_weights"]["A"] - limit) < 1e-6
+    assert abs(d["nash_limit_weights"]["A"] - 4 / 6) > 0.05  # not the rates-only weights
+    assert abs(d["nash_limit_hazard_per_year"] - lam) < 1e-9
+    assert any("hazard" in n for n in d["notes"])
+
+
+# ----------------------------------------------------------------------------- from_date
+@pytest.mark.parametrize(
+    ("as_of", "opts", "expected"),
+    [
+        # rounds 06-08 (B) and 06-15 (A) remain: B offers A d_A * 1 = 0.9 (Ståhl)
+        ("2025-06-05", "", ("2025-06-08", 0.9)),
+        # from_date: first_round: all three rounds A, B, A: A gets (1 - d2) + d1 d2
+        ("2025-06-05", ", from_date: first_round", ("2025-06-01", 0.92)),
+        ("2025-05-31", ", from_date: 2025-06-02", ("2025-06-08", 0.9)),
+        # one round left: A's take-it-or-leave-it offer leaves B its no-deal value 0
+        ("2025-06-10", "", ("2025-06-15", 1.0)),
+        ("2025-06-20", "", None),  # no round left
+    ],
+)
+def test_deadline_counts_rounds_from_as_of(write_scenario, as_of, opts, expected):
+    text = PIE.replace("as_of: 2025-05-31", f"as_of: {as_of}")
+    models = f"  deadline: {{delta: {{A: 0.9, B: 0.8}}, breakdown: 0{opts}}}\n"
+    res = sim.run(write_scenario(text + models)).models["deadline"]
+    d = res.to_dict()
+    if expected is None:
+        assert d["configured"] is False and "no round on or after 2025-06-20" in d["reason"]
+        return
+    date, share = expected
+    assert d["agreement_date"] == date and d["agreement_round"] == 1
+    assert abs(d["payoffs"]["A"] - share) < 1e-9
+    assert all(r["date"] >= date for r in d["offer_path"])
+    if share == 1.0:
+        assert any("single round" in n for n in d["notes"])
+        assert "take-it-or-leave-it" in res.summary()
 
 
 def test_models_without_a_calendar_say_so(write_scenario, minimal_text):
@@ -271,3 +419,21 @@ def test_models_without_a_calendar_say_so(write_scenario, minimal_text):
         d = run.models[name].to_dict()
         assert d["configured"] is False and d["reason"]
     assert run.models["two_level"].to_dict()["agreement"] is not None
+
+
+def test_baseline_payoffs_are_those_of_the_agreement(baseline):
+    from sim.space import OutcomeSpace
+
+    out, _ = baseline
+    models = json.loads((out / "results.json").read_text())["models"]
+    space = OutcomeSpace.from_scenario(sim.load(BASELINE).scenario)
+    for name in ("rubinstein", "deadline", "private_information"):
+        d = models[name]
+        if d.get("agreement") is None:
+            assert d.get("payoffs") is None, name
+            continue
+        pay = space.payoffs(space.outcome(d["agreement"])[None, :])[0]
+        assert d["payoffs"] == pytest.approx(
+            dict(zip(space.parties, pay, strict=True)), abs=1e-6
+        ), name
+        assert "equilibrium_point" in d

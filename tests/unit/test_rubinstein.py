@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
 import pytest
@@ -238,3 +239,18 @@ def test_no_cost_of_delay_gives_a_continuum():
     assert not res.unique and len(res.equilibria) == 2 and "continuum" in res.reason
     ends = sorted(e[0][0] for e in res.equilibria)
     assert ends == pytest.approx([0.0, 1.0], abs=1e-12)
+
+
+@pytest.mark.parametrize(("r1", "r2", "lam"), [(2.0, 4.0, 0.0), (2.0, 4.0, 5.0), (0.0, 1.0, 3.0)])
+def test_nash_weights_limit_with_breakdown_hazard(r1, r2, lam):
+    # oracle: the Rubinstein closed form (1 - e2) / (1 - e1 e2) with per-offer factors
+    # e_i = exp(-(r_i + lam) h) (discounting times survival of the talks), h -> 0
+    from sim.models.rubinstein import nash_weights_limit
+
+    h = 1e-7
+    e1, e2 = (math.exp(-(r + lam) * h) for r in (r1, r2))
+    w1, w2 = nash_weights_limit((r1, r2), hazard=lam)
+    assert abs(w1 - (1 - e2) / (1 - e1 * e2)) < 1e-6
+    assert abs(w1 + w2 - 1) < 1e-12
+    with pytest.raises(ValueError):
+        nash_weights_limit((r1, r2), hazard=-1.0)
