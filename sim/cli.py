@@ -78,7 +78,10 @@ def run(
         Path | None,
         typer.Option("--export-games", help="Also write the games as Gambit .nfg/.efg files here."),
     ] = None,
-    seed: Annotated[int | None, typer.Option(help="Seed for any randomness.")] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(help="Seed recorded in results.json (no model draws random numbers yet)."),
+    ] = None,
 ) -> None:
     """Solve a scenario with its models, print a summary and write a run folder."""
     from sim import api

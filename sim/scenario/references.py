@@ -288,18 +288,23 @@ def _trade_payoffs(scenario: Scenario, pay: TradePayoffs) -> Found:
 
 
 def _package_cycles(scenario: Scenario) -> Found:
+    """Packages whose ``includes`` lead back to themselves, naming the cycle."""
     graph = {p.id: p.includes for p in scenario.packages}
     for i, pkg in enumerate(scenario.packages):
-        stack, seen = list(pkg.includes), set()
+        stack: list[tuple[str, tuple[str, ...]]] = [(inc, (pkg.id, inc)) for inc in pkg.includes]
+        seen: set[str] = set()
         while stack:
-            nxt = stack.pop()
+            nxt, path = stack.pop()
             if nxt == pkg.id:
-                yield ("packages", i, "includes"), f"package {pkg.id!r} includes itself"
+                yield (
+                    ("packages", i, "includes"),
+                    ("packages include each other in a cycle: " + " -> ".join(path)),
+                )
                 break
             if nxt in seen:
                 continue
             seen.add(nxt)
-            stack.extend(graph.get(nxt, ()))
+            stack.extend((inc, (*path, inc)) for inc in graph.get(nxt, ()))
 
 
 def iter_sources(node: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:

@@ -265,3 +265,12 @@ def test_context_must_be_a_fact_and_reads_as_an_assumption(write_scenario, minim
     q = Quantity(value=3, range=(1.5, 100), context="toyota_tariff_hit_apr_may")
     assert q.cite() == "3 [range 1.5–100; assumption, n/f; context toyota_tariff_hit_apr_may]"
     assert "assumption" not in Quantity(value=3, source="x").cite()
+
+
+def test_package_cycle_names_the_cycle(write_scenario, minimal_text):
+    text = minimal_text.replace(
+        "  - {id: farm, settings: {corn: some}, offered_by: B}",
+        "  - {id: farm, includes: [both], settings: {corn: some}, offered_by: B}",
+    )
+    problem = _error(write_scenario, text).first
+    assert "farm -> both -> farm" in problem.message or "both -> farm -> both" in problem.message
