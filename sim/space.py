@@ -238,10 +238,17 @@ class OutcomeSpace:
         coords[list(self.continuous)] = c.lower[s] + xk * (c.upper[s] - c.lower[s])
         return coords
 
-    def sample_outcomes(self, per_issue: int = 11) -> np.ndarray:
-        """Every discrete combination times a grid on each continuous issue (for plots)."""
+    def sample_outcomes(self, per_issue: int = 11, *, include=None) -> np.ndarray:
+        """Every discrete combination times a grid on each continuous issue.
+
+        ``include`` maps an issue index to extra values added to its grid (e.g. bounds).
+        """
         combos = self.discrete_combinations()
-        grids = [np.linspace(*self.issues[j].range, per_issue) for j in self.continuous]
+        include = include or {}
+        grids = [
+            np.union1d(np.linspace(*self.issues[j].range, per_issue), list(include.get(j, ())))
+            for j in self.continuous
+        ]
         cont = (
             np.stack([g.ravel() for g in np.meshgrid(*grids, indexing="ij")], axis=1)
             if grids

@@ -139,21 +139,11 @@ def solve_exact(space, lo, hi, lower_u, d, weights, *, cache=None) -> ExactSolut
 
 def candidate_outcomes(space: OutcomeSpace, lo, hi, per_issue: int = 26) -> np.ndarray:
     """Every discrete combination times a grid of each continuous issue (bounds included)."""
-    combos = space.discrete_combinations()
-    grids = []
+    include = {}
     for j in space.continuous:
         r0, r1 = space.issues[j].range  # type: ignore[misc]
-        extra = [v for v in (lo[j], hi[j]) if np.isfinite(v) and r0 <= v <= r1]
-        grids.append(np.union1d(np.linspace(r0, r1, per_issue), extra))
-    cont = (
-        np.stack([g.ravel() for g in np.meshgrid(*grids, indexing="ij")], axis=1)
-        if grids
-        else np.zeros((1, 0))
-    )
-    coords = np.zeros((combos.shape[0] * cont.shape[0], len(space.issues)))
-    coords[:, list(space.discrete)] = np.repeat(combos, cont.shape[0], axis=0)
-    coords[:, list(space.continuous)] = np.tile(cont, (combos.shape[0], 1))
-    return coords
+        include[j] = [v for v in (lo[j], hi[j]) if np.isfinite(v) and r0 <= v <= r1]
+    return space.sample_outcomes(per_issue, include=include)
 
 
 @dataclass(frozen=True)
