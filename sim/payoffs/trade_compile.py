@@ -142,26 +142,39 @@ def _sector_pieces(name: str, s: Sector, weights: Mapping) -> list[Piece]:
         (imp, s.importer_lobby, "domestic_producer_surplus"),
         (exp, s.exporter_lobby, "exporter_welfare"),
     ):
-        w = _lobby_weight(weights, party, lobby)
-        if w is not None:
-            pieces.append(
-                Piece(
-                    party,
-                    name,
-                    s.issue,
-                    f"political weight x {lobby} surplus",
-                    "political",
-                    f"weight={w.cite()}; " + inputs,
-                    field(attr, w.value),
-                )
-            )
+        piece = _political_piece(
+            weights, party, lobby, name, s.issue, inputs, lambda w, a=attr: field(a, w)
+        )
+        if piece is not None:
+            pieces.append(piece)
     return pieces
 
 
-def _lobby_weight(weights: Mapping, party: str, lobby: str | None):
+def _political_piece(
+    weights: Mapping,
+    party: str,
+    lobby: str | None,
+    item: str,
+    issue: str,
+    inputs: str,
+    evaluator: Callable[[float], Evaluator],
+) -> Piece | None:
+    """The extra Grossman–Helpman weight on an organised group's surplus, if the party puts
+    one on ``lobby``; ``evaluator(weight)`` gives the piece's value function."""
     if lobby is None or party not in weights:
         return None
-    return weights[party].lobbies.get(lobby)
+    w = weights[party].lobbies.get(lobby)
+    if w is None:
+        return None
+    return Piece(
+        party,
+        item,
+        issue,
+        f"political weight x {lobby} surplus",
+        "political",
+        f"weight={w.cite()}; {inputs}",
+        evaluator(w.value),
+    )
 
 
 def _linear(coef: float) -> Evaluator:
@@ -203,19 +216,17 @@ def _purchase_pieces(name: str, c: PurchaseConcession, weights: Mapping) -> list
             _linear(-buyer_cost),
         ),
     ]
-    w = _lobby_weight(weights, c.seller, c.seller_lobby)
-    if w is not None:
-        pieces.append(
-            Piece(
-                c.seller,
-                name,
-                c.issue,
-                f"political weight x {c.seller_lobby} surplus",
-                "political",
-                f"weight={w.cite()}; {base}; margin={c.seller_margin.cite()}",
-                _linear(w.value * seller_gain),
-            )
-        )
+    piece = _political_piece(
+        weights,
+        c.seller,
+        c.seller_lobby,
+        name,
+        c.issue,
+        f"{base}; margin={c.seller_margin.cite()}",
+        lambda w: _linear(w * seller_gain),
+    )
+    if piece is not None:
+        pieces.append(piece)
     return pieces
 
 
@@ -228,20 +239,17 @@ def _lump_pieces(name: str, c: LumpConcession, weights: Mapping) -> list[Piece]:
                 party, name, c.issue, "value of concession", "welfare", inputs, _linear(gain.value)
             )
         )
-        lobby = c.lobbies.get(party)
-        w = _lobby_weight(weights, party, lobby)
-        if w is not None:
-            pieces.append(
-                Piece(
-                    party,
-                    name,
-                    c.issue,
-                    f"political weight x {lobby} surplus",
-                    "political",
-                    f"weight={w.cite()}; {inputs}",
-                    _linear(w.value * gain.value),
-                )
-            )
+        piece = _political_piece(
+            weights,
+            party,
+            c.lobbies.get(party),
+            name,
+            c.issue,
+            inputs,
+            lambda w, g=gain.value: _linear(w * g),
+        )
+        if piece is not None:
+            pieces.append(piece)
     return pieces
 
 

@@ -23,6 +23,15 @@ def _figure(ax, size=(7.5, 6)):
     return fig, ax
 
 
+def _payoff_axes(ax, parties, unit: str, title: str) -> None:
+    """Labels, title, grid and legend of a plot in the two parties' payoff space."""
+    ax.set_xlabel(f"{parties[0]} payoff ({unit})")
+    ax.set_ylabel(f"{parties[1]} payoff ({unit})")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, loc="best")
+
+
 def frontier_polylines(run) -> list[np.ndarray]:
     """The exact Pareto frontier of the outcomes, as connected runs (u1 increasing)."""
     from sim.models.axiomatic import utility_set
@@ -126,11 +135,7 @@ def payoff_space(run, ax=None):
                 fontsize=7,
                 color="tab:orange",
             )
-    ax.set_xlabel(f"{p1} payoff ({unit})")
-    ax.set_ylabel(f"{p2} payoff ({unit})")
-    ax.set_title(f"{run.scenario.title}: payoff space")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, loc="best")
+    _payoff_axes(ax, (p1, p2), unit, f"{run.scenario.title}: payoff space")
     return fig
 
 
@@ -382,9 +387,5 @@ def win_sets(run, ax=None):
             zorder=7,
             label="ratifiable Nash deal",
         )
-    ax.set_xlabel(f"{P[0]} payoff ({res.unit})")
-    ax.set_ylabel(f"{P[1]} payoff ({res.unit})")
-    ax.set_title(f"{run.scenario.title}: win-sets (two-level game)")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, loc="best")
+    _payoff_axes(ax, P, res.unit, f"{run.scenario.title}: win-sets (two-level game)")
     return fig
