@@ -1,8 +1,8 @@
 """Alternating offers in a scenario: ``rubinstein`` (infinite horizon) and ``deadline``
 (the calendar's dated rounds up to a deadline).
 
-Thin layer over :mod:`sim.models.rubinstein` and :mod:`sim.models.deadline`: the frontier
-comes from the scenario's outcomes (:mod:`sim.models.scenario_frontier`), discounting and
+Thin layer over :mod:`sim.bargaining.alternating` and :mod:`sim.bargaining.finite_horizon`: the frontier
+comes from the scenario's outcomes (:mod:`sim.models._frontier`), discounting and
 breakdown risk from the calendar unless the model's options set them, and agreements are
 mapped back to deals.
 """
@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.models import scenario_frontier as sf
+from sim.models import _frontier as sf
 from sim.scenario.dynamic_options import DeadlineScenarioOptions, RubinsteinScenarioOptions
 from sim.space import OutcomeSpace
 
@@ -60,7 +60,7 @@ class NotConfigured:
 class RubinsteinRun:
     """Rubinstein (1982) / BRW (1986) alternating offers on the scenario's frontier."""
 
-    core: Any  # sim.models.rubinstein.RubinsteinResult
+    core: Any  # sim.bargaining.alternating.RubinsteinResult
     parties: tuple[str, str]
     deal: sf.Deal | None
     disagreement: dict[str, float]
@@ -133,7 +133,7 @@ def run_rubinstein(
 ) -> RubinsteinRun | NotConfigured:
     """Stationary SPE of alternating offers (Rubinstein 1982; Binmore, Rubinstein & Wolinsky
     1986) on the scenario's frontier, with calendar discounting and breakdown risk."""
-    from sim.models.rubinstein import nash_weights_limit, rubinstein
+    from sim.bargaining.alternating import nash_weights_limit, rubinstein
 
     P = space.parties
     cal_rounds = space.scenario.calendar.rounds
@@ -228,7 +228,7 @@ def _from_date(space: OutcomeSpace, option, rounds) -> tuple[dt.date, str]:
 class DeadlineRun:
     """Backward induction over the calendar's dated rounds up to a deadline (Ståhl 1972)."""
 
-    core: Any  # sim.models.deadline.DeadlineResult
+    core: Any  # sim.bargaining.finite_horizon.DeadlineResult
     parties: tuple[str, str]
     labels: tuple[str, ...]
     deal: sf.Deal | None
@@ -326,7 +326,7 @@ def run_deadline(
 ) -> DeadlineRun | NotConfigured:
     """Finite-horizon alternating offers over the calendar's rounds (Ståhl 1972), the
     disagreement point switching at the deadline (the dated ``disagreement.changes``)."""
-    from sim.models.deadline import deadline
+    from sim.bargaining.finite_horizon import deadline
 
     P = space.parties
     cal = space.scenario.calendar

@@ -1,10 +1,10 @@
 """Private information in a scenario: ``private_information``.
 
-Thin layer over :mod:`sim.models.private_information`.  The informed party's *type* is its
+Thin layer over :mod:`sim.bargaining.screening`.  The informed party's *type* is its
 reservation payoff: its disagreement payoff plus the type's ``adjustment`` (e.g. a
 "hawkish" US that needs $3bn/yr more than no deal, or one "keen for an early model deal"
 that would take less).  The uninformed side proposes on the scenario's frontier
-(:mod:`sim.models.scenario_frontier`): first a single take-it-or-leave-it offer, then the
+(:mod:`sim.models._frontier`): first a single take-it-or-leave-it offer, then the
 two-period screening plan on the frontier edge that offer lies on.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.models import scenario_frontier as sf
+from sim.models import _frontier as sf
 from sim.scenario.dynamic_options import PrivateInformationScenarioOptions
 from sim.space import OutcomeSpace
 
@@ -143,7 +143,7 @@ def run_private_information(
 ) -> PrivateInformationRun:
     """Optimal offers of an uninformed proposer (monopoly-pricing logic; Fudenberg & Tirole
     1991, section 10.2) on the scenario's frontier."""
-    from sim.models.private_information import (
+    from sim.bargaining.screening import (
         DiscretePrior,
         UniformPrior,
         screening,
@@ -233,8 +233,8 @@ def run_private_information(
 
 def _chord(chain, prior, j: int):
     """The straight frontier between the lowest and highest reservation payoffs of ``j``."""
-    from sim.models.frontier import Frontier
-    from sim.models.private_information import DiscretePrior
+    from sim.bargaining.chain import Frontier
+    from sim.bargaining.screening import DiscretePrior
 
     lo, hi = (
         (min(prior.values), max(prior.values))

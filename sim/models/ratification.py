@@ -10,7 +10,7 @@ clipped to the minimum payoffs, and on each frontier segment the Nash product ha
 closed-form maximiser.  The win-sets are also evaluated on a grid of candidate outcomes
 (every discrete combination times a grid of each continuous issue, bound values
 included) for reporting and plotting.  Shrinking one side's win-set traces Schelling's
-tied-hands effect (:func:`sim.models.two_level.tied_hands` logic, exact solver).
+tied-hands effect (:func:`sim.bargaining.ratification.tied_hands` logic, exact solver).
 """
 
 from __future__ import annotations
@@ -244,7 +244,7 @@ class TwoLevelRun:
 
 def run_two_level(space: OutcomeSpace, options: TwoLevelScenarioOptions) -> TwoLevelRun:
     """Putnam's (1988) two-level game over the scenario's outcomes, solved exactly."""
-    from sim.models.two_level import TiedHandsResult, two_level
+    from sim.bargaining.ratification import TiedHandsResult, two_level
 
     P = space.parties
     d = space.disagreement_point(options.disagreement_at)

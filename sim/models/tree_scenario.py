@@ -1,6 +1,6 @@
 """A scenario's game tree (``game_tree``), solved for its subgame-perfect equilibrium.
 
-Thin layer over :mod:`sim.models.game_tree`: the players are the scenario's parties (in
+Thin layer over :mod:`sim.equilibria.tree`: the players are the scenario's parties (in
 their order), chance nodes carry probabilities, and a terminal node either gives payoffs
 per party or refers to an outcome -- a package and/or issue settings applied to the
 disagreement outcome, or ``no_deal`` -- whose payoffs come from the scenario's preferences.
@@ -77,7 +77,7 @@ class GameTreeRun:
 
 def run_game_tree(space: OutcomeSpace, options: GameTreeScenarioOptions) -> GameTreeRun:
     """Backward induction (Kuhn 1953) on the scenario's game tree."""
-    from sim.models.game_tree import solve_game_tree
+    from sim.equilibria.tree import solve_game_tree
 
     P = space.parties
     dump = options.model_dump(mode="json")

@@ -1,4 +1,4 @@
-"""Tests for sim.models.game_tree against textbook trees with published answers."""
+"""Tests for sim.equilibria.tree against textbook trees with published answers."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from sim.models.game_tree import GameTreeSpec, solve_game_tree
+from sim.equilibria.tree import GameTreeSpec, solve_game_tree
 
 
 def entry_game():

@@ -1,4 +1,4 @@
-"""Tests for sim.models.private_information against monopoly-pricing and Coasian closed forms."""
+"""Tests for sim.bargaining.screening against monopoly-pricing and Coasian closed forms."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.models.frontier import Frontier
-from sim.models.private_information import (
+from sim.bargaining.chain import Frontier
+from sim.bargaining.screening import (
     DiscretePrior,
     PrivateInformationOptions,
     UniformPrior,

@@ -1,4 +1,4 @@
-"""Tests for sim.models.rubinstein against closed forms and a brute-force Nash oracle."""
+"""Tests for sim.bargaining.alternating against closed forms and a brute-force Nash oracle."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.models.frontier import Frontier
-from sim.models.rubinstein import RubinsteinOptions, rubinstein
+from sim.bargaining.chain import Frontier
+from sim.bargaining.alternating import RubinsteinOptions, rubinstein
 from tests.strategies import concave_frontiers, discount
 
 PIE = Frontier.from_pie(1.0)
@@ -245,7 +245,7 @@ def test_no_cost_of_delay_gives_a_continuum():
 def test_nash_weights_limit_with_breakdown_hazard(r1, r2, lam):
     # oracle: the Rubinstein closed form (1 - e2) / (1 - e1 e2) with per-offer factors
     # e_i = exp(-(r_i + lam) h) (discounting times survival of the talks), h -> 0
-    from sim.models.rubinstein import nash_weights_limit
+    from sim.bargaining.alternating import nash_weights_limit
 
     h = 1e-7
     e1, e2 = (math.exp(-(r + lam) * h) for r in (r1, r2))

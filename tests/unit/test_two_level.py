@@ -1,4 +1,4 @@
-"""Tests for sim.models.two_level: win-sets, empty intersections, Schelling's tied hands."""
+"""Tests for sim.bargaining.ratification: win-sets, empty intersections, Schelling's tied hands."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from sim.models.two_level import TwoLevelOptions, nash_over_candidates, tied_hands, two_level
+from sim.bargaining.ratification import TwoLevelOptions, nash_over_candidates, tied_hands, two_level
 from tests.strategies import pie_utilities
 
 N = 20

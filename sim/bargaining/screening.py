@@ -22,7 +22,7 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from sim.models.frontier import Frontier
+from sim.bargaining.chain import Frontier
 
 __all__ = [
     "DiscretePrior",

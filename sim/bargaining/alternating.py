@@ -28,7 +28,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from pydantic import BaseModel, ConfigDict, Field
 
-from sim.models.frontier import Frontier
+from sim.bargaining.chain import Frontier
 
 __all__ = [
     "RubinsteinOptions",

@@ -1,7 +1,7 @@
 """From a scenario's outcomes to the frontier the dynamic models bargain over, and back.
 
-The alternating-offers models (:mod:`sim.models.rubinstein`, :mod:`sim.models.deadline`,
-:mod:`sim.models.private_information`) work on a Pareto frontier given as a chain of
+The alternating-offers models (:mod:`sim.bargaining.alternating`, :mod:`sim.bargaining.finite_horizon`,
+:mod:`sim.bargaining.screening`) work on a Pareto frontier given as a chain of
 vertices.  This module builds that chain from the scenario's exact utility set and maps a
 point of it back to a deal:
 
@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.models.frontier import Frontier
+from sim.bargaining.chain import Frontier
 from sim.space import OutcomeSpace
 
 DAYS_PER_YEAR = 365.25
