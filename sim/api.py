@@ -46,9 +46,9 @@ def modify(scenario: str | Path | LoadedScenario, changes: dict) -> LoadedScenar
 
 def model_names() -> list[str]:
     """Names of every registered model."""
-    from sim.models import REGISTRY
+    from sim.registry import MODELS
 
-    return list(REGISTRY)
+    return list(MODELS)
 
 
 def run(
@@ -66,7 +66,8 @@ def run(
         Model names; default: those the scenario's ``models:`` section selects. A model not
         configured in the scenario runs with its default options.
     seed : int, optional
-        Seed for any randomness (recorded in the results).
+        Seed of every random choice (homotopy starts, sampling): each model draws from its
+        own stream of ``numpy.random.SeedSequence(seed)``; recorded in the results.
 
     Returns
     -------
@@ -77,16 +78,18 @@ def run(
     sim.errors.ScenarioError
         If a model named here needs two parties and the scenario has more.
     """
-    from sim.models import REGISTRY, run_model
+    from sim import registry
     from sim.results import RunResult
     from sim.space import OutcomeSpace
 
     loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
     sc = loaded.scenario
     names = list(models) if models else sc.models.selected()
-    unknown = [n for n in names if n not in REGISTRY]
+    unknown = [n for n in names if n not in registry.MODELS]
     if unknown:
-        raise UnknownModelError(f"no model {unknown[0]!r}; models: {', '.join(REGISTRY)}")
+        raise UnknownModelError(
+            f"no model {unknown[0]!r}; models: {', '.join(registry.MODELS)}"
+        )
     from sim.scenario.references import model_party_problems
 
     too_many = model_party_problems(sc, names)
@@ -95,23 +98,29 @@ def run(
 
         raise scenario_error(loaded.path, [(("parties",), m) for m in too_many])
     space = OutcomeSpace.from_scenario(sc)
+    rngs = model_rngs(seed)
     results = {}
     for name in names:
         options = getattr(sc.models, name, None)
         if options is None:
-            field = type(sc.models).model_fields[name]
-            options = _default_options(field.annotation)
-        results[name] = run_model(name, space, options)
+            options = registry.options_class(name)()
+        results[name] = registry.model(name).run(space, options, rng=rngs[name])
     return RunResult(loaded=loaded, space=space, models=results, seed=seed)
 
 
-def _default_options(annotation):
-    import typing
+def model_rngs(seed: int | None) -> dict:
+    """One independent generator per registered model, all from ``SeedSequence(seed)``.
 
-    for arg in typing.get_args(annotation):
-        if arg is not type(None):
-            return arg()
-    return annotation()
+    Each model's stream depends only on the seed and the model's place in the registry, not
+    on which other models run; with no seed the streams come from ``SeedSequence(0)`` so that
+    a run is reproducible by default.
+    """
+    import numpy as np
+
+    from sim.registry import MODELS
+
+    children = np.random.SeedSequence(0 if seed is None else seed).spawn(len(MODELS))
+    return {name: np.random.default_rng(ss) for name, ss in zip(MODELS, children, strict=True)}
 
 
 def explain(

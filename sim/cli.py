@@ -219,10 +219,10 @@ def schema(
 @app.command()
 def models() -> None:
     """List the models sim can run."""
-    from sim.models import REGISTRY
+    from sim import registry
 
-    for entry in REGISTRY.values():
-        typer.echo(f"{entry.name:20s} {entry.summary}")
+    for name in registry.MODELS:
+        typer.echo(f"{name:20s} {registry.summary(name)}")
 
 
 def main() -> None:

@@ -17,7 +17,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from sim.payoffs.trade_explain import ExplainRow, totals_by_party
-from sim.scenario.schema import Issue, IssueSetting, IssueValue, Scenario
+from sim.scenario.schema import Issue, IssueValue, Scenario
+from sim.scenario.types import IssueSetting
 
 __all__ = [
     "ExplainedOutcome",

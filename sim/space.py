@@ -16,7 +16,8 @@ from functools import cached_property
 import numpy as np
 
 from sim.payoffs.values import ValueFunctions
-from sim.scenario.schema import DisagreementAt, Issue, IssueSetting, Scenario
+from sim.scenario.schema import Issue, Scenario
+from sim.scenario.types import DisagreementAt, IssueSetting
 
 #: Above this many discrete combinations the exact utility set is refused (use packages).
 MAX_DISCRETE_COMBINATIONS = 200_000

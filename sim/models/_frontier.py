@@ -1,7 +1,8 @@
 """From a scenario's outcomes to the frontier the dynamic models bargain over, and back.
 
-The alternating-offers models (:mod:`sim.bargaining.alternating`, :mod:`sim.bargaining.finite_horizon`,
-:mod:`sim.bargaining.screening`) work on a Pareto frontier given as a chain of
+The alternating-offers models (:mod:`sim.bargaining.alternating`,
+:mod:`sim.bargaining.finite_horizon`, :mod:`sim.bargaining.screening`) work on a
+Pareto frontier given as a chain of
 vertices.  This module builds that chain from the scenario's exact utility set and maps a
 point of it back to a deal:
 
@@ -50,9 +51,8 @@ class ScenarioFrontier:
 
     @classmethod
     def build(cls, space: OutcomeSpace, kind: str = "convex") -> ScenarioFrontier:
-        from sim.models.axiomatic import utility_set
 
-        uset = utility_set(space)
+        uset = space.utility_set
         bf = uset.convex_frontier() if kind == "convex" else uset.pareto_frontier()
         tol = uset.tol
         pts: list[np.ndarray] = []
@@ -234,9 +234,8 @@ def _deal(space: OutcomeSpace, coords: np.ndarray, point, *, exact: bool, lotter
 def best_exact(space: OutcomeSpace, *, responder: int, threshold: float) -> np.ndarray | None:
     """Coordinates of the outcome best for the proposer among those giving ``responder`` at
     least ``threshold`` (searched on the exact Pareto frontier; None if none qualifies)."""
-    from sim.models.axiomatic import utility_set
 
-    pf = utility_set(space).pareto_frontier()
+    pf = space.utility_set.pareto_frontier()
     a, b = pf.start, pf.end
     j, i = responder, 1 - responder
     D = b - a

@@ -1,8 +1,8 @@
 """Alternating offers in a scenario: ``rubinstein`` (infinite horizon) and ``deadline``
 (the calendar's dated rounds up to a deadline).
 
-Thin layer over :mod:`sim.bargaining.alternating` and :mod:`sim.bargaining.finite_horizon`: the frontier
-comes from the scenario's outcomes (:mod:`sim.models._frontier`), discounting and
+Thin layer over :mod:`sim.bargaining.alternating` and :mod:`sim.bargaining.finite_horizon`: the
+frontier comes from the scenario's outcomes (:mod:`sim.models._frontier`), discounting and
 breakdown risk from the calendar unless the model's options set them, and agreements are
 mapped back to deals.
 """

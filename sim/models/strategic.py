@@ -12,12 +12,67 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
+from pydantic import Field
 
-from sim.scenario.schema import StrategicOptions, StrategicPlayer
-from sim.space import OutcomeSpace
+from sim.scenario.types import DisagreementAt, Frozen, Identifier, IssueSetting, Q
+
+if TYPE_CHECKING:
+    from sim.space import OutcomeSpace
+
+SUMMARY = "Strategic-form tariff game: all Nash equilibria, Pareto-dominance labelled"
+PARTIES = (2, 4)
+DEFAULT = True
+
+
+class StrategicPlayer(Frozen):
+    """One player's strategies in the strategic-form game.
+
+    ``grid`` builds one strategy per combination of issue values; ``packages`` one per
+    package; ``hold`` adds "concede nothing"; ``moves`` adds explicit named strategies.
+    """
+
+    grid: dict[str, tuple[IssueSetting, ...]] | None = None
+    packages: tuple[str, ...] | None = None
+    hold: bool = True
+    moves: tuple[Move, ...] = ()
+
+
+class Move(Frozen):
+    id: Identifier
+    settings: dict[str, IssueSetting] = Field(default_factory=dict)
+    shift: dict[str, Q] = Field(
+        default_factory=dict, description="Payoff added per party code when this move is played."
+    )
+    note: str | None = None
+    source: str | None = None
+
+
+StrategicPlayer.model_rebuild()
+
+
+class StrategicOptions(Frozen):
+    players: dict[str, StrategicPlayer] | None = Field(
+        default=None,
+        description="Party code -> strategies. Default: each party's issues "
+        "(controlled_by) at their disagreement value and at every level / range end, "
+        "plus every package it offers.",
+    )
+    method: Literal["auto", "vertex", "support", "lemke-howson", "pure", "logit"] = Field(
+        default="auto",
+        description="Equilibrium method (sim.equilibria): 'vertex' finds every extreme "
+        "equilibrium; 'auto' picks by size and says why. With more than two players only "
+        "'auto' (every pure equilibrium and the logit homotopy's end point), 'logit' (the "
+        "same) and 'pure' apply.",
+    )
+    disagreement_at: DisagreementAt = Field(
+        default="final", description="Disagreement values of the issues no strategy sets."
+    )
+
+
+Options = StrategicOptions
 
 
 @dataclass(frozen=True)
@@ -388,3 +443,50 @@ def run_strategic(space: OutcomeSpace, options: StrategicOptions) -> StrategicRe
         unit=space.values.unit,
         notes=tuple(notes),
     )
+
+
+def run(space: OutcomeSpace, options: StrategicOptions, *, rng=None):
+    """Registry entry point (see :mod:`sim.registry`)."""
+    return run_strategic(space, options)
+
+
+def check(scenario, options: StrategicOptions):
+    """The method suits the number of players; strategies name real issues, levels,
+    packages and parties."""
+    from sim.scenario.references import party_key_problems, settings_problems
+
+    n = len(scenario.parties)
+    issues = {i.id: i for i in scenario.issues}
+    ids = {p.id for p in scenario.packages}
+    if n > 2 and options.method in ("vertex", "support", "lemke-howson"):
+        yield (
+            ("method",),
+            f"method {options.method!r} is for two players; with {n} parties use "
+            "'auto', 'logit' or 'pure'",
+        )
+    if n == 2 and options.method == "logit":
+        yield (
+            ("method",),
+            "method 'logit' is for more than two players; two-player games use "
+            "'auto', 'vertex', 'support', 'lemke-howson' or 'pure'",
+        )
+    if options.players is None:
+        return
+    yield from party_key_problems(scenario, options.players, ("players",))
+    for code, player in options.players.items():
+        loc = ("players", code)
+        for issue_id, values in (player.grid or {}).items():
+            if issue_id not in issues:
+                yield (*loc, "grid", issue_id), f"no issue {issue_id!r}"
+                continue
+            for k, value in enumerate(values):
+                try:
+                    issues[issue_id].coordinate(value)
+                except ValueError as exc:
+                    yield (*loc, "grid", issue_id, k), str(exc)
+        for k, pkg_id in enumerate(player.packages or ()):
+            if pkg_id not in ids:
+                yield (*loc, "packages", k), f"no package {pkg_id!r}"
+        for k, move in enumerate(player.moves):
+            yield from settings_problems(scenario, move.settings, (*loc, "moves", k, "settings"))
+            yield from party_key_problems(scenario, move.shift, (*loc, "moves", k, "shift"))

@@ -34,9 +34,8 @@ def _payoff_axes(ax, parties, unit: str, title: str) -> None:
 
 def frontier_polylines(run) -> list[np.ndarray]:
     """The exact Pareto frontier of the outcomes, as connected runs (u1 increasing)."""
-    from sim.models.axiomatic import utility_set
 
-    return utility_set(run.space).pareto_frontier().polylines()
+    return run.space.utility_set.pareto_frontier().polylines()
 
 
 def payoff_space(run, ax=None):

@@ -6,8 +6,8 @@ validators; references to parties, issues, levels and packages, and the shape of
 tree (cycles, dangling moves), are checked against the whole scenario in
 :mod:`sim.scenario.dynamic_refs`.  ``docs/models/*.md`` shows each section in YAML.
 
-This module is imported by :mod:`sim.scenario.schema` (after its building blocks are
-defined) so that ``Models`` can hold these options.
+Built from :mod:`sim.scenario.types` only, so that model files can import these options
+without the scenario schema.
 """
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from sim.scenario.schema import (
+from sim.scenario.types import (
     DisagreementAt,
     Frozen,
     IssueSetting,
     Q,
     Quantity,
     Round,
-    _probability,
+    probability,
 )
 
 FrontierKind = Literal["convex", "union"]
@@ -42,7 +42,7 @@ def _factors(v: dict[str, Quantity] | None) -> dict[str, Quantity] | None:
 def _below_one(q: Quantity | None) -> Quantity | None:
     if q is None:
         return None
-    _probability(q)
+    probability(q)
     if q.value >= 1.0:
         raise ValueError(f"a breakdown probability must be below 1, got {q.value}")
     return q
@@ -145,7 +145,7 @@ class PriorType(Frozen):
     @field_validator("probability")
     @classmethod
     def _prob(cls, v: Quantity) -> Quantity:
-        return _probability(v)
+        return probability(v)
 
 
 class UniformTypes(Frozen):

@@ -13,7 +13,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from sim.payoffs.trade_spec import PurchaseConcession, TradePayoffs
-from sim.scenario.schema import NPLAYER_MODELS, Issue, IssueSetting, LinearPayoffs, Scenario
+from sim.scenario.schema import Issue, LinearPayoffs, Scenario
+from sim.scenario.types import IssueSetting
 
 Loc = tuple[str | int, ...]
 Found = Iterator[tuple[Loc, str]]
@@ -28,7 +29,7 @@ def _unique(items: tuple, key: str, loc: Loc) -> Found:
         seen.add(value)
 
 
-def _settings(scenario: Scenario, settings: dict[str, IssueSetting], loc: Loc) -> Found:
+def settings_problems(scenario: Scenario, settings: dict[str, IssueSetting], loc: Loc) -> Found:
     issues = {i.id: i for i in scenario.issues}
     for issue_id, value in settings.items():
         if issue_id not in issues:
@@ -40,7 +41,7 @@ def _settings(scenario: Scenario, settings: dict[str, IssueSetting], loc: Loc) -
             yield (*loc, issue_id), str(exc)
 
 
-def _party_keys(scenario: Scenario, mapping: dict[str, Any], loc: Loc) -> Found:
+def party_key_problems(scenario: Scenario, mapping: dict[str, Any], loc: Loc) -> Found:
     codes = scenario.party_codes
     for code in mapping:
         if code not in codes:
@@ -101,18 +102,17 @@ def _structure(scenario: Scenario) -> Found:
 
     # disagreement: every issue set, valid values, dated changes
     dis = scenario.disagreement
-    yield from _settings(scenario, dis.outcome, ("disagreement", "outcome"))
+    yield from settings_problems(scenario, dis.outcome, ("disagreement", "outcome"))
     for issue in scenario.issues:
         if issue.id not in dis.outcome:
             yield ("disagreement", "outcome"), f"issue {issue.id!r} is not set"
-    yield from _party_keys(scenario, dis.adjustments, ("disagreement", "adjustments"))
+    yield from party_key_problems(scenario, dis.adjustments, ("disagreement", "adjustments"))
     for j, change in enumerate(dis.changes):
         loc = ("disagreement", "changes", j)
-        yield from _settings(scenario, change.outcome, (*loc, "outcome"))
-        yield from _party_keys(scenario, change.adjustments, (*loc, "adjustments"))
+        yield from settings_problems(scenario, change.outcome, (*loc, "outcome"))
+        yield from party_key_problems(scenario, change.adjustments, (*loc, "adjustments"))
 
     # payoffs
-    issues = {i.id: i for i in scenario.issues}
     n = len(scenario.parties)
     if scenario.payoffs.model == "trade" and n > 2:
         yield (
@@ -129,7 +129,7 @@ def _structure(scenario: Scenario) -> Found:
     ids = {p.id for p in scenario.packages}
     for i, pkg in enumerate(scenario.packages):
         loc = ("packages", i)
-        yield from _settings(scenario, pkg.settings, (*loc, "settings"))
+        yield from settings_problems(scenario, pkg.settings, (*loc, "settings"))
         yield from _party(scenario, pkg.offered_by, (*loc, "offered_by"))
         for j, inc in enumerate(pkg.includes):
             if inc not in ids:
@@ -153,73 +153,46 @@ def _structure(scenario: Scenario) -> Found:
                     ("calendar", "deadlines", i, "date"),
                     (f"deadline {dl.label!r} ({dl.date}) falls before the first round ({first})"),
                 )
-    yield from _party_keys(scenario, cal.discount_rate, ("calendar", "discount_rate"))
+    yield from party_key_problems(scenario, cal.discount_rate, ("calendar", "discount_rate"))
 
-    # models
+    # models: each model checks the references its own options make
+    from sim import registry
+
     models = scenario.models
     for name in models.selected():
         for message in model_party_problems(scenario, [name]):
             yield ("models", name), message
-    strat = models.strategic
-    if strat is not None and n > 2 and strat.method in ("vertex", "support", "lemke-howson"):
-        yield (
-            ("models", "strategic", "method"),
-            f"method {strat.method!r} is for two players; with {n} parties use "
-            "'auto', 'logit' or 'pure'",
-        )
-    if strat is not None and n == 2 and strat.method == "logit":
-        yield (
-            ("models", "strategic", "method"),
-            "method 'logit' is for more than two players; two-player games use "
-            "'auto', 'vertex', 'support', 'lemke-howson' or 'pure'",
-        )
-    if models.nash_bargaining is not None and models.nash_bargaining.weights is not None:
-        yield from _party_keys(
-            scenario, models.nash_bargaining.weights, ("models", "nash_bargaining", "weights")
-        )
-    if models.strategic is not None and models.strategic.players is not None:
-        base: Loc = ("models", "strategic", "players")
-        yield from _party_keys(scenario, models.strategic.players, base)
-        for code, player in models.strategic.players.items():
-            loc = (*base, code)
-            for issue_id, values in (player.grid or {}).items():
-                if issue_id not in issues:
-                    yield (*loc, "grid", issue_id), f"no issue {issue_id!r}"
-                    continue
-                for k, value in enumerate(values):
-                    try:
-                        issues[issue_id].coordinate(value)
-                    except ValueError as exc:
-                        yield (*loc, "grid", issue_id, k), str(exc)
-            for k, pkg_id in enumerate(player.packages or ()):
-                if pkg_id not in ids:
-                    yield (*loc, "packages", k), f"no package {pkg_id!r}"
-            for k, move in enumerate(player.moves):
-                yield from _settings(scenario, move.settings, (*loc, "moves", k, "settings"))
-                yield from _party_keys(scenario, move.shift, (*loc, "moves", k, "shift"))
+        check = getattr(registry.model(name), "check", None)
+        if check is not None:
+            for loc, message in check(scenario, getattr(models, name)):
+                yield ("models", name, *loc), message
 
 
 def model_party_problems(scenario: Scenario, names) -> list[str]:
     """One sentence per model in ``names`` that cannot run with the scenario's parties.
 
-    Every model but those in :data:`sim.scenario.schema.NPLAYER_MODELS` needs exactly
-    two parties.
+    Each model says how many parties it takes (``PARTIES`` in its file; default two).
     """
+    from sim import registry
+
     n = len(scenario.parties)
-    if n == 2:
-        return []
-    return [
-        f"model {name!r} needs exactly two parties; this scenario has {n} "
-        f"({', '.join(scenario.party_codes)}): only "
-        f"{', '.join(repr(m) for m in sorted(NPLAYER_MODELS))} takes more"
-        for name in names
-        if name not in NPLAYER_MODELS
-    ]
+    wide = [m for m in registry.MODELS if registry.parties(m)[1] > 2]
+    out = []
+    for name in names:
+        lo, hi = registry.parties(name)
+        if not lo <= n <= hi:
+            need = "exactly two parties" if (lo, hi) == (2, 2) else f"{lo} to {hi} parties"
+            out.append(
+                f"model {name!r} needs {need}; this scenario has {n} "
+                f"({', '.join(scenario.party_codes)}): only "
+                f"{', '.join(repr(m) for m in wide)} takes more"
+            )
+    return out
 
 
 def _linear_payoffs(scenario: Scenario, pay: LinearPayoffs) -> Found:
     issues = {i.id: i for i in scenario.issues}
-    yield from _party_keys(scenario, pay.parties, ("payoffs", "parties"))
+    yield from party_key_problems(scenario, pay.parties, ("payoffs", "parties"))
     for code in scenario.party_codes:
         if code not in pay.parties:
             yield ("payoffs", "parties"), f"no preferences given for party {code!r}"
@@ -266,7 +239,7 @@ def _trade_payoffs(scenario: Scenario, pay: TradePayoffs) -> Found:
                         f"= {c.max_extra_mt.value:g}",
                     )
         else:
-            yield from _party_keys(scenario, c.gains, (*loc, "gains"))
+            yield from party_key_problems(scenario, c.gains, (*loc, "gains"))
     for code, w in pay.weights.items():
         loc = (*base, "weights", code)
         yield from _party(scenario, code, loc)

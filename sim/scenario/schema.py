@@ -13,8 +13,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
-    BeforeValidator,
-    ConfigDict,
     Discriminator,
     Field,
     Tag,
@@ -23,46 +21,20 @@ from pydantic import (
 )
 
 from sim.payoffs.trade_spec import TradePayoffs
-from sim.quantity import Q, Quantity, _as_quantity
+from sim.quantity import Q, Quantity
+from sim.scenario.types import (
+    Frozen,
+    Identifier,
+    IssueSetting,
+    Probability,
+    Round,
+    probability,
+)
 
 SCHEMA_VERSION = 1
 
 #: Most parties a scenario may have (the strategic game's size grows as a product).
 MAX_PARTIES = 4
-
-#: The only model that takes more than two parties; every other one needs exactly two.
-NPLAYER_MODELS = frozenset({"strategic"})
-
-Identifier = Annotated[
-    str,
-    Field(
-        pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$",
-        max_length=64,
-        description="A name made of letters, digits, '_' and '-', starting with a letter.",
-    ),
-]
-
-
-class Frozen(BaseModel):
-    """Base: immutable, unknown keys are errors."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
-
-
-# --------------------------------------------------------------------------- numbers
-# Quantity (a number with range, source, note) lives in sim.quantity, shared with
-# the trade payoff model.
-
-
-def _probability(q: Quantity) -> Quantity:
-    lo, hi = q.range if q.range is not None else (q.value, q.value)
-    if not (0.0 <= q.value <= 1.0 and 0.0 <= lo and hi <= 1.0):
-        raise ValueError(f"a probability must lie in [0, 1], got {q.value}")
-    return q
-
-
-Probability = Annotated[Quantity, BeforeValidator(_as_quantity)]
-
 
 # --------------------------------------------------------------------------- parts
 class Party(Frozen):
@@ -162,8 +134,6 @@ class Issue(Frozen):
         )
 
 
-IssueSetting = float | str | bool
-"""A value for an issue: a number (continuous), a level label (discrete), yes/no (binary)."""
 
 
 class DisagreementChange(Frozen):
@@ -267,13 +237,6 @@ class Package(Frozen):
 
 
 # --------------------------------------------------------------------------- calendar
-class Round(Frozen):
-    date: dt.date
-    label: str
-    proposer: str | None = Field(default=None, description="Party code of the side that proposes.")
-    source: str | None = None
-
-
 class Deadline(Frozen):
     date: dt.date
     label: str
@@ -303,7 +266,7 @@ class Calendar(Frozen):
     @field_validator("breakdown_risk")
     @classmethod
     def _prob(cls, v: Quantity | None) -> Quantity | None:
-        return None if v is None else _probability(v)
+        return None if v is None else probability(v)
 
     @field_validator("discount_rate")
     @classmethod
@@ -315,102 +278,39 @@ class Calendar(Frozen):
 
 
 # --------------------------------------------------------------------------- models
-DisagreementAt = Literal["final", "as_of"] | dt.date
 
 
-class AxiomaticOptions(Frozen):
-    disagreement_at: DisagreementAt = Field(
-        default="final",
-        description="Which disagreement point to bargain against: 'final' (every dated change "
-        "applied: what holds if talks fail for good), 'as_of' (what holds on the scenario's "
-        "as-of date) or a date.",
-    )
+def _models_class() -> type[BaseModel]:
+    """The ``models:`` section: one optional field per registered model, holding its options
+    (:mod:`sim.registry`; each model's ``Options`` lives in its own file)."""
+    from pydantic import create_model
+
+    from sim import registry
+
+    fields: dict[str, Any] = {
+        name: (
+            registry.options_class(name) | None,
+            Field(default=None, description=registry.summary(name)),
+        )
+        for name in registry.MODELS
+    }
+    return create_model("Models", __base__=_ModelsBase, **fields)
 
 
-class NashOptions(AxiomaticOptions):
-    weights: dict[str, float] | None = Field(
-        default=None,
-        description="Bargaining power per party code (asymmetric Nash); equal if left out.",
-    )
-
-    @field_validator("weights")
-    @classmethod
-    def _positive(cls, v: dict[str, float] | None) -> dict[str, float] | None:
-        if v is not None and any(w <= 0 for w in v.values()):
-            raise ValueError("bargaining weights must be > 0")
-        return v
-
-
-class StrategicPlayer(Frozen):
-    """One player's strategies in the strategic-form game.
-
-    ``grid`` builds one strategy per combination of issue values; ``packages`` one per
-    package; ``hold`` adds "concede nothing"; ``moves`` adds explicit named strategies.
-    """
-
-    grid: dict[str, tuple[IssueSetting, ...]] | None = None
-    packages: tuple[str, ...] | None = None
-    hold: bool = True
-    moves: tuple[Move, ...] = ()
-
-
-class Move(Frozen):
-    id: Identifier
-    settings: dict[str, IssueSetting] = Field(default_factory=dict)
-    shift: dict[str, Q] = Field(
-        default_factory=dict, description="Payoff added per party code when this move is played."
-    )
-    note: str | None = None
-    source: str | None = None
-
-
-StrategicPlayer.model_rebuild()
-
-
-class StrategicOptions(Frozen):
-    players: dict[str, StrategicPlayer] | None = Field(
-        default=None,
-        description="Party code -> strategies. Default: each party's issues "
-        "(controlled_by) at their disagreement value and at every level / range end, "
-        "plus every package it offers.",
-    )
-    method: Literal["auto", "vertex", "support", "lemke-howson", "pure", "logit"] = Field(
-        default="auto",
-        description="Equilibrium method (sim.equilibria): 'vertex' finds every extreme "
-        "equilibrium; 'auto' picks by size and says why. With more than two players only "
-        "'auto' (every pure equilibrium and the logit homotopy's end point), 'logit' (the "
-        "same) and 'pure' apply.",
-    )
-    disagreement_at: DisagreementAt = Field(
-        default="final", description="Disagreement values of the issues no strategy sets."
-    )
-
-
-from sim.scenario.dynamic_options import (  # noqa: E402  (needs the classes above)
-    DeadlineScenarioOptions,
-    GameTreeScenarioOptions,
-    PrivateInformationScenarioOptions,
-    RubinsteinScenarioOptions,
-    TwoLevelScenarioOptions,
-)
-
-
-class Models(Frozen):
+class _ModelsBase(Frozen):
     """Which models to run, with their options (a model left out is not run)."""
-
-    nash_bargaining: NashOptions | None = None
-    kalai_smorodinsky: AxiomaticOptions | None = None
-    utilitarian: AxiomaticOptions | None = None
-    egalitarian: AxiomaticOptions | None = None
-    strategic: StrategicOptions | None = None
-    rubinstein: RubinsteinScenarioOptions | None = None
-    deadline: DeadlineScenarioOptions | None = None
-    private_information: PrivateInformationScenarioOptions | None = None
-    two_level: TwoLevelScenarioOptions | None = None
-    game_tree: GameTreeScenarioOptions | None = None
 
     def selected(self) -> list[str]:
         return [name for name in type(self).model_fields if getattr(self, name) is not None]
+
+
+Models = _models_class()
+
+
+def _default_models(n_parties: int):
+    from sim import registry
+
+    return Models(**{name: registry.options_class(name)() for name in registry.defaults(n_parties)})
 
 
 # --------------------------------------------------------------------------- scenario
@@ -444,12 +344,11 @@ class Scenario(Frozen):
     )
     packages: tuple[Package, ...] = ()
     calendar: Calendar = Calendar()
-    models: Models = Models(
-        nash_bargaining=NashOptions(),
-        kalai_smorodinsky=AxiomaticOptions(),
-        utilitarian=AxiomaticOptions(),
-        egalitarian=AxiomaticOptions(),
-        strategic=StrategicOptions(),
+    models: Models = Field(  # type: ignore[valid-type]
+        default_factory=lambda: _default_models(2),
+        description="Models to run, each with its options (sim models lists them). Default: "
+        "the axiomatic solutions and the strategic game (with more than two parties, the "
+        "strategic game alone).",
     )
     assumptions: tuple[str, ...] = Field(
         default=(), description="Assumptions the analyst wants stated next to the results."
@@ -457,12 +356,13 @@ class Scenario(Frozen):
 
     @model_validator(mode="before")
     @classmethod
-    def _nplayer_default_models(cls, data: Any) -> Any:
-        """Without ``models:``, a scenario with more than two parties runs ``strategic``."""
+    def _models_by_party_count(cls, data: Any) -> Any:
+        """Without ``models:``, run the registry's default models for the number of parties
+        (with more than two parties only the models that take them)."""
         if isinstance(data, dict) and "models" not in data:
             parties = data.get("parties")
             if isinstance(parties, list | tuple) and len(parties) > 2:
-                data = {**data, "models": {name: {} for name in sorted(NPLAYER_MODELS)}}
+                data = {**data, "models": _default_models(len(parties))}
         return data
 
     @property

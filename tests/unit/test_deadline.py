@@ -1,4 +1,4 @@
-"""Tests for sim.bargaining.finite_horizon: Ståhl's closed form, convergence to Rubinstein, calendar."""
+"""Tests for sim.bargaining.finite_horizon: Ståhl's closed form, limit to Rubinstein, calendar."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.bargaining.finite_horizon import DeadlineOptions, deadline
-from sim.bargaining.chain import Frontier
 from sim.bargaining.alternating import rubinstein
+from sim.bargaining.chain import Frontier
+from sim.bargaining.finite_horizon import DeadlineOptions, deadline
 from tests.strategies import concave_frontiers, discount
 
 PIE = Frontier.from_pie(1.0)

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.bargaining.chain import Frontier
 from sim.bargaining.alternating import RubinsteinOptions, rubinstein
+from sim.bargaining.chain import Frontier
 from tests.strategies import concave_frontiers, discount
 
 PIE = Frontier.from_pie(1.0)
