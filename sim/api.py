@@ -44,6 +44,23 @@ def modify(scenario: str | Path | LoadedScenario, changes: dict) -> LoadedScenar
     return _modify(loaded, changes)
 
 
+def evaluate(scenario: str | Path | LoadedScenario, draws, *, models=None):
+    """Records of models over a table of parameter draws, one row per (draw, model) (see
+    :func:`sim.analysis.evaluate.evaluate`)."""
+    from sim.analysis.evaluate import evaluate as _evaluate
+
+    return _evaluate(scenario, draws, models=models)
+
+
+def declared_parameters(scenario: str | Path | LoadedScenario) -> list:
+    """Every number the scenario declares with a ``range`` (see
+    :func:`sim.analysis.parameters.declared_parameters`)."""
+    from sim.analysis.parameters import declared_parameters as _declared
+
+    loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
+    return _declared(loaded)
+
+
 def model_names() -> list[str]:
     """Names of every registered model."""
     from sim.registry import MODELS

@@ -1,0 +1,220 @@
+"""The trade payoff model evaluated as arrays over draws.
+
+Vectorised variants of :mod:`sim.payoffs.trade` and :mod:`sim.payoffs.trade_compile`: the
+same closed forms (constant-elasticity import demand and export supply, Feenstra 2016,
+*Advanced International Trade*, ch. 7; Grossman & Helpman 1994, AER 84(4):833-850 political
+weights), but every parameter may be an array with one entry per draw.  The structure of the
+model (which sectors, concessions and lobbies exist) is the scenario's; only numbers vary.
+
+:func:`trade_issue_evaluators` gives, per issue, a function ``f(x, rows, names)`` returning
+every party's value ``(n_parties, M, q)`` of the settings ``x`` (``(M, q)``) for the draws
+``rows`` (``(M,)``), so that many draws' breakpoints are refined together by
+:func:`sim.analysis.batch_values.adaptive_breakpoints_batch`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from sim.errors import Problem, ScenarioError
+
+__all__ = ["Params", "sector_welfare_batch", "trade_issue_evaluators"]
+
+Evaluator = Callable[[np.ndarray, np.ndarray, np.ndarray | None], np.ndarray]
+
+
+class Params:
+    """Numbers of a scenario section: a draw's array where the draws change them.
+
+    ``get(path, quantity)`` returns the ``(n,)`` array drawn for ``path``, or the scenario's
+    value; every path read is recorded in ``used`` (a column nobody reads sends the draws to
+    the per-draw path).
+    """
+
+    def __init__(self, arrays: dict[str, np.ndarray], n: int):
+        self.arrays = arrays
+        self.n = n
+        self.used: set[str] = set()
+
+    def get(self, path: str, quantity) -> float | np.ndarray:
+        if path in self.arrays:
+            self.used.add(path)
+            return self.arrays[path]
+        return float(quantity.value) if hasattr(quantity, "value") else float(quantity)
+
+
+def _take(p, rows: np.ndarray):
+    """A parameter for the rows of a batch: ``(M, 1)`` for an array, the scalar otherwise."""
+    return p[rows][:, None] if isinstance(p, np.ndarray) else p
+
+
+def _g(log_r, k):
+    """``(r**k - 1) / k`` from ``log r``, continuous at ``k = 0`` (as in sim.payoffs.trade)."""
+    k = np.asarray(k, dtype=float)
+    small = np.abs(k) < 1e-12
+    safe_k = np.where(small, 1.0, k)
+    return np.where(small, log_r, np.expm1(k * log_r) / safe_k)
+
+
+def sector_welfare_batch(tariff, *, value, eps, eta, base_tariff, dsv, dse) -> dict:
+    """:func:`sim.payoffs.trade.sector_welfare` with every argument broadcastable.
+
+    Returns the importer's total welfare change (buyers' surplus plus tariff revenue), the
+    domestic producers' surplus and the exporter's producer surplus (``$bn/yr``); ``eta``
+    may be ``inf`` (complete pass-through) per entry.
+    """
+    t = np.asarray(tariff, dtype=float)
+    small = np.isinf(eta)
+    eta_f = np.where(small, 1.0, eta)
+    a = np.where(small, 1.0, eta_f / (eps + eta_f))
+    b = np.where(small, 0.0, eps / (eps + eta_f))
+    log_rho = np.log1p(t) - np.log1p(base_tariff)
+    log_p = a * log_rho
+    log_pw = -b * log_rho
+    log_q = -eps * a * log_rho
+    buyers = -(1.0 + base_tariff) * value * _g(log_p, 1.0 - eps)
+    revenue = value * (t * np.exp(log_pw + log_q) - base_tariff)
+    dom_ps = dsv * _g(log_p, 1.0 + dse)
+    exporter = np.where(small, 0.0, value * _g(log_pw, 1.0 + eta_f))
+    return {"importer": buyers + revenue, "dom_ps": dom_ps, "exporter": exporter}
+
+
+def _weight(spec, params: Params, party: str, lobby: str | None):
+    if lobby is None or party not in spec.weights:
+        return None
+    w = spec.weights[party].lobbies.get(lobby)
+    return None if w is None else params.get(f"payoffs.weights.{party}.lobbies.{lobby}", w)
+
+
+def trade_issue_evaluators(
+    spec, issues, parties: tuple[str, ...], params: Params
+) -> dict[str, Evaluator]:
+    """Per issue id, the batched value of every party (see the module docstring).
+
+    Mirrors :func:`sim.payoffs.trade_compile.issue_pieces` term by term: sectors (importer
+    welfare, exporter surplus, political weights on organised surplus), purchases (seller's
+    margin, buyer's premium, seller lobby), lump concessions and election premia.
+    """
+    from sim.payoffs.trade_spec import PurchaseConcession
+
+    col = {p: i for i, p in enumerate(parties)}
+    terms: dict[str, list[Callable]] = {i.id: [] for i in issues}
+    pre = "payoffs"
+
+    for name, s in spec.sectors.items():
+        base = f"{pre}.sectors.{name}"
+        kw = {
+            "value": params.get(f"{base}.value", s.value),
+            "eps": params.get(f"{base}.eps", s.eps),
+            "eta": params.get(f"{base}.eta", s.eta),
+            "dsv": params.get(f"{base}.domestic_supply_value", s.domestic_supply_value),
+            "dse": params.get(f"{base}.domestic_supply_elasticity", s.domestic_supply_elasticity),
+        }
+        bt = params.get(f"{base}.base_tariff_pct", s.base_tariff_pct)
+        w_imp = _weight(spec, params, s.importer, s.importer_lobby)
+        w_exp = _weight(spec, params, s.exporter, s.exporter_lobby)
+
+        def sector(x, rows, _names, out, kw=kw, bt=bt, s=s, w_imp=w_imp, w_exp=w_exp):
+            b = _take(bt, rows)
+            k = {key: _take(v, rows) for key, v in kw.items()}
+            r = sector_welfare_batch((b + x) / 100.0, base_tariff=b / 100.0, **k)
+            imp, exp = col.get(s.importer), col.get(s.exporter)
+            if imp is not None:
+                out[imp] += r["importer"]
+                if w_imp is not None:
+                    out[imp] += _take(w_imp, rows) * r["dom_ps"]
+            if exp is not None:
+                out[exp] += r["exporter"]
+                if w_exp is not None:
+                    out[exp] += _take(w_exp, rows) * r["exporter"]
+
+        terms[s.issue].append(sector)
+
+    for name, c in spec.concessions.items():
+        base = f"{pre}.concessions.{name}"
+        if isinstance(c, PurchaseConcession):
+            per_unit = params.get(f"{base}.mt_per_unit", c.mt_per_unit)
+            price = params.get(f"{base}.price_usd_per_t", c.price_usd_per_t)
+            margin = params.get(f"{base}.seller_margin", c.seller_margin)
+            premium = params.get(f"{base}.buyer_premium", c.buyer_premium)
+            gains = [
+                (c.seller, per_unit * price * margin / 1000.0),
+                (c.buyer, -(per_unit * price * premium / 1000.0)),
+            ]
+            w = _weight(spec, params, c.seller, c.seller_lobby)
+            if w is not None:
+                gains.append((c.seller, w * gains[0][1]))
+        else:
+            gains = []
+            for party, g in c.gains.items():
+                gv = params.get(f"{base}.gains.{party}", g)
+                gains.append((party, gv))
+                w = _weight(spec, params, party, c.lobbies.get(party))
+                if w is not None:
+                    gains.append((party, w * gv))
+
+        def linear(x, rows, _names, out, gains=gains):
+            for party, g in gains:
+                if party in col:
+                    out[col[party]] += _take(g, rows) * x
+
+        terms[c.issue].append(linear)
+
+    for party, pw in spec.weights.items():
+        for k, e in enumerate(pw.election_premium):
+            v = params.get(f"{pre}.weights.{party}.election_premium.{k}.value", e.value)
+
+            def premium(x, rows, names, out, e=e, v=v, party=party):
+                if party not in col:
+                    return
+                if e.levels is not None:
+                    hit = np.isin(np.asarray(names, dtype=object), np.asarray(e.levels, object))
+                    out[col[party]] += _take(v, rows) * hit.astype(float)
+                else:
+                    z, f = e.zero_at, e.full_at
+                    out[col[party]] += _take(v, rows) * np.clip((x - z) / (f - z), 0.0, 1.0)
+
+            terms[e.issue].append(premium)
+
+    _check_caps(spec, issues, params)
+
+    def make(issue_terms):
+        def evaluate(x, rows, names=None):
+            x = np.asarray(x, dtype=float)
+            out = np.zeros((len(parties), *x.shape))
+            for term in issue_terms:
+                term(x, rows, names, out)
+            return out
+
+        return evaluate
+
+    return {issue_id: make(t) for issue_id, t in terms.items()}
+
+
+def _check_caps(spec, issues, params: Params) -> None:
+    """A purchase's largest level times ``mt_per_unit`` may not exceed ``max_extra_mt``."""
+    by_id = {i.id: i for i in issues}
+    for name, c in spec.concessions.items():
+        cap = getattr(c, "max_extra_mt", None)
+        issue = by_id.get(c.issue)
+        if cap is None or issue is None or issue.kind == "continuous":
+            continue
+        base = f"payoffs.concessions.{name}"
+        top = max(lv.value for lv in issue.level_list())
+        vol = top * np.asarray(params.get(f"{base}.mt_per_unit", c.mt_per_unit))
+        limit = np.asarray(params.get(f"{base}.max_extra_mt", cap))
+        bad = np.broadcast_to(vol > limit + 1e-12, (params.n,))
+        if bad.any():
+            raise ScenarioError(
+                [
+                    Problem(
+                        None,
+                        None,
+                        f"{base}.mt_per_unit",
+                        f"draw {int(np.flatnonzero(bad)[0])}: a level of {c.issue!r} exceeds "
+                        "max_extra_mt",
+                    )
+                ]
+            )

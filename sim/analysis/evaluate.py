@@ -1,0 +1,261 @@
+"""Batched evaluation: one scenario, a table of parameter draws, one record per draw and model.
+
+``evaluate(scenario, draws, models=...)`` checks each column of ``draws`` once
+(:func:`sim.analysis.parameters.check_columns`), then
+
+* compiles the payoffs of all draws as arrays (:mod:`sim.analysis.batch_values`) when the
+  draws change only payoff and disagreement numbers, and solves ``nash_bargaining`` and
+  ``utilitarian`` as arrays over draws (:mod:`sim.analysis.batch_axiomatic`);
+  ``kalai_smorodinsky`` and ``egalitarian`` are solved per draw by the registry on the
+  batch-compiled value functions;
+* runs every other model, and every model when a draw changes something else (an issue,
+  a model option), per draw through :func:`sim.models.run_model` on the scenario patched with
+  ``model_copy`` (:func:`sim.analysis.parameters.patch_scenario`): no YAML, no pydantic
+  validation, no reference checks.
+
+Records are flat rows of scalars: ``draw``, the input columns, ``model``, ``status``
+(``"ok"``, ``"no_agreement"``, ``"not_run"``), ``agreement.<issue>`` (float for a continuous
+issue, level label for a discrete one; NaN/None without agreement), ``payoff.<party>``,
+``disagreement.<party>``, ``gain.<party>``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import typing
+from pathlib import Path
+
+import numpy as np
+
+from sim.analysis.batch_trade import Params
+from sim.analysis.parameters import check_columns, patch_scenario
+from sim.errors import UnknownModelError
+from sim.scenario.loader import LoadedScenario, load_scenario
+
+__all__ = ["evaluate"]
+
+#: Solved as arrays over draws.
+BATCHED = ("nash_bargaining", "utilitarian")
+#: Solved per draw on batch-compiled value functions.
+AXIOMATIC = ("nash_bargaining", "kalai_smorodinsky", "utilitarian", "egalitarian")
+
+
+def _options(scenario, name: str):
+    options = getattr(scenario.models, name, None)
+    if options is not None:
+        return options
+    annotation = type(scenario.models).model_fields[name].annotation
+    for arg in typing.get_args(annotation):
+        if arg is not type(None):
+            return arg()
+    return annotation()
+
+
+def _affects(path: str, model: str) -> bool:
+    """Whether a drawn number can change an axiomatic model's answer."""
+    return not (
+        path.startswith("calendar.")
+        or (path.startswith("models.") and not path.startswith(f"models.{model}."))
+    )
+
+
+def _changes_included(scenario, at) -> list[int]:
+    changes = scenario.disagreement.changes
+    if at == "final":
+        return list(range(len(changes)))
+    when = scenario.as_of if at == "as_of" else at
+    assert isinstance(when, dt.date)
+    return [k for k, c in enumerate(changes) if c.date <= when]
+
+
+def _disagreement(scenario, values, params: Params, at) -> np.ndarray:
+    """(N, P) disagreement payoffs: the no-deal outcome's payoffs plus adjustments
+    (as :meth:`sim.space.OutcomeSpace.disagreement_point`)."""
+    from sim.space import OutcomeSpace
+
+    coords = OutcomeSpace(scenario, values=None).disagreement_outcome(at)  # type: ignore[arg-type]
+    u = values.evaluate(coords)
+    dis = scenario.disagreement
+    adj = np.zeros_like(u)
+    for i, c in enumerate(scenario.party_codes):
+        if c in dis.adjustments:
+            adj[:, i] += params.get(f"disagreement.adjustments.{c}", dis.adjustments[c])
+    for k in _changes_included(scenario, at):
+        for i, c in enumerate(scenario.party_codes):
+            q = dis.changes[k].adjustments.get(c)
+            if q is not None:
+                adj[:, i] += params.get(f"disagreement.changes.{k}.adjustments.{c}", q)
+    return u + adj
+
+
+def _batched_columns(scenario, values, solved, d) -> dict:
+    """Record columns of a batched solution."""
+    n = values.n
+    cols: dict = {"status": np.where(solved.zone, "ok", "no_agreement").astype(object)}
+    disc = [j for j, i in enumerate(scenario.issues) if i.kind != "continuous"]
+    sizes = [len(scenario.issues[j].level_list()) for j in disc]
+    strides = np.cumprod([1, *sizes[::-1]])[::-1][1:] if sizes else []
+    coords = np.zeros((n, len(scenario.issues)))
+    for j, issue in enumerate(scenario.issues):
+        if issue.kind == "continuous":
+            coords[:, j] = solved.coords[j]
+            cols[f"agreement.{issue.id}"] = np.where(
+                solved.zone, np.round(solved.coords[j], 10), np.nan
+            )
+        else:
+            k = disc.index(j)
+            level = (solved.combo // strides[k]) % sizes[k]
+            coords[:, j] = level
+            labels = np.array([lv.label for lv in issue.level_list()], dtype=object)
+            cols[f"agreement.{issue.id}"] = np.where(solved.zone, labels[level], None)
+    u = values.evaluate(coords)
+    for i, p in enumerate(scenario.party_codes):
+        cols[f"payoff.{p}"] = np.where(solved.zone, u[:, i], np.nan)
+        cols[f"disagreement.{p}"] = d[:, i]
+        cols[f"gain.{p}"] = np.where(solved.zone, u[:, i] - d[:, i], np.nan)
+    return cols
+
+
+def _record(result, scenario) -> dict:
+    """Record columns of one model result (``to_record()`` when the result has one)."""
+    if hasattr(result, "to_record"):
+        return result.to_record()
+    r = result.to_dict()
+    parties = scenario.party_codes
+    out: dict = {}
+    agreement = r.get("agreement") if r.get("configured", True) is not False else None
+    out["status"] = (
+        "not_run" if r.get("configured", True) is False else "ok" if agreement else "no_agreement"
+    )
+    for issue in scenario.issues:
+        missing = np.nan if issue.kind == "continuous" else None
+        v = (agreement or {}).get(issue.id, missing)
+        out[f"agreement.{issue.id}"] = (
+            float(v) if issue.kind == "continuous" and v is not None else v
+        )
+    pay = r.get("payoffs") or {}
+    dis = r.get("disagreement") or {}
+    for p in parties:
+        u = float(pay[p]) if agreement and p in pay and pay[p] is not None else np.nan
+        dv = float(dis[p]) if p in dis and dis[p] is not None else np.nan
+        out[f"payoff.{p}"], out[f"disagreement.{p}"], out[f"gain.{p}"] = u, dv, u - dv
+    return out
+
+
+def _per_draw(loaded, name: str, arrays: dict, values=None) -> list[dict]:
+    """Records of one model, draw by draw, through the registry (no validation)."""
+    from sim.models import run_model
+    from sim.space import OutcomeSpace
+
+    sc = loaded.scenario
+    n = len(next(iter(arrays.values()))) if arrays else 1
+    rows = []
+    for k in range(n):
+        patched = patch_scenario(sc, {p: v[k] for p, v in arrays.items()})
+        if values is not None:
+            space = OutcomeSpace(patched, values.draw(k))
+        else:
+            space = OutcomeSpace.from_scenario(patched)
+        rows.append(_record(run_model(name, space, _options(patched, name)), patched))
+    return rows
+
+
+def evaluate(scenario: str | Path | LoadedScenario, draws, *, models=None):
+    """Evaluate models on many parameter draws of one scenario.
+
+    Parameters
+    ----------
+    scenario : path or LoadedScenario
+    draws : pandas.DataFrame
+        Columns are dotted parameter paths (as :func:`sim.modify` takes; see
+        :func:`sim.analysis.parameters.declared_parameters`), rows are draws.
+    models : str or iterable of str, optional
+        Model names; default: those the scenario selects.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (draw, model), draw-major; columns as in the module docstring.
+
+    Raises
+    ------
+    sim.errors.ScenarioError
+        Naming the path of an unknown or non-numeric column or a value outside its range.
+    sim.errors.UnknownModelError
+
+    Examples
+    --------
+    >>> import pandas as pd, sim
+    >>> draws = pd.DataFrame({"disagreement.adjustments.US": [0.0, 2.0]})
+    >>> out = sim.evaluate("scenarios/japan_us_2025.yaml", draws, models="nash_bargaining")
+    >>> out[["draw", "model", "status"]].values.tolist()
+    [[0, 'nash_bargaining', 'ok'], [1, 'nash_bargaining', 'ok']]
+    """
+    import pandas as pd
+
+    from sim.models import REGISTRY
+
+    loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
+    sc = loaded.scenario
+    names = [models] if isinstance(models, str) else list(models or sc.models.selected())
+    unknown = [m for m in names if m not in REGISTRY]
+    if unknown:
+        raise UnknownModelError(f"no model {unknown[0]!r}; models: {', '.join(REGISTRY)}")
+    from sim.scenario.references import model_party_problems
+
+    too_many = model_party_problems(sc, names)
+    if too_many:
+        from sim.scenario.loader import scenario_error
+
+        raise scenario_error(loaded.path, [(("parties",), m) for m in too_many])
+    arrays = check_columns(loaded, draws)
+    n = len(draws)
+    frames = []
+    values = None
+    for pos, name in enumerate(names):
+        relevant = {p: v for p, v in arrays.items() if _affects(p, name)}
+        fast = name in AXIOMATIC and all(
+            p.startswith(("payoffs.", "disagreement.")) for p in relevant
+        )
+        cols = None
+        if fast and n:
+            if values is None:
+                params = Params(relevant, n)
+                from sim.analysis.batch_values import compile_batch
+
+                values = compile_batch(sc, params)
+                fast = all(p in params.used for p in relevant if p.startswith("payoffs."))
+            if fast and name in BATCHED:
+                cols = _solve(sc, values, relevant, name)
+            elif fast:
+                cols = pd.DataFrame(_per_draw(loaded, name, relevant, values)).to_dict("list")
+        if cols is None:
+            per = arrays if arrays else {}
+            recs = _per_draw(loaded, name, per) if n else []
+            cols = pd.DataFrame(recs).to_dict("list") if recs else {}
+        frame = pd.DataFrame({"draw": np.arange(n)})
+        for c in draws.columns:
+            frame[c] = draws[c].to_numpy()
+        frame["model"] = name
+        frame["_pos"] = pos
+        for key, col in cols.items():
+            frame[key] = col
+        frames.append(frame)
+    out = pd.concat(frames, ignore_index=True)
+    out = out.sort_values(["draw", "_pos"], kind="stable").drop(columns="_pos")
+    return out.reset_index(drop=True)
+
+
+def _solve(sc, values, arrays, name: str) -> dict:
+    from sim.analysis.batch_axiomatic import solve_batch
+
+    options = _options(sc, name)
+    params = Params(arrays, values.n)
+    d = _disagreement(sc, values, params, options.disagreement_at)
+    if name == "nash_bargaining":
+        w = getattr(options, "weights", None) or {}
+        weights = tuple(float(w.get(p, 1.0)) for p in sc.party_codes)
+        solved = solve_batch(values, d, solution="nash", weights=weights)
+    else:
+        solved = solve_batch(values, d, solution="utilitarian", weights=(1.0, 1.0))
+    return _batched_columns(sc, values, solved, d)
