@@ -113,6 +113,23 @@ class BatchedValues:
                 out += interp_rows(coords[:, j], self.xs[j], self.vs[j], self.count[j]).T
         return out
 
+    def take(self, rows: slice) -> BatchedValues:
+        """The draws ``rows`` (a slice) as a smaller batch."""
+        n = len(range(*rows.indices(self.n)))
+        xs = {j: v[rows] for j, v in self.xs.items()}
+        count = {j: v[rows] for j, v in self.count.items()}
+        m = {j: int(c.max()) if n else 0 for j, c in count.items()}
+        return BatchedValues(
+            self.parties,
+            self.issues,
+            n,
+            {j: v[:, : m[j]] for j, v in xs.items()},
+            {j: v[:, rows, : m[j]] for j, v in self.vs.items()},
+            count,
+            {j: v[:, rows] for j, v in self.levels.items()},
+            self.unit,
+        )
+
     def draw(self, n: int):
         """The :class:`~sim.payoffs.values.ValueFunctions` of draw ``n``."""
         from sim.payoffs.values import IssueFunction, ValueFunctions

@@ -34,6 +34,8 @@ from sim.scenario.loader import LoadedScenario, load_scenario
 
 __all__ = ["evaluate"]
 
+#: Draws solved together (the arrays are padded to the largest set of the chunk).
+CHUNK = 16
 #: Solved as arrays over draws.
 BATCHED = ("nash_bargaining", "utilitarian")
 #: Solved per draw on batch-compiled value functions.
@@ -247,15 +249,23 @@ def evaluate(scenario: str | Path | LoadedScenario, draws, *, models=None):
 
 
 def _solve(sc, values, arrays, name: str) -> dict:
-    from sim.analysis.batch_axiomatic import solve_batch
+    from sim.analysis.batch_axiomatic import Solved, solve_batch
 
     options = _options(sc, name)
     params = Params(arrays, values.n)
     d = _disagreement(sc, values, params, options.disagreement_at)
     if name == "nash_bargaining":
         w = getattr(options, "weights", None) or {}
-        weights = tuple(float(w.get(p, 1.0)) for p in sc.party_codes)
-        solved = solve_batch(values, d, solution="nash", weights=weights)
+        kw = {"solution": "nash", "weights": tuple(float(w.get(p, 1.0)) for p in sc.party_codes)}
     else:
-        solved = solve_batch(values, d, solution="utilitarian", weights=(1.0, 1.0))
+        kw = {"solution": "utilitarian", "weights": (1.0, 1.0)}
+    parts = []
+    for lo in range(0, values.n, CHUNK):  # small chunks: padding follows the chunk's largest
+        rows = slice(lo, lo + CHUNK)
+        parts.append(solve_batch(values.take(rows), d[rows], **kw))
+    solved = Solved(
+        zone=np.concatenate([p.zone for p in parts]),
+        combo=np.concatenate([p.combo for p in parts]),
+        coords={j: np.concatenate([p.coords[j] for p in parts]) for j in parts[0].coords},
+    )
     return _batched_columns(sc, values, solved, d)
