@@ -9,7 +9,7 @@
   ``kalai_smorodinsky`` and ``egalitarian`` are solved per draw by the registry on the
   batch-compiled value functions;
 * runs every other model, and every model when a draw changes something else (an issue,
-  a model option), per draw through :func:`sim.models.run_model` on the scenario patched with
+  a model option), per draw through :mod:`sim.registry` on the scenario patched with
   ``model_copy`` (:func:`sim.analysis.parameters.patch_scenario`): no YAML, no pydantic
   validation, no reference checks.
 
@@ -22,7 +22,6 @@ issue, level label for a discrete one; NaN/None without agreement), ``payoff.<pa
 from __future__ import annotations
 
 import datetime as dt
-import typing
 from pathlib import Path
 
 import numpy as np
@@ -43,14 +42,19 @@ AXIOMATIC = ("nash_bargaining", "kalai_smorodinsky", "utilitarian", "egalitarian
 
 
 def _options(scenario, name: str):
+    from sim import registry
+
     options = getattr(scenario.models, name, None)
-    if options is not None:
-        return options
-    annotation = type(scenario.models).model_fields[name].annotation
-    for arg in typing.get_args(annotation):
-        if arg is not type(None):
-            return arg()
-    return annotation()
+    return options if options is not None else registry.options_class(name)()
+
+
+def _rng(name: str) -> np.random.Generator:
+    """The generator ``sim.run`` gives model ``name`` without a seed (``SeedSequence(0)``
+    spawned over the registry), so that per-draw records equal those of a run."""
+    from sim.registry import MODELS
+
+    children = np.random.SeedSequence(0).spawn(len(MODELS))
+    return np.random.default_rng(children[list(MODELS).index(name)])
 
 
 def _affects(path: str, model: str) -> bool:
@@ -146,7 +150,7 @@ def _record(result, scenario) -> dict:
 
 def _per_draw(loaded, name: str, arrays: dict, values=None) -> list[dict]:
     """Records of one model, draw by draw, through the registry (no validation)."""
-    from sim.models import run_model
+    from sim import registry
     from sim.space import OutcomeSpace
 
     sc = loaded.scenario
@@ -158,7 +162,8 @@ def _per_draw(loaded, name: str, arrays: dict, values=None) -> list[dict]:
             space = OutcomeSpace(patched, values.draw(k))
         else:
             space = OutcomeSpace.from_scenario(patched)
-        rows.append(_record(run_model(name, space, _options(patched, name)), patched))
+        result = registry.model(name).run(space, _options(patched, name), rng=_rng(name))
+        rows.append(_record(result, patched))
     return rows
 
 
@@ -195,14 +200,14 @@ def evaluate(scenario: str | Path | LoadedScenario, draws, *, models=None):
     """
     import pandas as pd
 
-    from sim.models import REGISTRY
+    from sim.registry import MODELS
 
     loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
     sc = loaded.scenario
     names = [models] if isinstance(models, str) else list(models or sc.models.selected())
-    unknown = [m for m in names if m not in REGISTRY]
+    unknown = [m for m in names if m not in MODELS]
     if unknown:
-        raise UnknownModelError(f"no model {unknown[0]!r}; models: {', '.join(REGISTRY)}")
+        raise UnknownModelError(f"no model {unknown[0]!r}; models: {', '.join(MODELS)}")
     from sim.scenario.references import model_party_problems
 
     too_many = model_party_problems(sc, names)
