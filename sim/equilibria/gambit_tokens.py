@@ -114,6 +114,13 @@ def quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def gambit_label(text: str) -> str:
+    """``text`` as a label Gambit 16 accepts: printable ASCII (others become ``_``), no
+    doubled or edge spaces."""
+    ascii_text = text.encode("ascii", "replace").decode().replace("?", "_")
+    return " ".join(ascii_text.split())
+
+
 def format_number(value: float) -> str:
     """Shortest text that reads back as the same float (integers without a dot)."""
     value = float(value)

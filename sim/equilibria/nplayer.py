@@ -10,7 +10,9 @@
   support is then polished by solving the indifference equations on it (Newton,
   ``scipy.optimize.root``) and the profile is kept only if it passes the
   best-response check.  This finds *one* equilibrium (the one selected by the
-  logit tracing procedure), so the result is flagged incomplete.
+  logit tracing procedure), so the result is flagged incomplete.  Should the polished
+  end point fail, a few restarts polish random profiles near it, drawn from the
+  ``rng`` passed in (never from global state), so a run is reproducible from its seed.
 """
 
 from __future__ import annotations
@@ -24,18 +26,14 @@ from scipy.optimize import root
 from sim.equilibria.game import Game
 from sim.equilibria.pure import pure_equilibria
 from sim.equilibria.result import Equilibrium, EquilibriumResult
-from sim.equilibria.verify import dedupe_profiles, payoff_range, regret_nplayer
+from sim.equilibria.verify import (
+    dedupe_profiles,
+    expected_payoffs,
+    payoff_range,
+    regret_nplayer,
+)
 
 __all__ = ["logit_homotopy", "solve_nplayer"]
-
-
-def _utilities(payoffs, profile, i) -> np.ndarray:
-    """Expected payoff of each pure strategy of player ``i`` against ``profile``."""
-    v = payoffs[i]
-    for k in reversed(range(len(payoffs))):
-        if k != i:
-            v = np.tensordot(v, profile[k], axes=([k], [0]))
-    return v
 
 
 def _split(vec: np.ndarray, sizes: Sequence[int]) -> list[np.ndarray]:
@@ -43,12 +41,32 @@ def _split(vec: np.ndarray, sizes: Sequence[int]) -> list[np.ndarray]:
 
 
 def logit_homotopy(
-    payoffs: Sequence[np.ndarray], *, lambdas: np.ndarray | None = None, tol: float = 1e-8
+    payoffs: Sequence[np.ndarray],
+    *,
+    lambdas: np.ndarray | None = None,
+    tol: float = 1e-8,
+    rng: int | np.random.Generator | None = None,
+    restarts: int = 3,
 ) -> list[np.ndarray] | None:
     """One Nash equilibrium by tracing the logit QRE branch and polishing its end point.
 
-    Returns the profile (one probability vector per player) or ``None`` if the
-    polished end point fails the best-response check.
+    Parameters
+    ----------
+    payoffs : sequence of ndarray
+        One payoff array per player.
+    lambdas : ndarray, optional
+        Precision parameters to trace (default: 0, then 90 steps from 0.05 to 2e4).
+    tol : float
+        Best-response tolerance relative to the payoff range.
+    rng : int or numpy.random.Generator, optional
+        Source of the random restarts (``None``: a fixed seed, so results never depend
+        on global state).
+    restarts : int
+        Random profiles near the end point (Dirichlet around it) polished if the end
+        point itself fails.
+
+    Returns the profile (one probability vector per player) or ``None`` if no polished
+    profile passes the best-response check.
     """
     scale = payoff_range(*payoffs)
     pays = [np.asarray(p, dtype=float) / scale for p in payoffs]
@@ -68,7 +86,7 @@ def logit_homotopy(
         prof = profile_of(w)
         res = []
         for i, wi in enumerate(_split(w, [s - 1 for s in sizes])):
-            u = _utilities(pays, prof, i)
+            u = expected_payoffs(pays, prof, i)
             res.append(wi - lam * (u[1:] - u[0]))
         return np.concatenate(res)
 
@@ -79,12 +97,22 @@ def logit_homotopy(
             break
         w = sol.x
     qre = profile_of(w)
-    for threshold in (1e-3, 1e-5, 1e-2, 1e-7):
-        supports = [np.flatnonzero(p > threshold) for p in qre]
-        polished = _polish(pays, supports, qre)
-        if polished is not None and regret_nplayer(tuple(pays), polished) <= tol:
-            return polished
+    for start in _starts(qre, rng, restarts):
+        for threshold in (1e-3, 1e-5, 1e-2, 1e-7):
+            supports = [np.flatnonzero(p > threshold) for p in start]
+            polished = _polish(pays, supports, start)
+            if polished is not None and regret_nplayer(tuple(pays), polished) <= tol:
+                return polished
     return None
+
+
+def _starts(qre, rng, restarts: int):
+    """The end point, then (drawn only if needed) random profiles near it."""
+    yield qre
+    if restarts:
+        gen = np.random.default_rng(0 if rng is None else rng)
+        for _ in range(restarts):
+            yield [gen.dirichlet(1.0 + 50.0 * p) for p in qre]
 
 
 def _polish(pays, supports, start):
@@ -105,14 +133,14 @@ def _polish(pays, supports, start):
         prof, vals = unpack(z)
         out = []
         for i in range(n):
-            u = _utilities(pays, prof, i)
+            u = expected_payoffs(pays, prof, i)
             out.append(u[supports[i]] - vals[i])
             out.append([prof[i].sum() - 1.0])
         return np.concatenate(out)
 
     z0 = np.concatenate(
         [start[i][supports[i]] / start[i][supports[i]].sum() for i in range(n)]
-        + [[_utilities(pays, start, i)[supports[i]].mean() for i in range(n)]]
+        + [[expected_payoffs(pays, start, i)[supports[i]].mean() for i in range(n)]]
     )
     sol = root(eqs, z0, method="lm")
     prof, _ = unpack(sol.x)
@@ -126,6 +154,7 @@ def solve_nplayer(
     *,
     method: str = "auto",
     tol: float = 1e-8,
+    rng: int | np.random.Generator | None = None,
 ) -> EquilibriumResult:
     """Equilibria of an N-player game: all pure ones, plus one mixed by logit tracing.
 
@@ -138,6 +167,8 @@ def solve_nplayer(
         and the end point of the logit homotopy.
     tol : float
         Verification tolerance relative to the payoff range.
+    rng : int or numpy.random.Generator, optional
+        Source of the homotopy's random restarts (see :func:`logit_homotopy`).
 
     Returns
     -------
@@ -163,7 +194,7 @@ def solve_nplayer(
         profiles.append([np.eye(n)[s] for n, s in zip(game.shape, prof, strict=True)])
     reason = f"all {len(profiles)} pure equilibria"
     if method in ("auto", "logit"):
-        mixed = logit_homotopy(pays, tol=tol)
+        mixed = logit_homotopy(pays, tol=tol, rng=rng)
         if mixed is not None:
             profiles.append(mixed)
             reason += " and the end point of the logit homotopy (one equilibrium, possibly mixed)"
@@ -182,7 +213,7 @@ def solve_nplayer(
                 Equilibrium(
                     strategies=tuple(tuple(float(v) for v in p) for p in prof),
                     payoffs=tuple(
-                        float(_utilities(pays, prof, i) @ prof[i]) for i in range(len(pays))
+                        float(expected_payoffs(pays, prof, i) @ prof[i]) for i in range(len(pays))
                     ),
                     support=tuple(tuple(int(s) for s in np.flatnonzero(p > 0)) for p in prof),
                     regret=float(max(r, 0.0)),

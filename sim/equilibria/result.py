@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from sim.equilibria.cliques import NashSubset
 from sim.equilibria.dominance import Elimination
 
@@ -24,24 +26,37 @@ class Equilibrium:
         Indices of the strategies played with positive probability, per player.
     regret : float
         Largest gain from a unilateral pure deviation (<= tol * payoff range).
+    pareto_dominated : bool or None
+        Whether some pure profile gives every player at least these payoffs and one player
+        more (:func:`sim.equilibria.strategic.pareto_dominated`); None when not asked.
     """
 
     strategies: tuple[tuple[float, ...], ...]
     payoffs: tuple[float, ...]
     support: tuple[tuple[int, ...], ...]
     regret: float
+    pareto_dominated: bool | None = None
 
     @property
-    def is_pure(self) -> bool:
+    def pure(self) -> bool:
+        """Whether every player plays one strategy for sure."""
         return all(len(s) == 1 for s in self.support)
 
+    @property
+    def profile(self) -> tuple[np.ndarray, ...]:
+        """The strategies as probability vectors (numpy arrays), one per player."""
+        return tuple(np.asarray(s, dtype=float) for s in self.strategies)
+
     def to_dict(self) -> dict:
-        return {
+        out = {
             "strategies": [list(s) for s in self.strategies],
             "payoffs": list(self.payoffs),
             "support": [list(s) for s in self.support],
             "regret": self.regret,
         }
+        if self.pareto_dominated is not None:
+            out["pareto_dominated"] = bool(self.pareto_dominated)
+        return out
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["dedupe_profiles", "payoff_range", "regret", "regret_nplayer"]
+__all__ = ["dedupe_profiles", "expected_payoffs", "payoff_range", "regret", "regret_nplayer"]
 
 
 def payoff_range(*arrays: np.ndarray) -> float:
@@ -46,15 +46,24 @@ def regret(A: np.ndarray, B: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.nda
     return np.maximum(Ay.max(axis=1) - u1, xB.max(axis=1) - u2)
 
 
+def expected_payoffs(payoffs, profile, i: int) -> np.ndarray:
+    """Player ``i``'s expected payoff of each of its pure strategies against ``profile``.
+
+    ``payoffs`` holds one array per player, shape ``(n_1, ..., n_k)``; every other player's
+    axis is contracted with its mixed strategy.  Returns shape ``(n_i,)``.
+    """
+    v = payoffs[i]
+    for k in reversed(range(len(payoffs))):
+        if k != i:
+            v = np.tensordot(v, profile[k], axes=([k], [0]))
+    return v
+
+
 def regret_nplayer(payoffs: tuple[np.ndarray, ...], profile: list[np.ndarray]) -> float:
     """Largest gain from a unilateral pure deviation in an N-player game."""
     worst = 0.0
-    for i, U in enumerate(payoffs):
-        v = U
-        # contract every other player's axis with their mixed strategy
-        for k in reversed(range(len(payoffs))):
-            if k != i:
-                v = np.tensordot(v, profile[k], axes=([k], [0]))
+    for i in range(len(payoffs)):
+        v = expected_payoffs(payoffs, profile, i)
         worst = max(worst, float(v.max() - v @ profile[i]))
     return worst
 

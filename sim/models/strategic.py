@@ -11,20 +11,25 @@ found by the logit homotopy (:mod:`sim.equilibria.nplayer`).
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from pydantic import Field
 
+from sim.results.model import ModelResult, Status
 from sim.scenario.types import DisagreementAt, Frozen, Identifier, IssueSetting, Q
 
 if TYPE_CHECKING:
+    from sim.equilibria.result import Equilibrium
     from sim.space import OutcomeSpace
 
 SUMMARY = "Strategic-form tariff game: all Nash equilibria, Pareto-dominance labelled"
 PARTIES = (2, 4)
 DEFAULT = True
+TABLE = "strategic_table"
+FIGURES = {"strategic_game": "strategic_heatmap"}
+GAMES = "games"
 
 
 class StrategicPlayer(Frozen):
@@ -82,97 +87,91 @@ class Strategy:
     shift: np.ndarray  # payoff added per party
 
 
-@dataclass(frozen=True)
-class Equilibrium:
-    """One Nash equilibrium: mixed strategies, payoffs, and whether it is Pareto-dominated."""
-
-    profile: tuple[np.ndarray, ...]
-    payoffs: np.ndarray
-    pareto_dominated: bool
-
-    @property
-    def pure(self) -> bool:
-        return all(np.isclose(p.max(), 1.0) for p in self.profile)
-
-
-@dataclass(frozen=True)
-class StrategicResult:
+@dataclass(frozen=True, kw_only=True)
+class Result(ModelResult):
     """All Nash equilibria of the scenario's strategic-form game (two or more players).
 
-    Attributes
+    Attributes (beyond :class:`sim.results.model.ModelResult`)
     ----------
-    parties : tuple of str
+    players : tuple of str
         The players in party order (row player first).
     strategies : tuple of tuple of str
         Strategy names of each player.
     payoff_arrays : tuple of ndarray
         Each player's payoffs, shape ``(n_1, ..., n_k)``: entry ``[s_1, ..., s_k]`` is the
         payoff when player ``i`` plays strategy ``s_i``.
-    equilibria : tuple of Equilibrium
+    equilibria : tuple of sim.equilibria.Equilibrium
+        Each with ``pareto_dominated`` set.
     complete : bool
         Whether the list is every (extreme) equilibrium.
     method : str
-        Solver used.
+        Solver used, and why.
+
+    ``payoffs`` is set when there is exactly one equilibrium; ``agreement`` stays None (a
+    profile of strategies is not one deal).
     """
 
-    parties: tuple[str, ...]
-    strategies: tuple[tuple[str, ...], ...]
-    payoff_arrays: tuple[np.ndarray, ...]
-    outcomes: dict[str, Any]
-    equilibria: tuple[Equilibrium, ...]
-    complete: bool
-    method: str
-    unit: str
-    notes: tuple[str, ...] = field(default=())
+    players: tuple[str, ...] = ()
+    strategies: tuple[tuple[str, ...], ...] = ()
+    payoff_arrays: tuple[np.ndarray, ...] = ()
+    equilibria: tuple[Equilibrium, ...] = ()
+    complete: bool = False
+    method: str = ""
+
+    @property
+    def parties(self) -> tuple[str, ...]:
+        return self.players
 
     @property
     def payoff_matrices(self) -> tuple[np.ndarray, np.ndarray]:
         """Row and column player's payoff matrices (two-player games only)."""
-        if len(self.parties) != 2:
+        if len(self.players) != 2:
             raise ValueError(
-                f"payoff_matrices is for two players; this game has {len(self.parties)} "
+                f"payoff_matrices is for two players; this game has {len(self.players)} "
                 "(use payoff_arrays)"
             )
         return self.payoff_arrays[0], self.payoff_arrays[1]
 
-    def to_dict(self) -> dict[str, Any]:
-        eqs = []
-        for eq in self.equilibria:
-            eqs.append(
-                {
-                    "strategies": {
-                        party: {
-                            name: float(p)
-                            for name, p in zip(self.strategies[i], eq.profile[i], strict=True)
-                            if p > 1e-12
-                        }
-                        for i, party in enumerate(self.parties)
-                    },
-                    "payoffs": {p: float(v) for p, v in zip(self.parties, eq.payoffs, strict=True)},
-                    "pure": eq.pure,
-                    "pareto_dominated": eq.pareto_dominated,
-                }
-            )
-        key = "payoff_matrices" if len(self.parties) == 2 else "payoff_arrays"
+    def _named(self, eq: Equilibrium) -> dict[str, Any]:
         return {
-            "model": "strategic",
-            "players": list(self.parties),
-            "strategies": {p: list(s) for p, s in zip(self.parties, self.strategies, strict=True)},
-            key: {p: m.tolist() for p, m in zip(self.parties, self.payoff_arrays, strict=True)},
-            "equilibria": eqs,
-            "complete": self.complete,
-            "method": self.method,
-            "unit": self.unit,
-            "notes": list(self.notes),
+            "strategies": {
+                party: {
+                    name: float(p)
+                    for name, p in zip(self.strategies[i], eq.strategies[i], strict=True)
+                    if p > 1e-12
+                }
+                for i, party in enumerate(self.players)
+            },
+            "payoffs": dict(zip(self.players, eq.payoffs, strict=True)),
+            "pure": eq.pure,
+            "pareto_dominated": bool(eq.pareto_dominated),
         }
 
+    def to_dict(self) -> dict[str, Any]:
+        """The protocol's fields, then the game: strategies per player, the payoff matrices
+        (two players, ``payoff_matrices``) or arrays (``payoff_arrays``), the equilibria
+        with strategy names and payoffs per player."""
+        out = super().to_dict()
+        del out["payoff_arrays"]
+        key = "payoff_matrices" if len(self.players) == 2 else "payoff_arrays"
+        out["strategies"] = {p: list(s) for p, s in zip(self.players, self.strategies, strict=True)}
+        out[key] = {p: m.tolist() for p, m in zip(self.players, self.payoff_arrays, strict=True)}
+        out["equilibria"] = [self._named(eq) for eq in self.equilibria]
+        return out
+
+    def summary(self) -> str:
+        n = len(self.equilibria)
+        full = "complete" if self.complete else "not a complete list"
+        return f"{n} Nash equilibri{'um' if n == 1 else 'a'} ({full})"
+
     def to_frame(self):
+        """One row per (equilibrium, player, strategy played with positive probability)."""
         import pandas as pd
 
         rows = []
         for k, eq in enumerate(self.equilibria):
-            for i, party in enumerate(self.parties):
-                for name, p in zip(self.strategies[i], eq.profile[i], strict=True):
+            for i, party in enumerate(self.players):
+                for name, p in zip(self.strategies[i], eq.strategies[i], strict=True):
                     if p > 1e-12:
                         rows.append(
                             {
@@ -276,141 +275,23 @@ def build_game(space: OutcomeSpace, options: StrategicOptions):
     return strategies, tuple(np.ascontiguousarray(u[..., i]) for i in range(n)), coords
 
 
-def _pareto_dominated(payoffs: np.ndarray, arrays: tuple[np.ndarray, ...], tol: float) -> bool:
-    """Whether some pure profile gives every player at least ``payoffs`` and one more."""
-    U = np.stack([a.ravel() for a in arrays], axis=1)  # (profiles, players)
-    better = np.all(U >= payoffs - tol, axis=1)
-    strictly = np.any(U > payoffs + tol, axis=1)
-    return bool(np.any(better & strictly))
-
-
-def expected_payoffs(arrays: tuple[np.ndarray, ...], profile) -> np.ndarray:
-    """Each player's expected payoff of each own pure strategy against ``profile``.
-
-    Returns a list: entry ``i`` has shape ``(n_i,)``.
-    """
-    out = []
-    for i, a in enumerate(arrays):
-        v = a
-        for k in reversed(range(len(arrays))):
-            if k != i:
-                v = np.tensordot(v, profile[k], axes=([k], [0]))
-        out.append(v)
-    return out
-
-
-def surviving_strategies(arrays: tuple[np.ndarray, ...], tol: float) -> list[np.ndarray]:
-    """Iterated elimination of pure strategies strictly dominated by a pure strategy.
-
-    Removing strictly dominated strategies never removes a strategy played in any Nash
-    equilibrium, mixed or pure (Osborne and Rubinstein 1994, Prop. 61.2 / Ex. 61.2), so
-    when one strategy per player survives its profile is the game's *unique* equilibrium.
-    A strategy counts as dominated only if another one beats it by more than ``tol``
-    against every surviving profile of the others.
-
-    Returns
-    -------
-    list of ndarray
-        The surviving strategy indices of each player.
-    """
-    alive = [np.arange(n) for n in arrays[0].shape]
-    changed = True
-    while changed:
-        changed = False
-        for i, a in enumerate(arrays):
-            sub = np.moveaxis(a[np.ix_(*alive)], i, 0).reshape(len(alive[i]), -1)
-            beaten = (sub[:, None, :] > sub[None, :, :] + tol).all(axis=2)  # [k, j]: k beats j
-            dominated = beaten.any(axis=0)
-            if dominated.any():
-                alive[i] = alive[i][~dominated]
-                changed = True
-    return alive
-
-
-def solve_bimatrix(A: np.ndarray, B: np.ndarray, method: str = "auto", labels=None):
-    """All extreme Nash equilibria of (A, B) with the engine of :mod:`sim.equilibria`.
-
-    Returns
-    -------
-    profiles : list of (x, y)
-    complete : bool
-    method : str
-        Method used, with the engine's reason.
-    """
-    from sim.equilibria import solve
-
-    res = solve(A, B, method=method, labels=labels)
-    profiles = [(np.asarray(e.strategies[0]), np.asarray(e.strategies[1])) for e in res.equilibria]
-    return profiles, res.complete, f"{res.method} ({res.reason})" if res.reason else res.method
-
-
-def solve_arrays(arrays: tuple[np.ndarray, ...], method: str = "auto", labels=None):
-    """Nash equilibria of a game given by payoff arrays, two players or more.
-
-    Two players: every extreme equilibrium (:func:`sim.equilibria.solve`).  More:
-    every pure equilibrium and the end point of the logit homotopy
-    (:func:`sim.equilibria.solve_nplayer`; McKelvey and Palfrey 1995), not complete
-    unless iterated strict dominance leaves a single profile (then it is the unique
-    equilibrium, see :func:`surviving_strategies`).
-
-    Returns
-    -------
-    profiles : list of tuple of ndarray
-    complete : bool
-    method : str
-    """
-    if len(arrays) == 2:
-        return solve_bimatrix(arrays[0], arrays[1], method, labels=labels)
-    from sim.equilibria import Game, solve_nplayer
-
-    game = Game(tuple(arrays), strategies=labels or ())
-    res = solve_nplayer(game, method="pure" if method == "pure" else "auto")
-    profiles = [tuple(np.asarray(p) for p in e.strategies) for e in res.equilibria]
-    reason = res.reason
-    scale = max(max(np.ptp(a) for a in arrays), 1e-12)
-    alive = surviving_strategies(tuple(arrays), 1e-9 * scale)
-    unique = all(len(k) == 1 for k in alive)
-    if (
-        unique
-        and len(profiles) == 1
-        and all(p[k[0]] > 1 - 1e-9 for p, k in zip(profiles[0], alive, strict=True))
-    ):
-        return (
-            profiles,
-            True,
-            (
-                f"{res.method} (iterated elimination of strictly dominated strategies leaves one "
-                "profile: the unique equilibrium, so the list is complete)"
-            ),
-        )
-    return profiles, res.complete, f"{res.method} ({reason})" if reason else res.method
-
-
-def run_strategic(space: OutcomeSpace, options: StrategicOptions) -> StrategicResult:
+def run(space: OutcomeSpace, options: StrategicOptions, *, rng=None) -> Result:
     """Build the scenario's strategic-form game and find its Nash equilibria.
 
     Two players: every extreme equilibrium (``complete`` as the engine reports).  Three
-    or four: every pure equilibrium and one by the logit homotopy (``complete`` False
-    unless iterated strict dominance proves the equilibrium unique).
-    Each reported profile is re-checked here: no player gains more than ``1e-6`` of the
-    payoff range by a pure deviation (Nash 1951).
+    or four: every pure equilibrium and one by the logit homotopy, whose random restarts
+    draw from ``rng`` (``complete`` False unless iterated strict dominance proves the
+    equilibrium unique).  Each reported profile is re-checked: no player gains more than
+    ``1e-6`` of the payoff range by a pure deviation (Nash 1951); see
+    :func:`sim.equilibria.strategic.strategic_equilibria`.
     """
-    strategies, arrays, coords = build_game(space, options)
+    from sim.equilibria.strategic import strategic_equilibria
+
+    strategies, arrays, _ = build_game(space, options)
     labels = [[s.name for s in strats] for strats in strategies]
-    profiles, complete, method = solve_arrays(arrays, options.method, labels=labels)
-    scale = max(max(np.ptp(a) for a in arrays), 1e-12)
-    tol = 1e-9 * scale + 1e-12
-    eqs = []
-    for prof in profiles:
-        prof = [np.clip(np.asarray(p, float), 0, None) for p in prof]
-        prof = tuple(p / p.sum() for p in prof)
-        values = expected_payoffs(arrays, prof)
-        pay = np.array([v @ p for v, p in zip(values, prof, strict=True)])
-        # best-response check: no pure deviation gains more than the tolerance
-        if max(v.max() - u for v, u in zip(values, pay, strict=True)) > 1e-6 * scale:
-            raise AssertionError("solver returned a profile that is not an equilibrium")
-        eqs.append(Equilibrium(prof, pay, _pareto_dominated(pay, arrays, tol)))
-    eqs.sort(key=lambda e: (-e.payoffs.sum(), *(tuple(-p) for p in e.profile)))
+    eqs, complete, method = strategic_equilibria(
+        arrays, method=options.method, labels=labels, rng=rng
+    )
     notes = []
     for code, strats in zip(space.parties, strategies, strict=True):
         if len(strats) == 1:
@@ -423,31 +304,37 @@ def run_strategic(space: OutcomeSpace, options: StrategicOptions) -> StrategicRe
             "every equilibrium is Pareto-dominated: the one-shot game is a trade "
             "dilemma, a deal needs commitment or linkage"
         )
-    shape = coords.shape[:-1]
-    outcomes = (
-        {
-            " | ".join(labels[i][k] for i, k in enumerate(idx)): space.describe(coords[idx])
-            for idx in np.ndindex(*shape)
-        }
-        if int(np.prod(shape)) <= 400
-        else {}
-    )
-    return StrategicResult(
-        parties=space.parties,
+    payoffs = dict(zip(space.parties, eqs[0].payoffs, strict=True)) if len(eqs) == 1 else None
+    return Result(
+        model="strategic",
+        status=Status.OK,
+        payoffs=payoffs,
+        unit=space.values.unit,
+        options=options.model_dump(mode="json"),
+        notes=tuple(notes),
+        players=space.parties,
         strategies=tuple(tuple(names) for names in labels),
         payoff_arrays=arrays,
-        outcomes=outcomes,
-        equilibria=tuple(eqs),
+        equilibria=eqs,
         complete=complete,
         method=method,
-        unit=space.values.unit,
-        notes=tuple(notes),
     )
 
 
-def run(space: OutcomeSpace, options: StrategicOptions, *, rng=None):
-    """Registry entry point (see :mod:`sim.registry`)."""
-    return run_strategic(space, options)
+def games(result: Result, *, title: str = "") -> dict[str, str]:
+    """The game as a Gambit ``.nfg`` file (outcome version, strategy labels kept):
+    ``{"strategic.nfg": text}``."""
+    from sim.equilibria import Game, dumps_nfg
+    from sim.equilibria.gambit_tokens import gambit_label
+
+    labels = [[gambit_label(s) for s in side] for side in result.strategies]
+    game = Game(
+        tuple(result.payoff_arrays),
+        strategies=labels,
+        players=list(result.players),
+        title=gambit_label(f"{title}: strategic game" if title else "strategic game"),
+    )
+    return {"strategic.nfg": dumps_nfg(game, version="outcome")}
 
 
 def check(scenario, options: StrategicOptions):

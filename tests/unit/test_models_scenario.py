@@ -137,18 +137,18 @@ def _profiles(res):
     )
 
 
-def test_solve_bimatrix_textbook_games():
-    from sim.models.strategic import solve_bimatrix
+def test_solve_arrays_textbook_games():
+    from sim.equilibria.strategic import solve_arrays
 
     # matching pennies: unique equilibrium, both mix 1/2
     A = np.array([[1, -1], [-1, 1]])
-    found, complete, _ = solve_bimatrix(A, -A)
+    found, complete, _ = solve_arrays((A, -A))
     assert complete and len(found) == 1
     np.testing.assert_allclose(found[0][0], [0.5, 0.5])
     np.testing.assert_allclose(found[0][1], [0.5, 0.5])
     # battle of the sexes: two pure and one mixed ((2/3, 1/3), (1/3, 2/3))
     A, B = np.array([[2, 0], [0, 1]]), np.array([[1, 0], [0, 2]])
-    found, _, _ = solve_bimatrix(A, B)
+    found, _, _ = solve_arrays((A, B))
     got = sorted((tuple(np.round(x, 9)), tuple(np.round(y, 9))) for x, y in found)
     expected = sorted(
         [
