@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim.equilibria.errors import GameFileError
-from sim.equilibria.gambit_efg import ExtensiveGame, read_efg
+from sim.equilibria.gambit_efg import read_efg
 from sim.equilibria.gambit_nfg import read_nfg
 from sim.equilibria.game import Game
+from sim.equilibria.tree import ExtensiveGame
 
 __all__ = ["GameSolution", "load_game", "solve_game_file"]
 

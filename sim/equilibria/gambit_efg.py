@@ -7,76 +7,19 @@ outcome [...]``, personal nodes ``p "name" player infoset ["infoset name"
 { "a" ... }] outcome [...]`` and terminal nodes ``t "name" outcome ["name"
 { payoffs }]``; descriptions may be omitted after their first appearance;
 outcome 0 is the null outcome; outcomes at non-terminal nodes add up along a path.
+The tree type, :class:`~sim.equilibria.tree.ExtensiveGame`, lives in
+:mod:`sim.equilibria.tree`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
 from sim.equilibria.gambit_tokens import TokenStream, format_number, quote, read_header
+from sim.equilibria.tree import ExtensiveGame, Node, chance_problem
 
 __all__ = ["ExtensiveGame", "Node", "dumps_efg", "loads_efg", "read_efg", "write_efg"]
-
-
-@dataclass
-class Node:
-    """A node of a game tree.
-
-    ``kind`` is ``"c"`` (chance), ``"p"`` (personal) or ``"t"`` (terminal); ``player``
-    is 1-based (0 for chance); ``infoset`` numbers the information set (the event
-    for chance nodes); ``probs`` are the chance probabilities; ``outcome`` is 0 or
-    the number of an outcome with ``payoffs`` (one per player) named
-    ``outcome_label``.
-    """
-
-    kind: str
-    label: str = ""
-    player: int = 0
-    infoset: int = 0
-    infoset_label: str = ""
-    actions: tuple[str, ...] = ()
-    probs: tuple[Fraction, ...] = ()
-    outcome: int = 0
-    outcome_label: str = ""
-    payoffs: tuple[float, ...] = ()
-    children: list[Node] = field(default_factory=list)
-
-    def walk(self):
-        """Nodes of the subtree in prefix order."""
-        yield self
-        for child in self.children:
-            yield from child.walk()
-
-
-@dataclass
-class ExtensiveGame:
-    """A finite extensive-form game: players, a root node, a title and a comment."""
-
-    players: tuple[str, ...]
-    root: Node
-    title: str = ""
-    comment: str = ""
-
-    def infosets(self) -> dict[tuple[int, int], tuple[str, tuple[str, ...]]]:
-        """``(player, infoset) -> (label, actions)`` for the personal information sets."""
-        out: dict = {}
-        for node in self.root.walk():
-            if node.kind == "p":
-                out.setdefault((node.player, node.infoset), (node.infoset_label, node.actions))
-        return out
-
-    def is_perfect_information(self) -> bool:
-        """True when every information set holds a single node."""
-        seen: set = set()
-        for node in self.root.walk():
-            if node.kind == "p":
-                key = (node.player, node.infoset)
-                if key in seen:
-                    return False
-                seen.add(key)
-        return True
 
 
 def _outcome(ts: TokenStream, node: Node, n_players: int, outcomes: dict) -> None:
@@ -135,8 +78,9 @@ def _node(ts: TokenStream, n_players: int, tables: dict) -> Node:
         ts.expect("}")
         if not actions:
             raise ts.error("an information set needs at least one action", nxt)
-        if node.kind == "c" and sum(probs) != 1 and abs(float(sum(probs)) - 1) > 1e-9:
-            raise ts.error(f"chance probabilities sum to {float(sum(probs))}, not 1", nxt)
+        problem = chance_problem(probs) if node.kind == "c" else None
+        if problem:
+            raise ts.error(f"chance {problem}", nxt)
         node.actions, node.probs = tuple(actions), tuple(probs)
         known = tables["infosets"].setdefault(key, (node.infoset_label, node.actions, node.probs))
         if known != (node.infoset_label, node.actions, node.probs):

@@ -1,319 +1,342 @@
-"""Small sequential games given as trees, solved by backward induction.
+"""Game trees: the one tree type, its validation, and building it from nodes given by id.
 
-A scenario may describe a game tree: decision nodes (a player chooses a move), chance nodes
-(moves with probabilities) and terminal nodes (payoffs given directly, or an ``outcome``
-reference that the scenario resolves to payoffs).  :func:`solve_game_tree` finds the
-subgame-perfect equilibrium by backward induction (Kuhn 1953; Osborne 2004, *An
-Introduction to Game Theory*, ch. 5; Fudenberg & Tirole 1991, section 3.2): at each node,
-working up from the leaves, the mover picks a move maximising its own payoff given the
-choices below; chance nodes take expectations.
-
-Ties: a mover indifferent between moves picks the first one in the order the moves are
-listed (YAML order), and the node is reported in ``ties`` -- with ties the SPE need not be
-unique and the modeller should say which move is meant to win them.
+* :class:`ExtensiveGame` of :class:`Node` is the tree every part of ``sim`` uses: Gambit's
+  model of a finite extensive game (Gambit documentation, "The extensive game (.efg) file
+  format"): chance, personal and terminal nodes, information sets, and outcomes that add up
+  along a path.  :mod:`sim.equilibria.gambit_efg` reads and writes it,
+  :mod:`sim.equilibria.extensive` solves it (backward induction, reduced strategic form).
+* A scenario (and :func:`sim.equilibria.extensive.solve_game_tree`) gives a tree as nodes by
+  id: a decision node has a ``player`` and ``moves`` (move label -> node id), a chance node
+  ``player: chance``, ``moves`` and ``probabilities``, a terminal node ``payoffs`` or an
+  ``outcome`` reference the caller resolves.  :func:`tree_problems` is the one validation
+  of that form (cycles, merges, dangling moves, unreachable nodes, probabilities, payoffs),
+  yielding ``(location, message)`` pairs, and :func:`tree_from_nodes` builds the tree.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
 
-import numpy as np
-from pydantic import BaseModel, ConfigDict, model_validator
-
-__all__ = ["GameTreeResult", "GameTreeSpec", "TreeNode", "solve_game_tree"]
+__all__ = [
+    "CHANCE",
+    "ExtensiveGame",
+    "Node",
+    "chance_problem",
+    "tree_from_nodes",
+    "tree_problems",
+]
 
 CHANCE = "chance"
 
-
-class TreeNode(BaseModel):
-    """One node: a decision (``player`` + ``moves``), chance (``player: chance`` +
-    ``moves`` + ``probabilities``) or terminal (``payoffs`` or ``outcome``)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    player: str | None = None
-    moves: dict[str, str] = {}
-    probabilities: dict[str, float] | None = None
-    payoffs: tuple[float, ...] | None = None
-    outcome: str | int | None = None
-
-    @property
-    def terminal(self) -> bool:
-        return not self.moves
+Loc = tuple[str | int, ...]
 
 
-class GameTreeSpec(BaseModel):
-    """A game tree: ``players`` (names, in payoff order), ``root`` and ``nodes`` by id.
+@dataclass
+class Node:
+    """A node of a game tree.
 
-    Validation raises ``ValueError`` naming the node for: cycles, moves to unknown nodes,
-    nodes unreachable from the root, nodes with two parents, chance probabilities that are
-    negative, do not match the moves or do not sum to 1, payoff vectors of the wrong length,
-    unknown players, and terminal nodes without (or with two) payoff specifications.
+    ``kind`` is ``"c"`` (chance), ``"p"`` (personal) or ``"t"`` (terminal); ``player``
+    is 1-based (0 for chance); ``infoset`` numbers the information set (the event
+    for chance nodes); ``probs`` are the chance probabilities; ``outcome`` is 0 or
+    the number of an outcome with ``payoffs`` (one per player) named
+    ``outcome_label``.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    kind: str
+    label: str = ""
+    player: int = 0
+    infoset: int = 0
+    infoset_label: str = ""
+    actions: tuple[str, ...] = ()
+    probs: tuple[Fraction | float, ...] = ()
+    outcome: int = 0
+    outcome_label: str = ""
+    payoffs: tuple[float, ...] = ()
+    children: list[Node] = field(default_factory=list)
+
+    def walk(self):
+        """Nodes of the subtree in prefix order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass
+class ExtensiveGame:
+    """A finite extensive-form game: players, a root node, a title and a comment."""
+
     players: tuple[str, ...]
-    root: str
-    nodes: dict[str, TreeNode]
+    root: Node
+    title: str = ""
+    comment: str = ""
 
-    @model_validator(mode="after")
-    def _check(self) -> GameTreeSpec:
-        if len(self.players) < 1 or len(set(self.players)) != len(self.players):
-            raise ValueError("A game tree needs distinct player names.")
-        if CHANCE in self.players:
-            raise ValueError(f"'{CHANCE}' is reserved for chance nodes, not a player name.")
-        if self.root not in self.nodes:
-            raise ValueError(f"The root node '{self.root}' is not among the nodes.")
-        n_pl = len(self.players)
-        for nid, node in self.nodes.items():
-            for label, child in node.moves.items():
-                if child not in self.nodes:
-                    raise ValueError(
-                        f"Node '{nid}': move '{label}' leads to unknown node '{child}'."
-                    )
-        cyc = _cycle_node(self.nodes)
-        if cyc is not None:
-            raise ValueError(f"Node '{cyc}' lies on a cycle (a game tree cannot loop).")
-        parent: dict[str, str] = {}
-        for nid, node in self.nodes.items():
-            if node.terminal:
-                if (node.payoffs is None) == (node.outcome is None):
-                    raise ValueError(
-                        f"Terminal node '{nid}' needs exactly one of payoffs or outcome."
-                    )
-                if node.payoffs is not None and len(node.payoffs) != n_pl:
-                    raise ValueError(
-                        f"Node '{nid}' has {len(node.payoffs)} payoffs; the game has "
-                        f"{n_pl} players."
-                    )
-                if node.player is not None or node.probabilities is not None:
-                    raise ValueError(
-                        f"Terminal node '{nid}' cannot have a player or probabilities."
-                    )
-                continue
-            if node.payoffs is not None or node.outcome is not None:
-                raise ValueError(
-                    f"Node '{nid}' has moves, so it cannot have payoffs or an outcome."
-                )
-            if node.player is None:
-                raise ValueError(f"Node '{nid}' has moves but no player (a name or 'chance').")
-            if node.player == CHANCE:
-                pr = node.probabilities or {}
-                if set(pr) != set(node.moves):
-                    raise ValueError(
-                        f"Chance node '{nid}' needs one probability per move "
-                        f"({sorted(node.moves)}); got {sorted(pr)}."
-                    )
-                if any(p < 0 for p in pr.values()) or abs(sum(pr.values()) - 1) > 1e-9:
-                    raise ValueError(
-                        f"Chance node '{nid}': probabilities must be >= 0 and sum to 1 "
-                        f"(they sum to {sum(pr.values()):g})."
-                    )
-            else:
-                if node.player not in self.players:
-                    raise ValueError(f"Node '{nid}': unknown player '{node.player}'.")
-                if node.probabilities is not None:
-                    raise ValueError(
-                        f"Node '{nid}' is a decision node; only chance nodes have probabilities."
-                    )
-            for label, child in node.moves.items():
-                if child == self.root:
-                    raise ValueError(f"Node '{nid}': move '{label}' leads back to the root.")
-                if child in parent:
-                    raise ValueError(
-                        f"Node '{child}' is reached from both '{parent[child]}' and '{nid}' "
-                        "(in a game tree each node has one parent)."
-                    )
-                parent[child] = nid
-        # walk from the root: every node must be reached, and (one parent each) no cycles
-        seen, stack = {self.root}, [self.root]
-        while stack:
-            for child in self.nodes[stack.pop()].moves.values():
-                if child not in seen:
-                    seen.add(child)
-                    stack.append(child)
-        missing = [nid for nid in self.nodes if nid not in seen]
-        if missing:
-            raise ValueError(f"Node '{missing[0]}' cannot be reached from the root '{self.root}'.")
-        return self
+    def infosets(self) -> dict[tuple[int, int], tuple[str, tuple[str, ...]]]:
+        """``(player, infoset) -> (label, actions)`` for the personal information sets."""
+        out: dict = {}
+        for node in self.root.walk():
+            if node.kind == "p":
+                out.setdefault((node.player, node.infoset), (node.infoset_label, node.actions))
+        return out
 
-    def outcome_refs(self) -> list[str | int]:
-        """The outcome references of terminal nodes (for the scenario to resolve)."""
-        return [n.outcome for n in self.nodes.values() if n.terminal and n.outcome is not None]
+    def is_perfect_information(self) -> bool:
+        """True when every information set holds a single node."""
+        seen: set = set()
+        for node in self.root.walk():
+            if node.kind == "p":
+                key = (node.player, node.infoset)
+                if key in seen:
+                    return False
+                seen.add(key)
+        return True
+
+    def node_ids(self) -> list[str]:
+        """An id per node in prefix order: the labels when they are all given and distinct
+        (as in a tree built by :func:`tree_from_nodes`), else the prefix indices."""
+        labels = [node.label for node in self.root.walk()]
+        if all(labels) and len(set(labels)) == len(labels):
+            return labels
+        return [str(k) for k in range(len(labels))]
 
 
-def _cycle_node(nodes: Mapping[str, TreeNode]) -> str | None:
-    """A node lying on a directed cycle, or None (Kahn's topological sort, then a check)."""
-    indeg = dict.fromkeys(nodes, 0)
-    for node in nodes.values():
-        for child in node.moves.values():
-            indeg[child] += 1
-    queue = [n for n, k in indeg.items() if k == 0]
-    while queue:
-        for child in nodes[queue.pop()].moves.values():
-            indeg[child] -= 1
-            if indeg[child] == 0:
-                queue.append(child)
-    left = [n for n, k in indeg.items() if k > 0]
-    for start in left:  # leftovers are on a cycle or below one: report one on it
-        seen, stack = set(), [start]
-        while stack:
-            for child in nodes[stack.pop()].moves.values():
-                if child == start:
-                    return start
-                if child not in seen:
-                    seen.add(child)
-                    stack.append(child)
+# ----------------------------------------------------------------------------- validation
+def _get(node: Any, name: str) -> Any:
+    """A field of a node given as a mapping or an object (scenario options)."""
+    if isinstance(node, Mapping):
+        return node.get(name)
+    return getattr(node, name, None)
+
+
+def _number(value: Any) -> float:
+    """A probability or payoff given as a number or a quantity (``.value``)."""
+    return float(getattr(value, "value", value))
+
+
+def chance_problem(probs: Sequence) -> str | None:
+    """What is wrong with a chance node's probabilities (negative, or not summing to 1),
+    or None.  Exact for fractions; floats within 1e-9."""
+    total = sum(probs)
+    if any(p < 0 for p in probs) or (total != 1 and abs(float(total) - 1) > 1e-9):
+        return f"probabilities sum to {float(total):g}, not 1"
     return None
 
 
-@dataclass(frozen=True)
-class GameTreeResult:
-    """Subgame-perfect equilibrium of a game tree.
+def _payoff_problems(payoffs: Any, players: Sequence[str], loc: Loc) -> Iterator[tuple[Loc, str]]:
+    if isinstance(payoffs, Mapping):
+        for code in payoffs:
+            if code not in players:
+                yield (*loc, code), f"no party {code!r} (parties: {', '.join(players)})"
+        missing = [p for p in players if p not in payoffs]
+        if missing:
+            yield loc, f"no payoff given for {', '.join(missing)}"
+    elif len(payoffs) != len(players):
+        yield loc, f"{len(payoffs)} payoffs given; the game has {len(players)} players"
 
-    ``strategy`` maps every decision node (on or off the path) to the move chosen;
-    ``values`` every node to its expected payoff vector under the equilibrium;
-    ``reach`` every node to the probability it is reached in equilibrium;
-    ``path`` the nodes reached with positive probability, in pre-order, each with its move;
-    ``terminal_probabilities`` the distribution over terminal nodes; ``payoffs`` the
-    expected payoffs at the root; ``ties`` the nodes where the mover was indifferent.
+
+def tree_problems(
+    players: Sequence[str], root: str | None, nodes: Mapping[str, Any]
+) -> Iterator[tuple[Loc, str]]:
+    """Every problem of a tree given as nodes by id, as ``(location, message)``.
+
+    Locations are relative to the tree (``("root",)``, ``("nodes", id, "moves", label)``...).
+    A node is a mapping or an object with ``player``, ``moves``, ``probabilities``,
+    ``payoffs`` (a mapping player -> payoff, or one payoff per player in order) and
+    ``outcome``; probabilities and payoffs may be numbers or quantities (``.value``).
+    Checked: the root exists; moves lead to known nodes; a node with moves has a player
+    (or ``chance``) and no payoffs or outcome; a chance node has one probability per move,
+    non-negative and summing to 1; only chance nodes have probabilities; a terminal node
+    has exactly one of payoffs or outcome, payoffs for every player, and no player or
+    probabilities; and the nodes form one tree: no cycle, no node reached twice, every
+    node reached from the root (:func:`_shape_problems`).
     """
+    if CHANCE in players or len(set(players)) != len(players):
+        yield ("players",), f"players need distinct names other than {CHANCE!r}"
+    if root is None or root not in nodes:
+        yield ("root",), f"the root {root!r} is not among the nodes"
+        return
+    movers = {*players, CHANCE}
+    dangling = False
+    for nid, node in nodes.items():
+        nl: Loc = ("nodes", nid)
+        moves = _get(node, "moves") or {}
+        player, probabilities = _get(node, "player"), _get(node, "probabilities")
+        payoffs, outcome = _get(node, "payoffs"), _get(node, "outcome")
+        for label, child in moves.items():
+            if child not in nodes:
+                dangling = True
+                yield (*nl, "moves", label), f"move {label!r} leads to unknown node {child!r}"
+        if moves:
+            if player not in movers:
+                yield (
+                    (*nl, "player"),
+                    f"a node with moves needs a player: one of {', '.join(sorted(movers))}",
+                )
+            if payoffs is not None or outcome is not None:
+                yield nl, "a node with moves cannot have payoffs or an outcome"
+            if player == CHANCE:
+                pr = probabilities or {}
+                if set(pr) != set(moves):
+                    yield (*nl, "probabilities"), "a chance node needs one probability per move"
+                else:
+                    problem = chance_problem([_number(q) for q in pr.values()])
+                    if problem:
+                        yield (*nl, "probabilities"), problem
+            elif probabilities is not None:
+                yield (*nl, "probabilities"), "only chance nodes have probabilities"
+        else:
+            if (payoffs is None) == (outcome is None):
+                yield nl, "a terminal node needs exactly one of payoffs or outcome"
+            if payoffs is not None:
+                yield from _payoff_problems(payoffs, players, (*nl, "payoffs"))
+            if player is not None or probabilities is not None:
+                yield nl, "a terminal node (no moves) cannot have a player or probabilities"
+    if not dangling:
+        yield from _shape_problems(root, nodes)
 
-    players: tuple[str, ...]
-    strategy: dict[str, str]
-    values: dict[str, tuple[float, ...]]
-    reach: dict[str, float]
-    path: tuple[dict, ...]
-    terminal_probabilities: dict[str, float]
-    payoffs: tuple[float, ...]
-    ties: tuple[str, ...]
 
-    def to_dict(self) -> dict:
-        return {
-            "model": "game_tree",
-            "players": list(self.players),
-            "payoffs": list(self.payoffs),
-            "equilibrium_path": [dict(step) for step in self.path],
-            "strategy": dict(self.strategy),
-            "values": {k: list(v) for k, v in self.values.items()},
-            "terminal_probabilities": dict(self.terminal_probabilities),
-            "ties": list(self.ties),
-        }
+def _shape_problems(root: str, nodes: Mapping[str, Any]) -> Iterator[tuple[Loc, str]]:
+    """Cycles, nodes with two parents and unreachable nodes (depth-first from the root);
+    stops at the first."""
+    moves = {nid: dict(_get(node, "moves") or {}) for nid, node in nodes.items()}
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    for start in moves:
+        if start in state:
+            continue
+        stack = [(start, iter(moves[start].items()))]
+        state[start] = 1
+        while stack:
+            nid, it = stack[-1]
+            step = next(it, None)
+            if step is None:
+                state[nid] = 2
+                stack.pop()
+                continue
+            label, child = step
+            if state.get(child) == 1:
+                yield (
+                    ("nodes", nid, "moves", label),
+                    (
+                        f"node {child!r} lies on a cycle (move {label!r} of {nid!r} leads back "
+                        "to it): a game tree cannot loop"
+                    ),
+                )
+                return
+            if child not in state:
+                state[child] = 1
+                stack.append((child, iter(moves[child].items())))
+    parent: dict[str, str] = {}
+    for nid, out in moves.items():
+        for label, child in out.items():
+            if child == root or child in parent:
+                what = "the root" if child == root else f"node {child!r}, already reached"
+                yield (
+                    ("nodes", nid, "moves", label),
+                    (f"move {label!r} leads back to {what}: a game tree cannot loop or merge"),
+                )
+                return
+            parent[child] = nid
+    seen, stack = {root}, [root]
+    while stack:
+        for child in moves[stack.pop()].values():
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    for nid in moves:
+        if nid not in seen:
+            # one parent each: an unreachable node hangs below a cycle or a second root
+            walk, cur = [nid], nid
+            while cur in parent and parent[cur] not in walk:
+                cur = parent[cur]
+                walk.append(cur)
+            if cur in parent:  # the chain of parents came back: a cycle
+                on = parent[cur]
+                move = next(m for m, c in moves[on].items() if c == cur)
+                yield (
+                    ("nodes", on, "moves", move),
+                    (
+                        f"node {on!r} lies on a cycle (move {move!r} leads back to {cur!r}): "
+                        "a game tree cannot loop"
+                    ),
+                )
+            else:
+                yield ("nodes", nid), f"node {nid!r} cannot be reached from the root {root!r}"
+            return
 
-    def to_frame(self):
-        """One row per decision node: player, chosen move, values, reach probability."""
-        import pandas as pd
 
-        rows = []
-        for nid, move in self.strategy.items():
-            row = {"node": nid, "move": move, "reach": self.reach[nid]}
-            row.update(
-                {f"value_{p}": v for p, v in zip(self.players, self.values[nid], strict=True)}
-            )
-            rows.append(row)
-        return pd.DataFrame(rows)
-
-
-def solve_game_tree(
-    spec: GameTreeSpec | Mapping,
+# ----------------------------------------------------------------------------- building
+def tree_from_nodes(
+    players: Sequence[str],
+    root: str,
+    nodes: Mapping[str, Any],
+    payoffs: Mapping[str, Sequence[float]],
     *,
-    outcome_payoffs: Mapping | Callable | None = None,
-    tol: float = 1e-12,
-) -> GameTreeResult:
-    """Subgame-perfect equilibrium by backward induction.
+    title: str = "",
+    label: Callable[[str], str] = str,
+    probability: Callable[[float], Fraction | float] = float,
+) -> ExtensiveGame:
+    """The :class:`ExtensiveGame` of a tree given as nodes by id (valid by
+    :func:`tree_problems`).
 
     Parameters
     ----------
-    spec : GameTreeSpec or mapping
-        The tree (a mapping is validated into a :class:`GameTreeSpec`).
-    outcome_payoffs : mapping or callable, optional
-        Resolves terminal ``outcome`` references to payoff vectors (one per player).
-    tol : float
-        Payoff differences within ``tol`` count as ties (broken by move order).
+    players : sequence of str
+        Player names, in payoff order.
+    root : str
+        Id of the root node.
+    nodes : mapping
+        Node id -> node (see :func:`tree_problems`).
+    payoffs : mapping
+        Terminal node id -> its payoff vector (one per player), resolved by the caller.
+    title : str
+        Title of the game.
+    label : callable
+        Applied to node ids and move labels (e.g. to make Gambit-safe labels).
+    probability : callable
+        Applied to chance probabilities (e.g. :class:`fractions.Fraction` for an exact
+        ``.efg`` file).
 
-    Examples
-    --------
-    >>> tree = {"players": ["Challenger", "Incumbent"], "root": "c", "nodes": {
-    ...     "c": {"player": "Challenger", "moves": {"Out": "o", "In": "i"}},
-    ...     "i": {"player": "Incumbent", "moves": {"Acquiesce": "a", "Fight": "f"}},
-    ...     "o": {"payoffs": [1, 2]}, "a": {"payoffs": [2, 1]}, "f": {"payoffs": [0, 0]}}}
-    >>> res = solve_game_tree(tree)
-    >>> res.strategy, res.payoffs
-    ({'c': 'In', 'i': 'Acquiesce'}, (2.0, 1.0))
+    Every personal and chance node gets its own information set (perfect information);
+    terminal node ``k`` (in prefix order) carries outcome ``k`` named after the node.
     """
-    if not isinstance(spec, GameTreeSpec):
-        spec = GameTreeSpec.model_validate(spec)
-    n_pl = len(spec.players)
-    pidx = {p: i for i, p in enumerate(spec.players)}
-    # pre-order from the root (iterative), then values in reverse order
-    order, stack = [], [spec.root]
-    while stack:
-        nid = stack.pop()
-        order.append(nid)
-        stack.extend(reversed(list(spec.nodes[nid].moves.values())))
-    val: dict[str, np.ndarray] = {}
-    strategy: dict[str, str] = {}
-    ties: list[str] = []
-    for nid in reversed(order):
-        node = spec.nodes[nid]
-        if node.terminal:
-            val[nid] = _terminal(nid, node, outcome_payoffs, n_pl)
-        elif node.player == CHANCE:
-            pr = node.probabilities or {}
-            val[nid] = sum(pr[m] * val[c] for m, c in node.moves.items())
-        else:
-            labels = list(node.moves)
-            own = np.array([val[node.moves[m]][pidx[node.player]] for m in labels])
-            best = np.flatnonzero(own >= own.max() - tol)
-            if best.size > 1:
-                ties.append(nid)
-            strategy[nid] = labels[best[0]]
-            val[nid] = val[node.moves[strategy[nid]]]
-    reach = {spec.root: 1.0}
-    path = []
-    for nid in order:  # pre-order: parents before children
-        node, r = spec.nodes[nid], reach.get(nid, 0.0)
-        for m, c in node.moves.items():
-            if node.player == CHANCE:
-                reach[c] = r * (node.probabilities or {})[m]
-            else:
-                reach[c] = r if strategy[nid] == m else 0.0
-        if r > 0:
-            step = {"node": nid, "player": node.player, "probability": r}
-            step["move"] = strategy.get(nid) if node.player != CHANCE else None
-            if node.terminal:
-                step["payoffs"] = [float(v) for v in val[nid]]
-            path.append(step)
-    terminal_p = {n: reach[n] for n in order if spec.nodes[n].terminal and reach[n] > 0}
-    return GameTreeResult(
-        players=spec.players,
-        strategy={n: strategy[n] for n in order if n in strategy},
-        values={n: tuple(float(v) for v in val[n]) for n in order},
-        reach={n: float(reach[n]) for n in order},
-        path=tuple(path),
-        terminal_probabilities=terminal_p,
-        payoffs=tuple(float(v) for v in val[spec.root]),
-        ties=tuple(n for n in order if n in ties),
-    )
+    counter = {"infoset": 0, "outcome": 0}
+    index = {p: i + 1 for i, p in enumerate(players)}
 
+    def build(nid: str) -> Node:
+        node = nodes[nid]
+        moves = dict(_get(node, "moves") or {})
+        if not moves:
+            counter["outcome"] += 1
+            return Node(
+                kind="t",
+                label=label(nid),
+                outcome=counter["outcome"],
+                outcome_label=label(nid),
+                payoffs=tuple(float(v) for v in payoffs[nid]),
+            )
+        counter["infoset"] += 1
+        here = counter["infoset"]
+        children = [build(child) for child in moves.values()]
+        actions = tuple(label(m) for m in moves)
+        if _get(node, "player") == CHANCE:
+            pr = _get(node, "probabilities")
+            return Node(
+                kind="c",
+                label=label(nid),
+                infoset=here,
+                actions=actions,
+                probs=tuple(probability(_number(pr[m])) for m in moves),
+                children=children,
+            )
+        return Node(
+            kind="p",
+            label=label(nid),
+            player=index[_get(node, "player")],
+            infoset=here,
+            infoset_label=label(nid),
+            actions=actions,
+            children=children,
+        )
 
-def _terminal(nid: str, node: TreeNode, outcome_payoffs, n_pl: int) -> np.ndarray:
-    if node.payoffs is not None:
-        return np.asarray(node.payoffs, dtype=float)
-    if outcome_payoffs is None:
-        raise ValueError(f"Node '{nid}' refers to outcome {node.outcome!r}; no payoffs given.")
-    try:
-        raw = (
-            outcome_payoffs(node.outcome)
-            if callable(outcome_payoffs)
-            else outcome_payoffs[node.outcome]
-        )
-    except (KeyError, IndexError) as exc:
-        raise ValueError(f"Node '{nid}': unknown outcome {node.outcome!r}.") from exc
-    pay = np.asarray(raw, dtype=float).reshape(-1)
-    if pay.size != n_pl:
-        raise ValueError(
-            f"Node '{nid}': outcome {node.outcome!r} gives {pay.size} payoffs; "
-            f"the game has {n_pl} players."
-        )
-    return pay
+    return ExtensiveGame(players=tuple(players), root=build(root), title=title)

@@ -1,10 +1,10 @@
 """Scenario options of the dynamic models: ``models: rubinstein / deadline /
-private_information / two_level / game_tree``.
+private_information / two_level``.
 
 Structural checks (numbers in range, priors summing to 1) live here as pydantic
-validators; references to parties, issues, levels and packages, and the shape of a game
-tree (cycles, dangling moves), are checked against the whole scenario in
-:mod:`sim.scenario.dynamic_refs`.  ``docs/models/*.md`` shows each section in YAML.
+validators; references to parties, issues, levels and packages are checked against
+the whole scenario in :mod:`sim.scenario.dynamic_refs`.  ``docs/models/*.md`` shows each
+section in YAML.
 
 Built from :mod:`sim.scenario.types` only, so that model files can import these options
 without the scenario schema.
@@ -257,40 +257,3 @@ class TwoLevelScenarioOptions(Frozen):
         if v is not None and any(w <= 0 for w in v.values()):
             raise ValueError("bargaining weights must be > 0")
         return v
-
-
-class OutcomeRef(Frozen):
-    """A terminal outcome: a package and/or issue settings applied to the disagreement
-    outcome at ``disagreement_at`` (or ``no_deal``), plus an optional payoff ``shift``."""
-
-    package: str | None = None
-    settings: dict[str, IssueSetting] = Field(default_factory=dict)
-    no_deal: bool = Field(
-        default=False,
-        description="Talks fail: the disagreement point (outcome plus adjustments) at "
-        "disagreement_at; takes no package or settings.",
-    )
-    shift: dict[str, Q] = Field(default_factory=dict)
-
-
-class TreeNodeOptions(Frozen):
-    """A node: decision (``player`` + ``moves``), chance (``player: chance``, ``moves``,
-    ``probabilities``) or terminal (``payoffs`` per party, or ``outcome``)."""
-
-    player: str | None = None
-    moves: dict[str, str] = Field(default_factory=dict, description="Move label -> node id.")
-    probabilities: dict[str, Q] | None = None
-    payoffs: dict[str, Q] | None = None
-    outcome: OutcomeRef | None = None
-    note: str | None = None
-    source: str | None = None
-
-
-class GameTreeScenarioOptions(Frozen):
-    """``models: game_tree:`` a small sequential game, solved by backward induction."""
-
-    root: str | None = None
-    nodes: dict[str, TreeNodeOptions] = Field(default_factory=dict)
-    disagreement_at: DisagreementAt = Field(
-        default="final", description="Base outcome that terminal outcomes modify."
-    )

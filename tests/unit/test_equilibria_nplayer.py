@@ -83,7 +83,7 @@ def entry_game() -> ExtensiveGame:
 
 def test_backward_induction_entry_game():
     bi = backward_induction(entry_game())
-    assert bi.path == ("In", "Acc") and bi.payoffs == (1.0, 1.0)
+    assert bi.moves == ("In", "Acc") and bi.payoffs == (1.0, 1.0)
     # the strategic form has two pure equilibria: (In, Acc) and (Out, Fight)
     res = solve(reduced_strategic_form(entry_game()), method="pure")
     labels = reduced_strategic_form(entry_game()).strategies

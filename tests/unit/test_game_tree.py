@@ -1,4 +1,6 @@
-"""Tests for sim.equilibria.tree against textbook trees with published answers."""
+"""Tests for the game trees of sim.equilibria (sim/equilibria/tree.py: the tree type and its
+validation; sim/equilibria/extensive.py: backward induction) against textbook trees with
+published answers."""
 
 from __future__ import annotations
 
@@ -6,7 +8,9 @@ import json
 
 import pytest
 
-from sim.equilibria.tree import GameTreeSpec, solve_game_tree
+from sim.equilibria import ExtensiveGame, Node, backward_induction, dumps_efg, loads_efg
+from sim.equilibria.extensive import solve_game_tree
+from sim.equilibria.tree import tree_from_nodes, tree_problems
 
 
 def entry_game():
@@ -31,6 +35,28 @@ def test_entry_deterrence_spe():
     assert res.payoffs == (2.0, 1.0)
     assert [s["node"] for s in res.path] == ["c", "inc", "a"]
     assert res.terminal_probabilities == {"a": 1.0} and res.ties == ()
+    assert res.moves == ("In", "Acquiesce")
+
+
+def test_the_same_tree_written_as_gambit_nodes_gives_the_same_answer():
+    """The entry game built node by node (the Gambit form) and from nodes by id."""
+    fight = Node("t", "f", outcome=1, outcome_label="f", payoffs=(0.0, 0.0))
+    acq = Node("t", "a", outcome=2, outcome_label="a", payoffs=(2.0, 1.0))
+    inc = Node("p", "inc", 2, 1, "I", ("Fight", "Acquiesce"), children=[fight, acq])
+    out = Node("t", "out", outcome=3, outcome_label="out", payoffs=(1.0, 2.0))
+    root = Node("p", "c", 1, 1, "C", ("Out", "In"), children=[out, inc])
+    by_hand = backward_induction(ExtensiveGame(("Challenger", "Incumbent"), root))
+    by_id = solve_game_tree(entry_game())
+    assert by_hand.strategy == by_id.strategy and by_hand.values == by_id.values
+    assert by_hand.path == by_id.path
+
+
+def test_efg_round_trip_of_a_built_tree_keeps_the_equilibrium():
+    tree = chance_tree()
+    pay = {k: n["payoffs"] for k, n in tree["nodes"].items() if "payoffs" in n}
+    built = tree_from_nodes(tree["players"], tree["root"], tree["nodes"], pay)
+    back = loads_efg(dumps_efg(built))
+    assert backward_induction(back).to_dict() == backward_induction(built).to_dict()
 
 
 def centipede():
@@ -117,13 +143,11 @@ def test_ultimatum_ties_go_to_first_listed_move():
 
 
 def test_outcome_references_resolved_by_mapping_and_callable():
-    tree = entry_game()
-    tree["nodes"]["a"] = {"outcome": "deal"}
-    spec = GameTreeSpec.model_validate(tree)
-    assert spec.outcome_refs() == ["deal"]
+    spec = entry_game()
+    spec["nodes"]["a"] = {"outcome": "deal"}
     assert solve_game_tree(spec, outcome_payoffs={"deal": [2, 1]}).payoffs == (2.0, 1.0)
     assert solve_game_tree(spec, outcome_payoffs=lambda ref: [0.5, 5]).strategy["c"] == "Out"
-    with pytest.raises(ValueError, match="'a'"):
+    with pytest.raises(ValueError, match="'a' refers to outcome 'deal'"):
         solve_game_tree(spec)
     with pytest.raises(ValueError, match="unknown outcome"):
         solve_game_tree(spec, outcome_payoffs={"other": [1, 1]})
@@ -138,7 +162,7 @@ def _broken(mutate):
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
-        (lambda n: n["inc"]["moves"].update({"Loop": "c"}), "lies on a cycle"),
+        (lambda n: n["inc"]["moves"].update({"Loop": "c"}), "node 'c' lies on a cycle"),
         (
             lambda n: n.update(
                 {
@@ -150,30 +174,74 @@ def _broken(mutate):
         ),
         (
             lambda n: n["inc"]["moves"].update({"Sue": "court"}),
-            "move 'Sue' leads to unknown node 'court'",
+            "nodes.inc.moves.Sue: move 'Sue' leads to unknown node 'court'",
         ),
-        (lambda n: n.update({"island": {"payoffs": [0, 0]}}), "'island' cannot be reached"),
-        (lambda n: n["f"].update({"payoffs": [0, 0, 0]}), "'f' has 3 payoffs"),
-        (lambda n: n["c"].update({"player": "Nobody"}), "unknown player 'Nobody'"),
-        (lambda n: n["out"].update({"outcome": "x"}), "'out' needs exactly one"),
-        (lambda n: n["inc"]["moves"].update({"Also": "a"}), "'a' is reached from both"),
+        (
+            lambda n: n.update({"island": {"payoffs": [0, 0]}}),
+            "nodes.island: node 'island' cannot be reached",
+        ),
+        (lambda n: n["f"].update({"payoffs": [0, 0, 0]}), "nodes.f.payoffs: 3 payoffs given"),
+        (
+            lambda n: n["c"].update({"player": "Nobody"}),
+            "nodes.c.player: a node with moves needs a player: one of Challenger, Incumbent",
+        ),
+        (
+            lambda n: n["out"].update({"outcome": "x"}),
+            "nodes.out: a terminal node needs exactly one of payoffs or outcome",
+        ),
+        (
+            lambda n: n["inc"]["moves"].update({"Also": "a"}),
+            "nodes.inc.moves.Also: move 'Also' leads back to node 'a', already reached",
+        ),
         (
             lambda n: n["c"].update({"player": "chance", "probabilities": {"Out": 0.5, "In": 0.4}}),
-            "'c'.*sum to 1",
+            "nodes.c.probabilities: probabilities sum to 0.9, not 1",
         ),
         (
             lambda n: n["c"].update({"player": "chance", "probabilities": {"Out": 1.0}}),
-            "Chance node 'c' needs one probability per move",
+            "nodes.c.probabilities: a chance node needs one probability per move",
+        ),
+        (
+            lambda n: n["c"].update({"probabilities": {"Out": 0.5, "In": 0.5}}),
+            "nodes.c.probabilities: only chance nodes have probabilities",
+        ),
+        (
+            lambda n: n["inc"].update({"payoffs": [1, 1]}),
+            "nodes.inc: a node with moves cannot have payoffs",
+        ),
+        (
+            lambda n: n["f"].update({"player": "Incumbent"}),
+            "nodes.f: a terminal node .* cannot have a player",
         ),
     ],
 )
 def test_validation_errors_name_the_node(mutate, message):
     with pytest.raises(ValueError, match=message):
-        GameTreeSpec.model_validate(_broken(mutate))
+        solve_game_tree(_broken(mutate))
+
+
+def test_payoffs_by_player_name():
+    tree = entry_game()
+    tree["nodes"]["a"] = {"payoffs": {"Challenger": 2, "Incumbent": 1}}
+    assert solve_game_tree(tree).payoffs == (2.0, 1.0)
+    tree["nodes"]["a"] = {"payoffs": {"Challenger": 2, "Nobody": 1}}
+    problems = list(tree_problems(tree["players"], tree["root"], tree["nodes"]))
+    assert (
+        ("nodes", "a", "payoffs", "Nobody"),
+        "no party 'Nobody' (parties: Challenger, Incumbent)",
+    ) in problems
+    assert (("nodes", "a", "payoffs"), "no payoff given for Incumbent") in problems
+
+
+def test_chance_is_not_a_player_name():
+    tree = entry_game()
+    tree["players"] = ["chance", "Incumbent"]
+    with pytest.raises(ValueError, match="players: players need distinct names"):
+        solve_game_tree(tree)
 
 
 def test_root_must_exist():
     tree = entry_game()
     tree["root"] = "nope"
-    with pytest.raises(ValueError, match="root node 'nope'"):
+    with pytest.raises(ValueError, match="root: the root 'nope' is not among the nodes"):
         solve_game_tree(tree)
