@@ -8,6 +8,7 @@ the .nfg game read back must be the same game and have the same equilibria.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -98,3 +99,42 @@ def test_export_never_overwrites(exported, tmp_path):
     assert {p.name for p in first} == {"japan_us_2025_strategic.nfg", "japan_us_2025_tree.efg"}
     assert {p.name for p in second} == {"japan_us_2025_strategic-2.nfg", "japan_us_2025_tree-2.efg"}
     assert all(p.read_text() == q.read_text() for p, q in zip(first, second, strict=True))
+
+
+def test_exports_come_from_the_registry_and_the_results_alone(exported):
+    """Each model's GAMES function needs only its (pickled) result; models without games and
+    a tree that did not run export nothing."""
+    import pickle
+
+    from sim import registry
+    from sim.export import run_games
+
+    run, files = exported
+    for name, suffix in (("strategic", ".nfg"), ("game_tree", ".efg")):
+        result = pickle.loads(pickle.dumps(run.models[name]))
+        (text,) = registry.games(name)(result, title=run.scenario.title).values()
+        assert text == files[suffix].read_text()
+    assert registry.games("nash_bargaining") is None
+    bare = sim.run(ROOT / "scenarios" / "japan_us_2025.yaml", models=["nash_bargaining"])
+    assert run_games(bare) == {}
+    not_run = registry.model("game_tree").Result.not_run("game_tree", "no tree")
+    assert registry.games("game_tree")(not_run) == {}
+
+
+def test_export_keeps_an_existing_file_that_appears(tmp_path, exported, monkeypatch):
+    """A file taking the name after the free name was chosen is not overwritten."""
+    from sim import export
+
+    run, _ = exported
+    real_link = export.os.link
+
+    def racing_link(src, dst):
+        if not Path(dst).exists() and Path(dst).name.endswith("_strategic.nfg"):
+            Path(dst).write_text("someone else's")
+        return real_link(src, dst)
+
+    monkeypatch.setattr(export.os, "link", racing_link)
+    written = export.export_games(run, tmp_path)
+    assert (tmp_path / "japan_us_2025_strategic.nfg").read_text() == "someone else's"
+    assert tmp_path / "japan_us_2025_strategic-2.nfg" in written
+    assert not list(tmp_path.glob(".*.tmp"))

@@ -112,3 +112,21 @@ def test_backward_induction_outcome_is_a_nash_equilibrium_of_the_strategic_form(
     assert res.equilibria  # a perfect-information game has a pure equilibrium (Kuhn 1953)
     values = {tuple(np.round(e.payoffs, 9)) for e in res.equilibria}
     assert tuple(np.round(bi.payoffs, 9)) in values
+
+
+def test_logit_restarts_draw_from_the_rng_given():
+    """Random restarts come from the generator passed in (reproducible by seed), never from
+    global state; the end point itself is always tried first."""
+    from sim.equilibria.nplayer import _starts
+
+    qre = [np.array([0.5, 0.5]), np.array([0.2, 0.8])]
+    one = list(_starts(qre, np.random.default_rng(7), 3))
+    two = list(_starts(qre, np.random.default_rng(7), 3))
+    other = list(_starts(qre, np.random.default_rng(8), 3))
+    assert one[0] is qre and len(one) == 4
+    for a, b in zip(one[1:], two[1:], strict=True):
+        assert all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
+    assert not np.array_equal(one[1][0], other[1][0])
+    # no generator: a fixed seed, the same starts every time (nothing unseeded)
+    a, b = list(_starts(qre, None, 3)), list(_starts(qre, None, 3))
+    assert all(np.array_equal(x[0], y[0]) for x, y in zip(a[1:], b[1:], strict=True))
