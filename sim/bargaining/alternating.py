@@ -22,41 +22,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Annotated
 
 import numpy as np
 from numpy.typing import ArrayLike
-from pydantic import BaseModel, ConfigDict, Field
 
 from sim.bargaining.chain import Frontier
 
 __all__ = [
-    "RubinsteinOptions",
     "RubinsteinResult",
     "discount_factors",
     "nash_weights_limit",
     "rubinstein",
 ]
-
-Prob = Annotated[float, Field(ge=0.0, lt=1.0)]
-Delta = Annotated[float, Field(gt=0.0, le=1.0)]
-Rate = Annotated[float, Field(ge=0.0)]
-
-
-class RubinsteinOptions(BaseModel):
-    """Options of :func:`rubinstein`, as a scenario's ``models: rubinstein:`` section.
-
-    ``rubinstein(frontier, d, **options.model_dump())`` runs the model.
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    delta: tuple[Delta, Delta] | None = None
-    rates: tuple[Rate, Rate] | None = None
-    period_years: Annotated[float, Field(gt=0.0)] | None = None
-    proposer: Annotated[int, Field(ge=0, le=1)] = 0
-    breakdown: Prob = 0.0
-    outside: tuple[float | None, float | None] | None = None
 
 
 def discount_factors(

@@ -26,36 +26,15 @@ import datetime as dt
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated
 
 import numpy as np
 from numpy.typing import ArrayLike
-from pydantic import BaseModel, ConfigDict, Field
 
 from sim.bargaining.chain import Frontier
 
-__all__ = ["DeadlineOptions", "DeadlineResult", "deadline"]
+__all__ = ["DeadlineResult", "deadline"]
 
 _DAYS_PER_YEAR = 365.25
-Factor = Annotated[float, Field(gt=0, le=1)]
-
-
-class DeadlineOptions(BaseModel):
-    """Options of :func:`deadline` (a scenario's ``models: deadline:`` section).
-
-    ``deadline(frontier, rounds, d_before=..., d_after=..., **options.model_dump())``.
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    deadline_at: dt.date | Annotated[int, Field(ge=0)] | None = None
-    delta: tuple[Factor, Factor] | None = None
-    rates: tuple[Annotated[float, Field(ge=0)], Annotated[float, Field(ge=0)]] | None = None
-    breakdown: (
-        Annotated[float, Field(ge=0, lt=1)] | tuple[Annotated[float, Field(ge=0, lt=1)], ...]
-    ) = 0.0
-    proposers: tuple[Annotated[int, Field(ge=0, le=1)], ...] | None = None
-    first_proposer: Annotated[int, Field(ge=0, le=1)] = 0
 
 
 @dataclass(frozen=True)

@@ -26,12 +26,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.bargaining.chain import Frontier
-from sim.space import OutcomeSpace
+if TYPE_CHECKING:
+    from sim.bargaining.chain import Frontier
+    from sim.space import OutcomeSpace
 
 DAYS_PER_YEAR = 365.25
 
@@ -51,6 +52,7 @@ class ScenarioFrontier:
 
     @classmethod
     def build(cls, space: OutcomeSpace, kind: str = "convex") -> ScenarioFrontier:
+        from sim.bargaining.chain import Frontier
 
         uset = space.utility_set
         bf = uset.convex_frontier() if kind == "convex" else uset.pareto_frontier()
@@ -204,17 +206,6 @@ class Deal:
             return " (nearest exact deal: the equilibrium point is a lottery of two deals)"
         return ""
 
-    def lottery_text(self, unit: str = "") -> str:
-        """The summary of an equilibrium point no real deal achieves."""
-        lot = self.lottery or {}
-        w = float(lot.get("weight_second", float("nan")))
-        pay = ", ".join(f"{p} {v:.2f}" for p, v in (self.point or {}).items())
-        return (
-            f"no real deal: the equilibrium point ({pay} {unit}) is a lottery "
-            f"({1 - w:.2f} / {w:.2f}) of two deals, and no single deal gives the responder "
-            "its equilibrium payoff and the proposer its no-deal value"
-        )
-
 
 def _pd(parties, u) -> dict[str, float] | None:
     """Party code -> float (None for a missing point or one with NaN)."""
@@ -224,6 +215,24 @@ def _pd(parties, u) -> dict[str, float] | None:
     if np.isnan(arr).any():
         return None
     return {p: float(v) for p, v in zip(parties, arr, strict=True)}
+
+
+def deal_fields(space: OutcomeSpace, deal: Deal | None, point: Any) -> dict[str, Any]:
+    """The result fields of an alternating-offers equilibrium whose point is ``point``
+    (None without agreement) and whose deal is ``deal``: ``agreement``, ``payoffs``,
+    ``equilibrium_point``, ``deal`` and ``no_deal_outcome`` (the final one)."""
+    if deal is not None:
+        eq = deal.equilibrium_point()
+    else:
+        pay = _pd(space.parties, point)
+        eq = None if pay is None else {"payoffs": pay, "exact_deal": None}
+    return {
+        "agreement": None if deal is None else deal.agreement,
+        "payoffs": None if deal is None else deal.payoffs,
+        "equilibrium_point": eq,
+        "deal": None if deal is None else deal.to_dict(),
+        "no_deal_outcome": space.describe(space.disagreement_outcome("final")),
+    }
 
 
 def _deal(space: OutcomeSpace, coords: np.ndarray, point, *, exact: bool, lottery=None) -> Deal:

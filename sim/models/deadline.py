@@ -1,16 +1,278 @@
-"""Model ``deadline``: transitional entry point over ``sim.models.dynamic``.
+"""Model ``deadline``: alternating offers over the calendar's dated rounds up to a deadline,
+solved by backward induction (Ståhl 1972; Osborne & Rubinstein 1990, section 3.6), the
+no-deal point switching at the deadline (the dated ``disagreement.changes``).
 
-Transitional: the adapter moves into this file."""
+The backward induction is pure maths in :func:`sim.bargaining.finite_horizon.deadline`;
+the frontier and the way back to a deal are in :mod:`sim.models._frontier`.
+"""
 
 from __future__ import annotations
 
-from sim.scenario.dynamic_options import DeadlineScenarioOptions as Options
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import Field
+
+from sim.models import _alternating as alt
+from sim.scenario.types import Round
+
+if TYPE_CHECKING:
+    from sim.space import OutcomeSpace
 
 SUMMARY = "Alternating offers over the calendar's rounds up to a deadline (backward induction)"
+FIGURES = {"timeline": "timeline"}
 
 
-def run(space, options: Options, *, rng=None):
-    """Registry entry point (see :mod:`sim.registry`)."""
-    from sim.models.dynamic import run_deadline
+class DeadlineOptions(alt.TimeOptions):
+    """``models: deadline:`` alternating offers over the calendar's rounds to a deadline."""
 
-    return run_deadline(space, options)
+    deadline: dt.date | None = Field(
+        default=None, description="Deadline date (default: the calendar's first deadline)."
+    )
+    extra_rounds: tuple[Round, ...] = Field(
+        default=(),
+        description="Rounds added to the calendar's for this model (e.g. a leaders' meeting "
+        "at an event); merged in date order.",
+    )
+    first_proposer: str | None = Field(
+        default=None,
+        description="Party code proposing first when rounds do not name proposers "
+        "(then proposers alternate).",
+    )
+    from_date: Literal["as_of", "first_round"] | dt.date = Field(
+        default="as_of",
+        description="Rounds that still count: those on or after the scenario's as_of date "
+        "(default: earlier rounds ended without a deal), on or after a given date, or "
+        "'first_round' (every round, as if the talks were about to start).",
+    )
+    frontier: alt.FrontierKind = Field(default="convex", description=alt.FRONTIER_DESCRIPTION)
+
+
+Options = DeadlineOptions
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Result(alt.AlternatingResult):
+    """The subgame-perfect equilibrium of alternating offers over dated rounds.
+
+    ``disagreement`` is the no-deal point after the deadline (what holds if talks fail for
+    good); ``disagreement_before`` the one before it.
+
+    Attributes (beyond :class:`sim.models._alternating.AlternatingResult`)
+    ----------
+    expected_payoffs : dict or None
+        Each side's equilibrium payoff from the first round (with breakdown risk).
+    deadline : dict or None
+        ``date`` (ISO) and ``label`` of the deadline.
+    disagreement_before, disagreement_after : dict or None
+        Party code -> no-deal payoff before and from the deadline.
+    p_deal_by : dict
+        Round date -> probability that a deal is done by then; ``p_no_deal`` the rest.
+    deadline_effect : dict or None
+        How the deadline moves the no-deal values and each proposer's offer.
+    """
+
+    expected_payoffs: Mapping[str, float] | None = None
+    deadline: Mapping[str, str] | None = None
+    disagreement_before: Mapping[str, float] | None = None
+    disagreement_after: Mapping[str, float] | None = None
+    p_deal_by: Mapping[str, float] = dataclasses.field(default_factory=dict)
+    p_no_deal: float | None = None
+    deadline_effect: Mapping[str, Any] | None = None
+
+    def summary(self) -> str:
+        """Who proposes in which round, the deal, and what the deadline changes."""
+        if self.equilibrium_point is None or self.equilibrium_point.get("payoffs") is None:
+            return super().summary()
+        k = (self.agreement_round or 1) - 1
+        who = self.offer_path[k]["proposer"] if k < len(self.offer_path) else "?"
+        head = (
+            f"{who} proposes in round {self.agreement_round} ({self.agreement_date}), "
+            f"accepted: {self.deal_text()}"
+        )
+        if self.agreement is not None:
+            head += f"; {self.payoff_text()}"
+        when = (self.deadline or {}).get("date")
+        if len(self.offer_path) == 1:
+            return (
+                f"{head}; the only round left before the deadline {when}: "
+                "a take-it-or-leave-it offer"
+            )
+        shift = (self.deadline_effect or {}).get("disagreement_shift") or {}
+        moves = ", ".join(f"{p} {v:+.2f}" for p, v in shift.items())
+        return f"{head}; deadline {when} moves the no-deal values by {moves} {self.unit}"
+
+
+def check(scenario, options: DeadlineOptions):
+    """Proposers name parties; there are dated rounds and a deadline after the first one;
+    discounting is defined."""
+    yield from alt.party_problems(scenario, options.first_proposer, ("first_proposer",))
+    for i, rnd in enumerate(options.extra_rounds):
+        yield from alt.party_problems(scenario, rnd.proposer, ("extra_rounds", i, "proposer"))
+    cal = scenario.calendar
+    dates = [r.date for r in cal.rounds] + [r.date for r in options.extra_rounds]
+    if not dates:
+        yield (), "needs dated rounds (calendar.rounds or extra_rounds)"
+    elif len(set(dates)) != len(dates):
+        yield ("extra_rounds",), "two rounds fall on the same date"
+    if options.deadline is None and not cal.deadlines:
+        yield (), "needs a deadline (calendar.deadlines or deadline)"
+    when = options.deadline or (cal.deadlines[0].date if cal.deadlines else None)
+    if when is not None and dates and when < min(dates):
+        yield ("deadline",), f"the deadline {when} falls before the first round"
+    yield from alt.time_problems(scenario, options, len(dates), 1.0)
+
+
+def _from_date(space: OutcomeSpace, option, rounds) -> tuple[dt.date, str]:
+    """The first date whose rounds still count, and why (``from_date`` option)."""
+    if option == "first_round":
+        return rounds[0].date, "from_date: first_round"
+    if option == "as_of":
+        return space.scenario.as_of, "the scenario's as_of date"
+    return option, "from_date"
+
+
+def run(space: OutcomeSpace, options: DeadlineOptions, *, rng=None) -> Result:
+    """Finite-horizon alternating offers over the calendar's rounds (Ståhl 1972), the
+    disagreement point switching at the deadline (the dated ``disagreement.changes``).
+
+    Rounds before ``from_date`` (default: the scenario's as-of date) ended without a deal
+    and are not modelled; ``extra_rounds`` are merged in date order.
+    """
+    from sim.bargaining.finite_horizon import deadline
+    from sim.models import _frontier as sf
+
+    P = space.parties
+    unit = space.values.unit
+    opts = options.model_dump(mode="json")
+    cal = space.scenario.calendar
+    every = sorted([*cal.rounds, *options.extra_rounds], key=lambda r: r.date)
+    if not every:
+        return Result.not_run(
+            "deadline", "no dated rounds (calendar.rounds)", unit=unit, options=opts
+        )
+    if options.deadline is not None:
+        when, label = options.deadline, "deadline"
+    elif cal.deadlines:
+        when, label = cal.deadlines[0].date, cal.deadlines[0].label
+    else:
+        return Result.not_run(
+            "deadline", "no deadline (calendar.deadlines)", unit=unit, options=opts
+        )
+    start, why = _from_date(space, options.from_date, every)
+    rounds = [r for r in every if r.date >= start]
+    dropped = len(every) - len(rounds)
+    if not rounds:
+        return Result.not_run(
+            "deadline",
+            f"no round on or after {start} ({why}; {dropped} earlier round(s) ended without a "
+            "deal): add the rounds still to come under models.deadline.extra_rounds, or set "
+            "from_date: first_round",
+            unit=unit,
+            options=opts,
+        )
+    if options.delta is None:
+        try:
+            sf.rates_pair(space)
+        except ValueError as exc:
+            return Result.not_run("deadline", str(exc), unit=unit, options=opts)
+    d_before = space.disagreement_point(when - dt.timedelta(days=1))
+    d_after = space.disagreement_point(when)
+    if all(r.proposer is not None for r in rounds) and options.first_proposer is None:
+        proposers = [P.index(r.proposer) for r in rounds]  # type: ignore[arg-type]
+    else:
+        first = sf.party_index(space, options.first_proposer or rounds[0].proposer)
+        proposers = [(first + k) % 2 for k in range(len(rounds))]
+    front = sf.ScenarioFrontier.build(space, options.frontier)
+    kw: dict[str, Any] = {}
+    if options.delta is not None:
+        kw["delta"] = [options.delta[p].value for p in P]
+    else:
+        kw["rates"] = list(sf.rates_pair(space))
+    core = deadline(
+        front.chain,
+        [r.date for r in rounds],
+        d_before=d_before,
+        d_after=d_after,
+        deadline_at=when,
+        breakdown=sf.breakdown_value(space, options.breakdown),
+        proposers=proposers,
+        **kw,
+    )
+    deal = None
+    if core.agreement:
+        k0 = core.agreement_round - 1
+        i0 = proposers[k0]
+        no_deal = float(core.disagreement[k0][i0])
+        deal = front.deal_at(core.offers[k0], proposer=i0, proposer_min=no_deal)
+    notes = [
+        f"disagreement before the deadline: as of {when - dt.timedelta(days=1)}; "
+        f"after: as of {when} (disagreement.changes)"
+    ]
+    if dropped:
+        notes.append(
+            f"rounds from {start} ({why}): {len(rounds)} of {len(every)}; the {dropped} "
+            "earlier round(s) ended without a deal and are not modelled"
+        )
+    if len(rounds) == 1:
+        notes.append(
+            "a single round remains: its proposer makes a take-it-or-leave-it offer worth the "
+            "responder's no-deal value"
+        )
+    if rounds[-1].date < when:
+        notes.append(
+            f"the last round ({rounds[-1].date}) comes before the deadline: its responder "
+            "accepts its present value of no deal, part before and part after the deadline"
+        )
+    fields = sf.deal_fields(space, deal, core.agreement_payoffs)
+    status, reason = alt.status_of(core.agreement, core.reason, fields, unit)
+    pd_ = sf._pd
+    offers = tuple(
+        {
+            "round": rec["round"],
+            "date": rec["date"],
+            "label": rounds[k].label,
+            "proposer": P[rec["proposer"]],
+            "offer": pd_(P, rec["offer"]),
+            "accepted_if_reached": rec["accepted"],
+            "values": pd_(P, core.values[k]),
+            "reservation": pd_(P, core.reservation[k]),
+            "disagreement_value": pd_(P, core.disagreement[k]),
+            "p_deal_by": float(core.p_deal_by[k]),
+        }
+        for k, rec in enumerate(core.offer_path)
+    )
+    eff = core.deadline_effect
+    shift = {}
+    for i, p in enumerate(P):
+        v = eff.get(f"party_{i + 1}_offer_shift")
+        shift[p] = None if v is None else pd_(P, v)
+    d_after_pd = pd_(P, d_after) or {}
+    return Result(
+        model="deadline",
+        status=status,
+        reason=reason,
+        disagreement=d_after_pd,
+        unit=unit,
+        options=opts,
+        notes=tuple(notes),
+        agreement_round=core.agreement_round,
+        agreement_date=core.agreement_date,
+        offer_path=offers,
+        expected_payoffs=pd_(P, core.payoffs),
+        deadline={"date": when.isoformat(), "label": label},
+        disagreement_before=pd_(P, d_before) or {},
+        disagreement_after=d_after_pd,
+        p_deal_by={
+            (core.dates[k] if core.dates else str(k + 1)): float(v)
+            for k, v in enumerate(core.p_deal_by)
+        },
+        p_no_deal=core.p_no_deal,
+        deadline_effect={
+            "disagreement_shift": pd_(P, eff["disagreement_shift"]),
+            "offer_shift_by_proposer": shift,
+        },
+        **fields,
+    )

@@ -1,5 +1,4 @@
-"""Scenario options of the dynamic models: ``models: rubinstein / deadline /
-private_information / two_level``.
+"""Scenario options of the dynamic models: ``models: private_information / two_level``.
 
 Structural checks (numbers in range, priors summing to 1) live here as pydantic
 validators; references to parties, issues, levels and packages are checked against
@@ -12,9 +11,6 @@ without the scenario schema.
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Literal
-
 from pydantic import Field, field_validator
 
 from sim.scenario.types import (
@@ -23,110 +19,9 @@ from sim.scenario.types import (
     IssueSetting,
     Q,
     Quantity,
-    Round,
     probability,
 )
-
-FrontierKind = Literal["convex", "union"]
-
-
-def _factors(v: dict[str, Quantity] | None) -> dict[str, Quantity] | None:
-    """Discount factors must lie in (0, 1] (the value and its range)."""
-    for code, q in (v or {}).items():
-        lo, hi = q.range if q.range is not None else (q.value, q.value)
-        if not (0.0 < q.value <= 1.0 and 0.0 < lo and hi <= 1.0):
-            raise ValueError(f"the discount factor of {code} must lie in (0, 1], got {q.value}")
-    return v
-
-
-def _below_one(q: Quantity | None) -> Quantity | None:
-    if q is None:
-        return None
-    probability(q)
-    if q.value >= 1.0:
-        raise ValueError(f"a breakdown probability must be below 1, got {q.value}")
-    return q
-
-
-class _TimeOptions(Frozen):
-    """Discounting and breakdown: set here, or taken from the scenario's ``calendar``."""
-
-    delta: dict[str, Q] | None = Field(
-        default=None,
-        description="Party code -> discount factor per round, in (0, 1]. Default: "
-        "exp(-r t) with the calendar's yearly discount_rate r and t the time between rounds.",
-    )
-    breakdown: Q | None = Field(
-        default=None,
-        description="Probability that talks break down after a rejected offer "
-        "(default: calendar.breakdown_risk, else 0).",
-    )
-
-    @field_validator("delta")
-    @classmethod
-    def _delta(cls, v):
-        return _factors(v)
-
-    @field_validator("breakdown")
-    @classmethod
-    def _breakdown(cls, v):
-        return _below_one(v)
-
-
-class RubinsteinScenarioOptions(_TimeOptions):
-    """``models: rubinstein:`` alternating offers, infinite horizon (Rubinstein 1982)."""
-
-    first_proposer: str | None = Field(
-        default=None,
-        description="Party code of the first proposer (default: the proposer of the "
-        "calendar's first round, else the first party).",
-    )
-    period_days: float | None = Field(
-        default=None,
-        gt=0,
-        description="Days between offers (default: the mean gap between calendar rounds).",
-    )
-    outside_options: dict[str, Q] | Literal["adjustments"] | None = Field(
-        default=None,
-        description="Party code -> outside option as a payoff added to the disagreement "
-        "point (a responder may walk away and take it), or 'adjustments': the status quo "
-        "during talks is the disagreement outcome alone and disagreement.adjustments are "
-        "the outside options.",
-    )
-    disagreement_at: DisagreementAt = Field(
-        default="final",
-        description="Disagreement point bargained against ('final', 'as_of' or a date).",
-    )
-    frontier: FrontierKind = Field(
-        default="convex",
-        description="'convex' (the concave hull frontier: a unique equilibrium) or 'union' "
-        "(the exact frontier of the outcomes; its gaps are bridged linearly).",
-    )
-
-
-class DeadlineScenarioOptions(_TimeOptions):
-    """``models: deadline:`` alternating offers over the calendar's rounds to a deadline."""
-
-    deadline: dt.date | None = Field(
-        default=None, description="Deadline date (default: the calendar's first deadline)."
-    )
-    extra_rounds: tuple[Round, ...] = Field(
-        default=(),
-        description="Rounds added to the calendar's for this model (e.g. a leaders' meeting "
-        "at an event); merged in date order.",
-    )
-    first_proposer: str | None = Field(
-        default=None,
-        description="Party code proposing first when rounds do not name proposers "
-        "(then proposers alternate).",
-    )
-    from_date: Literal["as_of", "first_round"] | dt.date = Field(
-        default="as_of",
-        description="Rounds that still count: those on or after the scenario's as_of date "
-        "(default: earlier rounds ended without a deal), on or after a given date, or "
-        "'first_round' (every round, as if the talks were about to start).",
-    )
-    frontier: FrontierKind = "convex"
+from sim.scenario.types import discount_factors as _factors
 
 
 class PriorType(Frozen):

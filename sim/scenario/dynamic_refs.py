@@ -35,59 +35,6 @@ def _setting(sc: Scenario, issue_id: str, value: Any, loc: Loc) -> Found:
         yield loc, str(exc)
 
 
-def _time(sc: Scenario, name: str, opts: Any, n_rounds: int, period: float | None) -> Found:
-    loc: Loc = ("models", name)
-    yield from _keys(sc, opts.delta, (*loc, "delta"))
-    if opts.delta is not None:
-        missing = [p for p in sc.party_codes if p not in opts.delta]
-        if missing:
-            yield (*loc, "delta"), f"give a discount factor for every party (missing: {missing})"
-        return
-    missing = [p for p in sc.party_codes if p not in sc.calendar.discount_rate]
-    if missing:
-        yield (
-            loc,
-            (
-                f"needs a discount factor per round (delta) or calendar.discount_rate for every "
-                f"party (missing: {', '.join(missing)})"
-            ),
-        )
-    if n_rounds < 2 and period is None:
-        yield loc, "needs two dated calendar rounds (or period_days) to turn rates into delta"
-
-
-def _rubinstein(sc: Scenario) -> Found:
-    opts = sc.models.rubinstein
-    if opts is None:
-        return
-    loc: Loc = ("models", "rubinstein")
-    yield from _party(sc, opts.first_proposer, (*loc, "first_proposer"))
-    if isinstance(opts.outside_options, dict):
-        yield from _keys(sc, opts.outside_options, (*loc, "outside_options"))
-    yield from _time(sc, "rubinstein", opts, len(sc.calendar.rounds), opts.period_days)
-
-
-def _deadline(sc: Scenario) -> Found:
-    opts = sc.models.deadline
-    if opts is None:
-        return
-    loc: Loc = ("models", "deadline")
-    yield from _party(sc, opts.first_proposer, (*loc, "first_proposer"))
-    for i, rnd in enumerate(opts.extra_rounds):
-        yield from _party(sc, rnd.proposer, (*loc, "extra_rounds", i, "proposer"))
-    dates = [r.date for r in sc.calendar.rounds] + [r.date for r in opts.extra_rounds]
-    if not dates:
-        yield loc, "needs dated rounds (calendar.rounds or extra_rounds)"
-    elif len(set(dates)) != len(dates):
-        yield (*loc, "extra_rounds"), "two rounds fall on the same date"
-    if opts.deadline is None and not sc.calendar.deadlines:
-        yield loc, "needs a deadline (calendar.deadlines or deadline)"
-    when = opts.deadline or (sc.calendar.deadlines[0].date if sc.calendar.deadlines else None)
-    if when is not None and dates and when < min(dates):
-        yield (*loc, "deadline"), f"the deadline {when} falls before the first round"
-    yield from _time(sc, "deadline", opts, len(dates), 1.0)
-
-
 def _private_information(sc: Scenario) -> Found:
     opts = sc.models.private_information
     if opts is None:
@@ -129,7 +76,5 @@ def _two_level(sc: Scenario) -> Found:
 
 def check_dynamic(scenario: Scenario) -> Found:
     """Every reference problem of the dynamic models' options."""
-    yield from _rubinstein(scenario)
-    yield from _deadline(scenario)
     yield from _private_information(scenario)
     yield from _two_level(scenario)

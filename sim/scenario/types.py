@@ -23,6 +23,7 @@ __all__ = [
     "Q",
     "Quantity",
     "Round",
+    "discount_factors",
     "probability",
 ]
 
@@ -55,6 +56,15 @@ def probability(q: Quantity) -> Quantity:
     if not (0.0 <= q.value <= 1.0 and 0.0 <= lo and hi <= 1.0):
         raise ValueError(f"a probability must lie in [0, 1], got {q.value}")
     return q
+
+
+def discount_factors(v: dict[str, Quantity] | None) -> dict[str, Quantity] | None:
+    """Check that per-party discount factors (value and range) lie in (0, 1]."""
+    for code, q in (v or {}).items():
+        lo, hi = q.range if q.range is not None else (q.value, q.value)
+        if not (0.0 < q.value <= 1.0 and 0.0 < lo and hi <= 1.0):
+            raise ValueError(f"the discount factor of {code} must lie in (0, 1], got {q.value}")
+    return v
 
 
 Probability = Annotated[Quantity, BeforeValidator(_as_quantity)]

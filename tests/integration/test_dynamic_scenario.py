@@ -401,7 +401,7 @@ def test_deadline_counts_rounds_from_as_of(write_scenario, as_of, opts, expected
     res = sim.run(write_scenario(text + models)).models["deadline"]
     d = res.to_dict()
     if expected is None:
-        assert d["configured"] is False and "no round on or after 2025-06-20" in d["reason"]
+        assert d["status"] == "not_run" and "no round on or after 2025-06-20" in d["reason"]
         return
     date, share = expected
     assert d["agreement_date"] == date and d["agreement_round"] == 1
@@ -415,7 +415,10 @@ def test_deadline_counts_rounds_from_as_of(write_scenario, as_of, opts, expected
 def test_models_without_a_calendar_say_so(write_scenario, minimal_text):
     text = minimal_text.split("calendar:")[0]
     run = sim.run(write_scenario(text), models=list(DYNAMIC))
-    for name in ("rubinstein", "deadline", "private_information"):
+    for name in ("rubinstein", "deadline"):
+        d = run.models[name].to_dict()
+        assert d["status"] == "not_run" and d["reason"]
+    for name in ("private_information",):
         d = run.models[name].to_dict()
         assert d["configured"] is False and d["reason"]
     d = run.models["game_tree"].to_dict()

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from sim.bargaining.alternating import rubinstein
 from sim.bargaining.chain import Frontier
-from sim.bargaining.finite_horizon import DeadlineOptions, deadline
+from sim.bargaining.finite_horizon import deadline
 from tests.strategies import concave_frontiers, discount
 
 PIE = Frontier.from_pie(1.0)
@@ -141,13 +141,13 @@ def test_bad_parameters(args, kwargs):
         deadline(PIE, *args, d_before=[0, 0], **kwargs)
 
 
-def test_options_and_serialisation():
-    opts = DeadlineOptions(rates=(0.4, 0.1), breakdown=0.02, deadline_at=dt.date(2025, 7, 9))
-    res = deadline(PIE, CALENDAR, d_before=[0.1, 0.2], d_after=[0.0, 0.25], **opts.model_dump())
+def test_keyword_options_and_serialisation():
+    opts = {"rates": (0.4, 0.1), "breakdown": 0.02, "deadline_at": dt.date(2025, 7, 9)}
+    res = deadline(PIE, CALENDAR, d_before=[0.1, 0.2], d_after=[0.0, 0.25], **opts)
     d = res.to_dict()
     assert json.loads(json.dumps(d)) == d
     assert len(d["offer_path"]) == 6 and d["offer_path"][0]["date"] == "2025-04-16"
     frame = res.to_frame()
     assert list(frame["round"]) == [1, 2, 3, 4, 5, 6]
     with pytest.raises(ValueError):
-        DeadlineOptions(breakdown=1.5)
+        deadline(PIE, CALENDAR, d_before=[0.1, 0.2], **{**opts, "breakdown": 1.5})

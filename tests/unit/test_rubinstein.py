@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.bargaining.alternating import RubinsteinOptions, rubinstein
+from sim.bargaining.alternating import rubinstein
 from sim.bargaining.chain import Frontier
 from tests.strategies import concave_frontiers, discount
 
@@ -221,14 +221,14 @@ def test_bad_parameters_raise_clear_value_error(kwargs):
         rubinstein(PIE, [0, 0], **kwargs)
 
 
-def test_options_model_round_trip_and_validation():
-    opts = RubinsteinOptions(rates=(0.1, 0.2), period_years=0.25, proposer=1, breakdown=0.05)
-    res = rubinstein(PIE, [0, 0], **opts.model_dump())
+def test_keyword_options_validation_and_serialisation():
+    res = rubinstein(PIE, [0, 0], rates=(0.1, 0.2), period_years=0.25, proposer=1, breakdown=0.05)
     assert res.proposer == 1
+    assert res.delta == pytest.approx((math.exp(-0.025), math.exp(-0.05)))
     with pytest.raises(ValueError):
-        RubinsteinOptions(delta=(1.5, 0.9))
-    with pytest.raises(ValueError):
-        RubinsteinOptions(delta=(0.9, 0.9), unknown=1)
+        rubinstein(PIE, [0, 0], delta=(1.5, 0.9))
+    with pytest.raises(TypeError):
+        rubinstein(PIE, [0, 0], delta=(0.9, 0.9), unknown=1)
     d = res.to_dict()
     assert json.loads(json.dumps(d)) == d
     assert list(res.to_frame()["proposer"]) == [0, 1]
