@@ -202,6 +202,68 @@ def _fixed_points(frontier: Frontier, d, o, e, lo: float, hi: float, n_grid: int
     return roots[keep], t1, t2
 
 
+def _impatience(dl, rates, period_years, breakdown: float) -> np.ndarray:
+    """``1 - (1 - breakdown) * delta_i`` without cancellation: ``-expm1(log1p(-p) + log
+    delta_i)``, with ``log delta_i = -rate_i * period_years`` taken exactly from the rates."""
+    if rates is not None:
+        log_d = -np.asarray(rates, dtype=float).reshape(-1) * float(period_years)
+    else:
+        log_d = np.log(dl)
+    return -np.expm1(np.log1p(-breakdown) + log_d)
+
+
+def _stationary_on_segments(frontier: Frontier, d, b, eps) -> list:
+    """Stationary offers ``(x, y)`` with no outside option binding, solved exactly in terms
+    of the impatience ``eps = 1 - e`` on each segment and each pair of adjacent segments.
+
+    With ``x`` on segment ``k`` and ``y`` on segment ``j`` (``j = k`` or ``k - 1``),
+    ``X = x1 - v1`` and ``Y = y1 - v1`` from the vertex ``v`` starting segment ``k`` solve
+    the linear equations ``x1 - y1 = eps1 (x1 - d1)`` and ``y2 - x2 = eps2 (y2 - d2)``:
+    ``X = (b2 - s_j (1 - eps2) b1) / D``, ``Y = ((1 - eps1) b2 - s_k b1) / D`` with
+    ``b = eps * (v - d)``, slopes ``-s`` and ``D = (s_k - s_j) + s_j (eps1 + eps2 - eps1
+    eps2)``.  No term subtracts numbers close to 1, so short periods (``eps -> 0``) keep
+    full precision: on a pie ``X = eps2 / (eps1 + eps2 - eps1 eps2)``, Rubinstein's share.
+    """
+    P = frontier.points
+    m = len(P) - 1
+    if m < 1:
+        return []
+    slope = (P[:-1, 1] - P[1:, 1]) / (P[1:, 0] - P[:-1, 0])
+    k = np.concatenate([np.arange(m), np.arange(1, m)])
+    j = np.concatenate([np.arange(m), np.arange(m - 1)])
+    e1, e2 = (float(v) for v in eps)
+    sk, sj = slope[k], slope[j]
+    v1, v2 = P[k, 0], P[k, 1]
+    b1, b2 = e1 * (v1 - d[0]), e2 * (v2 - d[1])
+    D = (sk - sj) + sj * (e1 + e2 - e1 * e2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        X = (b2 - sj * (1 - e2) * b1) / D
+        Y = ((1 - e1) * b2 - sk * b1) / D
+    x1, y1 = v1 + X, v1 + Y
+    x2, y2 = v2 - sk * X, v2 - sj * Y
+    # on the segments, judged relative to X and Y (they are O(eps) near a vertex)
+    tol = 1e-14 * (np.abs(X) + np.abs(Y))
+    Lk = P[k + 1, 0] - v1
+    y_lo = np.where(j == k, 0.0, P[j, 0] - v1)
+    y_hi = np.where(j == k, Lk, 0.0)
+    big = 1e-12 * max(1.0, float(np.abs(P).max()))
+    ok = (
+        (D > 0)
+        & (X >= -tol)
+        & (X <= Lk + tol)
+        & (Y >= y_lo - tol)
+        & (Y <= y_hi + tol)
+        & (y1 >= b[0] - big)
+        & (x2 >= b[1] - big)
+    )
+    out: list = []
+    for i in np.flatnonzero(ok)[np.argsort(y1[ok])]:
+        eq = ((float(x1[i]), float(x2[i])), (float(y1[i]), float(y2[i])))
+        if not out or abs(eq[1][0] - out[-1][1][0]) > 1e-9 * max(1.0, abs(eq[1][0])):
+            out.append(eq)
+    return out
+
+
 def rubinstein(
     frontier: Frontier,
     d: ArrayLike,
@@ -244,7 +306,11 @@ def rubinstein(
     The stationary offers solve the fixed point in the module docstring; with
     ``e_i = (1 - breakdown) * delta_i`` the map ``y1 -> x2 -> y1`` is increasing on
     ``[b1, u1(b2)]`` with ``b = max(d, outside)``, so fixed points exist (Tarski) and are
-    bracketed on a grid and refined by bisection to machine precision.  On a pie with
+    bracketed on a grid and refined by bisection; each is then solved exactly on its
+    segment (or pair of adjacent segments) in terms of the impatience ``1 - e_i``, taken
+    as ``-expm1(log1p(-breakdown) - rates_i * period_years)`` when rates are given, so
+    that short periods lose no precision (where ``1 - e1 e2`` would cancel, the exact
+    solutions replace the bisection's).  On a pie with
     ``d = 0`` and no outside options the first proposer gets
     ``(1 - e2) / (1 - e1 e2)`` (Rubinstein 1982); with ``delta_i = exp(-r_i * Delta)`` and
     ``Delta -> 0`` the agreement tends to the Nash solution with weights
@@ -304,6 +370,19 @@ def rubinstein(
     for y1 in roots:
         x2 = float(t2(y1))
         eqs.append(((float(g(x2)), x2), (float(y1), float(f(y1)))))
+    eps = _impatience(dl, rates, period_years, breakdown)
+    eps_sum = float(eps[0] + eps[1] - eps[0] * eps[1])  # 1 - e1 e2, without cancellation
+    exact = _stationary_on_segments(frontier, dd, b, eps)
+    if exact and 0 < eps_sum < 1e-6:
+        # bisection on y1 -> T1(T2(y1)) - y1, whose slope is 1 - e1 e2, cannot resolve the
+        # fixed point when delay costs almost nothing; the exact solutions can
+        eqs = exact
+    else:  # polish each fixed point with the exact solution next to it
+        scale = 1e-6 * max(1.0, hi - lo)
+        for n, (_x, y) in enumerate(eqs):
+            near = [q for q in exact if abs(q[1][0] - y[0]) <= scale]
+            if near:
+                eqs[n] = min(near, key=lambda q: abs(q[1][0] - y[0]))
     continuum = len(eqs) > 10  # e.g. no cost of delay: every split is an equilibrium
     if continuum:
         eqs = [eqs[0], eqs[-1]]

@@ -145,6 +145,10 @@ def run(space: OutcomeSpace, options: RubinsteinOptions, *, rng=None) -> Result:
         delta = sf.discount_pair(space, options.delta, period)
     except ValueError as exc:
         return Result.not_run("rubinstein", str(exc), unit=space.values.unit, options=opts)
+    if options.delta is None:  # rates and period: exact for short periods (expm1 forms)
+        time = {"rates": sf.rates_pair(space), "period_years": period / sf.DAYS_PER_YEAR}
+    else:
+        time = {"delta": delta}
     front = sf.ScenarioFrontier.build(space, options.frontier)
     d = space.disagreement_point(options.disagreement_at)
     outside = None
@@ -163,7 +167,7 @@ def run(space: OutcomeSpace, options: RubinsteinOptions, *, rng=None) -> Result:
     core = rubinstein(
         front.chain,
         d,
-        delta=delta,
+        **time,
         proposer=first,
         breakdown=sf.breakdown_value(space, options.breakdown),
         outside=outside,

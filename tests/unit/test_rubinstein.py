@@ -134,6 +134,42 @@ def test_limit_is_asymmetric_nash_on_polygon(rates, d):
     assert errs[-1] <= errs[0]
 
 
+@given(
+    r1=st.floats(0.01, 5.0),
+    r2=st.floats(0.01, 5.0),
+    h=st.sampled_from([1e-3, 1e-6, 1e-9, 1e-12, 1e-15, 1e-100]),
+    p=st.sampled_from([0.0, 1e-9, 0.01]),
+)
+def test_short_periods_keep_full_precision(r1, r2, h, p):
+    """Issue 14: with delta_i = exp(-r_i h), 1 - delta1 delta2 cancels as h -> 0.  Oracle:
+    Rubinstein's share (1 - e2) / (1 - e1 e2) with e_i = (1 - p) exp(-r_i h) in expm1 form,
+    and its limit r2 / (r1 + r2) (Binmore, Rubinstein & Wolinsky 1986)."""
+    res = rubinstein(PIE, [0, 0], rates=[r1, r2], period_years=h, breakdown=p)
+    eps1, eps2 = (-math.expm1(math.log1p(-p) - r * h) for r in (r1, r2))  # 1 - e_i
+    share = eps2 / (eps1 + eps2 - eps1 * eps2)
+    assert res.unique
+    assert res.payoffs[0] == pytest.approx(share, abs=1e-12)
+    if p == 0 and h <= 1e-12:
+        assert res.payoffs[0] == pytest.approx(r2 / (r1 + r2), abs=1e-10)
+
+
+def test_issue_14_example_period_of_1e_12_years():
+    res = rubinstein(PIE, [0, 0], rates=[1.0, 2.0], period_years=1e-12)
+    assert res.payoffs[0] == pytest.approx(2 / 3, abs=1e-11)
+
+
+def test_short_period_on_polygon_converges_to_nash_and_vertices():
+    """Tiny periods on a polygon: the SPE is the weighted Nash point (on an edge, or at a
+    vertex when the weights' supporting line turns there), computed exactly, not noise."""
+    pts = np.array([[0.0, 10.0], [3.0, 9.0], [6.0, 6.5], [8.0, 3.0], [9.0, 0.0]])
+    for rates in ((0.05, 0.20), (0.3, 0.1), (0.1, 0.1), (1.0, 1.3)):
+        r1, r2 = rates
+        target = _nash_brute(pts, (0.0, 0.0), (r2 / (r1 + r2), r1 / (r1 + r2)))
+        res = rubinstein(Frontier(pts), [0, 0], rates=rates, period_years=1e-13)
+        assert res.unique
+        assert np.max(np.abs(np.array(res.payoffs) - target)) < 2e-4  # brute-force grid
+
+
 # ------------------------------------------------------------------ properties
 @settings(max_examples=60, deadline=None)
 @given(
