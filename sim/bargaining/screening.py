@@ -259,6 +259,20 @@ class ScreeningResult:
         }
 
 
+def _on_segment(x: float, ends) -> float:
+    """``x`` moved onto the segment's range of the responder's payoff ``ends`` when it lies
+    outside only by rounding (an offer of the highest reservation value that is the
+    segment's end); an offer beyond the segment is an error, never a non-finite point."""
+    lo, hi = float(min(ends)), float(max(ends))
+    tol = 1e-9 * max(1.0, abs(lo), abs(hi))
+    if not (np.isfinite(x) and lo - tol <= x <= hi + tol):
+        raise ValueError(
+            f"The screening offer {x:g} lies outside the frontier segment [{lo:g}, {hi:g}]: "
+            "the types' reservation payoffs must lie on the segment."
+        )
+    return min(max(x, lo), hi)
+
+
 def _uniform_two_period(lv: float, hv: float, ds: float, db: float):
     """Zero-cost seller, buyer values U[lv, hv]: best first-period cutoff (closed forms).
 
@@ -376,7 +390,7 @@ def screening(
         )
         early_t = {"pool": names, "screen": names[:1], "exclude": names[:1]}[regime]
         late_t = {"pool": (), "screen": names[1:], "exclude": names[:1] if late else ()}[regime]
-    x1, x2 = x_of(p1), x_of(p2)
+    x1, x2 = (_on_segment(x_of(p), pj) for p in (p1, p2))
     return ScreeningResult(
         proposer=proposer,
         regime=regime,
