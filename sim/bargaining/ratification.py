@@ -15,15 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated
 
 import numpy as np
 from numpy.typing import ArrayLike
-from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "TiedHandsResult",
-    "TwoLevelOptions",
     "TwoLevelResult",
     "nash_over_candidates",
     "tied_hands",
@@ -32,16 +29,6 @@ __all__ = [
 
 #: ``solver(utilities, mask, d, weights) -> (payoffs (2,), index or None) or None``
 Solver = Callable[[np.ndarray, np.ndarray, np.ndarray, tuple[float, float]], tuple | None]
-
-
-class TwoLevelOptions(BaseModel):
-    """A scenario's ``models: two_level:`` section (masks are computed by the scenario)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    weights: tuple[Annotated[float, Field(gt=0)], Annotated[float, Field(gt=0)]] = (0.5, 0.5)
-    min_payoff: tuple[float | None, float | None] = (None, None)
-    tied_hands_party: Annotated[int, Field(ge=0, le=1)] | None = None
-    tied_hands_steps: Annotated[int, Field(ge=2, le=1000)] = 21
 
 
 def nash_over_candidates(

@@ -26,7 +26,6 @@ from sim.bargaining.chain import Frontier
 
 __all__ = [
     "DiscretePrior",
-    "PrivateInformationOptions",
     "ScreeningResult",
     "TIOLIResult",
     "UniformPrior",
@@ -70,21 +69,6 @@ class UniformPrior(BaseModel):
         if not self.low < self.high:
             raise ValueError(f"A uniform prior needs low < high; got [{self.low}, {self.high}].")
         return self
-
-
-Prior = Annotated[DiscretePrior | UniformPrior, Field(discriminator="kind")]
-
-
-class PrivateInformationOptions(BaseModel):
-    """A scenario's ``models: private_information:`` section."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    proposer: Annotated[int, Field(ge=0, le=1)] = 0
-    prior: Prior
-    delta: tuple[Annotated[float, Field(ge=0, le=1)], Annotated[float, Field(ge=0, le=1)]] = (
-        0.9,
-        0.9,
-    )
 
 
 def _prior(prior) -> DiscretePrior | UniformPrior:

@@ -308,11 +308,11 @@ def timeline(run, ax=None):
             label="P(deal done by date), deadline model",
         )
     pi = run.models.get("private_information")
-    if pi is not None and pi.configured and pi.screening is not None and len(dates) >= 2:
-        s = pi.screening
+    if pi is not None and getattr(pi, "screening", None) is not None and len(dates) >= 2:
+        acc = pi.screening["acceptance_probabilities"]
         ax2.step(
             dates[:2],
-            [s.accept_early, s.accept_early + s.accept_late],
+            [acc["early"], acc["early"] + acc["late"]],
             where="post",
             color="tab:purple",
             lw=2,
@@ -332,8 +332,9 @@ def timeline(run, ax=None):
 def win_sets(run, ax=None):
     """The ratification model's win-sets drawn on the payoff space.
 
-    Candidate outcomes are coloured by who can ratify them (one side, both, neither); the
-    ratifiable Nash deal, the deal without ratification constraints and no deal are marked.
+    Candidate outcomes (binned on the result's ``candidate_map``) are coloured by who can
+    ratify them (one side, both, neither); the ratifiable Nash deal, the deal without
+    ratification constraints and no deal are marked.
 
     Returns
     -------
@@ -341,20 +342,17 @@ def win_sets(run, ax=None):
     """
     fig, ax = _figure(ax)
     res = run.models["two_level"]
-    P = res.parties
-    u = res.utilities
-    w0, w1 = res.win_sets
-    groups = [
-        (~w0 & ~w1, "0.85", "neither can ratify"),
-        (w0 & ~w1, "tab:blue", f"only {P[0]} can ratify"),
-        (~w0 & w1, "tab:red", f"only {P[1]} can ratify"),
-        (w0 & w1, "tab:green", "both can ratify (intersection)"),
-    ]
-    for mask, color, label in groups:
-        if mask.any():
-            ax.scatter(
-                u[mask, 0], u[mask, 1], s=5, color=color, label=label, zorder=2, rasterized=True
-            )
+    P = list(res.disagreement)
+    cmap = res.candidate_map  # candidates binned on a grid: which groups have one per cell
+    n = cmap["size"]
+    bits = np.array([[int(c, 16) for c in row] for row in cmap["rows"]])
+    (x0, x1), (y0, y1) = (cmap["bounds"][p] for p in P)
+    xs, ys = x0 + (np.arange(n) + 0.5) * (x1 - x0) / n, y0 + (np.arange(n) + 0.5) * (y1 - y0) / n
+    colors = ["0.85", "tab:blue", "tab:red", "tab:green"]
+    for g, (color, label) in enumerate(zip(colors, cmap["groups"], strict=True)):
+        rows, cols = np.nonzero(bits & (1 << g))
+        if rows.size:
+            ax.scatter(xs[cols], ys[rows], s=5, color=color, label=label, zorder=2, rasterized=True)
     for k, line in enumerate(frontier_polylines(run)):
         ax.plot(
             line[:, 0],
@@ -364,11 +362,12 @@ def win_sets(run, ax=None):
             zorder=3,
             label="Pareto frontier" if k == 0 else None,
         )
-    d = res.disagreement
-    ax.scatter(*d, marker="X", s=90, color="black", zorder=5, label="no deal")
-    if res.unconstrained is not None:
+    ax.scatter(
+        *res.disagreement.values(), marker="X", s=90, color="black", zorder=5, label="no deal"
+    )
+    if res.without_ratification is not None:
         ax.scatter(
-            *res.unconstrained.payoffs,
+            *res.without_ratification["payoffs"].values(),
             marker="*",
             s=120,
             color="white",
@@ -376,9 +375,9 @@ def win_sets(run, ax=None):
             zorder=6,
             label="Nash deal without ratification",
         )
-    if res.solution is not None:
+    if res.payoffs is not None:
         ax.scatter(
-            *res.solution.payoffs,
+            *res.payoffs.values(),
             marker="*",
             s=160,
             color="tab:green",

@@ -315,9 +315,6 @@ def _citations(scenario: Scenario, base_dir: Path) -> Found:
 
 def check_references(scenario: Scenario, *, base_dir: Path) -> list[tuple[Loc, str]]:
     """All cross-reference problems of a structurally valid scenario."""
-    from sim.scenario.dynamic_refs import check_dynamic
-
     found = list(_structure(scenario))
-    found.extend(check_dynamic(scenario))
     found.extend(_citations(scenario, base_dir))
     return found

@@ -415,14 +415,9 @@ def test_deadline_counts_rounds_from_as_of(write_scenario, as_of, opts, expected
 def test_models_without_a_calendar_say_so(write_scenario, minimal_text):
     text = minimal_text.split("calendar:")[0]
     run = sim.run(write_scenario(text), models=list(DYNAMIC))
-    for name in ("rubinstein", "deadline"):
+    for name in ("rubinstein", "deadline", "private_information", "game_tree"):
         d = run.models[name].to_dict()
         assert d["status"] == "not_run" and d["reason"]
-    for name in ("private_information",):
-        d = run.models[name].to_dict()
-        assert d["configured"] is False and d["reason"]
-    d = run.models["game_tree"].to_dict()
-    assert d["status"] == "not_run" and d["reason"]
     assert run.models["two_level"].to_dict()["agreement"] is not None
 
 

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from sim.bargaining.chain import Frontier
 from sim.bargaining.screening import (
     DiscretePrior,
-    PrivateInformationOptions,
     UniformPrior,
     screening,
     take_it_or_leave_it,
@@ -178,7 +177,7 @@ def test_prior_not_summing_to_one_is_a_clear_error():
         UniformPrior(low=1.0, high=1.0)
     with pytest.raises(ValueError, match="linear frontier"):
         screening(Frontier([[0, 2], [1, 1.5], [2, 0]]), UniformPrior(low=0, high=1))
-    with pytest.raises(ValueError):
-        PrivateInformationOptions(prior={"kind": "discrete", "values": [1], "probs": [0.5]})
-    opts = PrivateInformationOptions(prior={"kind": "uniform", "low": 0, "high": 1})
-    assert isinstance(opts.prior, UniformPrior)
+    with pytest.raises(ValueError, match=r"sum to 0\.5"):
+        take_it_or_leave_it(PIE, {"kind": "discrete", "values": [1], "probs": [0.5]})
+    res = take_it_or_leave_it(PIE, {"kind": "uniform", "low": 0, "high": 1})
+    assert res.offer_to_responder == pytest.approx(0.5)  # a dict describes a uniform prior

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from sim.bargaining.ratification import TwoLevelOptions, nash_over_candidates, tied_hands, two_level
+from sim.bargaining.ratification import nash_over_candidates, tied_hands, two_level
 from tests.strategies import pie_utilities
 
 N = 20
@@ -128,8 +128,8 @@ def test_tied_hands_frame_and_options():
     frame = res.to_frame()
     assert list(frame.columns) == ["threshold", "agreement", "u1", "u2", "deal_index"]
     json.dumps(res.to_dict())
-    with pytest.raises(ValueError):
-        TwoLevelOptions(weights=(0, 1))
+    with pytest.raises(ValueError, match="positive"):
+        two_level(GRID, [0, 0], weights=(0, 1))
 
 
 def test_bad_inputs():
