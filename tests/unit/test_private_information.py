@@ -181,3 +181,30 @@ def test_prior_not_summing_to_one_is_a_clear_error():
         take_it_or_leave_it(PIE, {"kind": "discrete", "values": [1], "probs": [0.5]})
     res = take_it_or_leave_it(PIE, {"kind": "uniform", "low": 0, "high": 1})
     assert res.offer_to_responder == pytest.approx(0.5)  # a dict describes a uniform prior
+
+
+# ------------------------------------------------------------------ finite answers (issue 16)
+def test_screening_offer_at_the_segment_end_stays_finite():
+    """A type whose reservation payoff is the segment's end is offered exactly that end.
+
+    Recovering the offer from the proposer's price rounds it a few ulps past the end; the
+    frontier has no point there (-inf), which once made results.json unwritable.  Seeded
+    segments include such cases (before the fix some of them gave -inf)."""
+    rng = np.random.default_rng(16)
+    for _ in range(300):
+        a = rng.uniform(-10, 10, 2)
+        b = a + rng.uniform(0.1, 10, 2) * np.array([1.0, -1.0])
+        seg = Frontier([a, b])
+        # responder is party 1 (proposer 2): types at the segment's far end and inside it
+        prior = DiscretePrior(values=(float(b[0]), float(0.5 * (a[0] + b[0]))), probs=(0.5, 0.5))
+        res = screening(seg, prior, proposer=1, d_proposer=float(b[1]) - 20.0, delta=(0.9, 0.9))
+        assert np.all(np.isfinite(res.offers)), (a, b)
+        assert all(a[0] <= x <= b[0] for x in res.offers_to_responder)
+        json.dumps(res.to_dict(), allow_nan=False)
+
+
+def test_screening_offer_beyond_the_segment_is_an_error():
+    """Types needing more than the segment can give: a clear error, never an infinite point."""
+    prior = DiscretePrior(values=(0.5, 1.5), probs=(0.5, 0.5))  # the pie gives at most 1
+    with pytest.raises(ValueError, match="outside the frontier segment"):
+        screening(PIE, prior, proposer=0, d_proposer=-5.0, delta=(0.9, 0.9))
