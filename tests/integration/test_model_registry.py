@@ -61,8 +61,11 @@ def test_every_listed_model_has_its_file():
     for name in registry.MODELS:
         assert (ROOT / "sim" / "models" / f"{name}.py").is_file(), name
         module = registry.model(name)
-        for attr in ("SUMMARY", "Options", "run"):
+        for attr in ("SUMMARY", "Options", "Result", "run"):
             assert hasattr(module, attr), f"sim/models/{name}.py lacks {attr}"
+        from sim.results.model import ModelResult
+
+        assert issubclass(module.Result, ModelResult), name
 
 
 def test_a_toy_model_in_one_file_reaches_every_output(tmp_path):
