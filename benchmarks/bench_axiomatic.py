@@ -17,6 +17,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sim.bargaining.axiomatic import kalai_smorodinsky, nash_bargaining
+from sim.bargaining.frontier import pareto_frontier
 from sim.bargaining.geometry import UtilitySet
 
 
@@ -52,8 +53,8 @@ def main() -> None:
             tk = best_of(
                 lambda u=u: kalai_smorodinsky(UtilitySet(u.offsets, u.shape, u.generators), d)
             )
-            tf = best_of(lambda u=u: UtilitySet(u.offsets, u.shape, u.generators).pareto_frontier())
-            n = len(u.pareto_frontier())
+            tf = best_of(lambda u=u: pareto_frontier(UtilitySet(u.offsets, u.shape, u.generators)))
+            n = len(pareto_frontier(u))
             print(f"{layout:8} {P:>6} {tn:>8.4f}s {tk:>8.4f}s {tf:>8.4f}s {n:>9}")
 
 

@@ -1,7 +1,7 @@
 """A number with its provenance: the ``{value, range, source, note}`` form used everywhere.
 
 Shared by the scenario schema (:mod:`sim.scenario.schema`) and the trade payoff model
-(:mod:`sim.payoffs.trade_spec`), so that every model input has one YAML shape.
+(:mod:`sim.scenario.trade_payoffs`), so that every model input has one YAML shape.
 """
 
 from __future__ import annotations

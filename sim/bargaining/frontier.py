@@ -10,11 +10,14 @@ gap may be a limit point that is only weakly Pareto, and is flagged so.  Cells w
 point is dominated by a vertex of another cell are discarded first.
 
 Duplicates (the same point reached in several cells) are resolved to the lowest cell index.
+Both frontiers are computed once per :class:`~sim.bargaining.geometry.UtilitySet` (a weak
+cache: it goes with the set).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 import numpy as np
 
@@ -22,6 +25,16 @@ from sim.bargaining.geometry import UtilitySet
 from sim.bargaining.primitives import dominated
 
 __all__ = ["Frontier", "convex_frontier", "pareto_frontier"]
+
+_CACHE: dict[str, WeakKeyDictionary] = {"union": WeakKeyDictionary(), "convex": WeakKeyDictionary()}
+
+
+def _cached(kind: str, uset: UtilitySet, compute) -> Frontier:
+    cache = _CACHE[kind]
+    found = cache.get(uset)
+    if found is None:
+        found = cache[uset] = compute(uset)
+    return found
 
 
 @dataclass(frozen=True, eq=False)
@@ -217,6 +230,8 @@ def _free_pieces(n, seg, lo, hi):
 def pareto_frontier(uset: UtilitySet) -> Frontier:
     """Exact Pareto frontier of the union of cells, as segments sorted by ``u1``.
 
+    Computed once per set (later calls return the same :class:`Frontier`).
+
     A point of the union is Pareto when no point of the union is at least as good for both
     parties and better for one.  The frontier of a non-convex union can have gaps; the
     returned segments cover the closure of the Pareto set, endpoints that are only limits
@@ -230,6 +245,10 @@ def pareto_frontier(uset: UtilitySet) -> Frontier:
     >>> f.start.tolist()
     [[0.0, 1.0], [0.4, 0.4], [1.0, 0.0]]
     """
+    return _cached("union", uset, _pareto_frontier)
+
+
+def _pareto_frontier(uset: UtilitySet) -> Frontier:
     tol = uset.tol
     surv = _survivors(uset)
     start, end, cell, xs, xe = _chain_segments(uset, surv)
@@ -276,8 +295,12 @@ def convex_frontier(uset: UtilitySet) -> Frontier:
 
     The vertices are nondominated cell vertices on the upper-right hull (Andrew's monotone
     chain, Andrew 1979, IPL 9:216-219); every vertex keeps its cell and ``x``.  Edges between
-    two cells are lotteries, not outcomes (docs/dev/architecture.md).
+    two cells are lotteries, not outcomes (docs/dev/architecture.md).  Computed once per set.
     """
+    return _cached("convex", uset, _convex_frontier)
+
+
+def _convex_frontier(uset: UtilitySet) -> Frontier:
     pts, cells, xs = uset.corner_points()
     tol = uset.tol
     order = np.lexsort((cells, -pts[:, 1], -pts[:, 0]))  # u1 desc, u2 desc, lowest cell

@@ -252,25 +252,3 @@ class UtilitySet:
     def cell_ideal(self) -> np.ndarray:
         """Componentwise maximum of each cell, (P, 2)."""
         return self.offsets + self.hulls.vertices.max(axis=1)[self.shape]
-
-    def pareto_frontier(self):
-        """Exact Pareto frontier of the union (:func:`sim.bargaining.frontier.pareto_frontier`);
-        computed once per set."""
-        return self._pareto_frontier
-
-    def convex_frontier(self):
-        """Pareto chain of the convex hull (:func:`sim.bargaining.frontier.convex_frontier`);
-        computed once per set."""
-        return self._convex_frontier
-
-    @cached_property
-    def _pareto_frontier(self):
-        from sim.bargaining.frontier import pareto_frontier
-
-        return pareto_frontier(self)
-
-    @cached_property
-    def _convex_frontier(self):
-        from sim.bargaining.frontier import convex_frontier
-
-        return convex_frontier(self)

@@ -53,9 +53,10 @@ class ScenarioFrontier:
     @classmethod
     def build(cls, space: OutcomeSpace, kind: str = "convex") -> ScenarioFrontier:
         from sim.bargaining.chain import Frontier
+        from sim.bargaining.frontier import convex_frontier, pareto_frontier
 
         uset = space.utility_set
-        bf = uset.convex_frontier() if kind == "convex" else uset.pareto_frontier()
+        bf = convex_frontier(uset) if kind == "convex" else pareto_frontier(uset)
         tol = uset.tol
         pts: list[np.ndarray] = []
         c_in: list[int] = []  # cell and x of each vertex as the end of the edge before it
@@ -243,8 +244,9 @@ def _deal(space: OutcomeSpace, coords: np.ndarray, point, *, exact: bool, lotter
 def best_exact(space: OutcomeSpace, *, responder: int, threshold: float) -> np.ndarray | None:
     """Coordinates of the outcome best for the proposer among those giving ``responder`` at
     least ``threshold`` (searched on the exact Pareto frontier; None if none qualifies)."""
+    from sim.bargaining.frontier import pareto_frontier
 
-    pf = space.utility_set.pareto_frontier()
+    pf = pareto_frontier(space.utility_set)
     a, b = pf.start, pf.end
     j, i = responder, 1 - responder
     D = b - a

@@ -346,9 +346,11 @@ def solve_exact(space, lo, hi, lower_u, d, weights, *, cache=None) -> ExactSolut
             cache[key] = restricted
     if restricted is None:
         return None
+    from sim.bargaining.frontier import pareto_frontier
+
     cells, a, b, uset = restricted
     c = space.cells
-    pf = uset.pareto_frontier()
+    pf = pareto_frontier(uset)
     L = np.maximum(d, lower_u)
     A, D = pf.start, pf.end - pf.start
     # t-interval of each segment where A + t D >= L

@@ -1,4 +1,4 @@
-"""Compile a :class:`~sim.payoffs.trade_spec.TradePayoffs` spec to additive value functions.
+"""Compile a :class:`~sim.scenario.trade_payoffs.TradePayoffs` spec to additive value functions.
 
 Each party's objective is additive over issues (docs/dev/architecture.md): every sector and
 concession is driven by exactly one issue, so the value of an outcome is the sum over issues
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.payoffs.trade import sector_welfare
-from sim.payoffs.trade_spec import (
+from sim.scenario.trade_payoffs import (
     ElectionPremium,
     LumpConcession,
     PurchaseConcession,

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from sim.payoffs.trade_compile import issue_pieces, normalise_issue
-from sim.payoffs.trade_spec import TradePayoffs
+from sim.scenario.trade_payoffs import TradePayoffs
 
 __all__ = ["ExplainRow", "Explanation", "explain"]
 
@@ -104,7 +104,7 @@ def explain(
 
     Examples
     --------
-    >>> from sim.payoffs.trade_spec import TradePayoffs
+    >>> from sim.scenario.trade_payoffs import TradePayoffs
     >>> spec = TradePayoffs.model_validate({"sectors": {"cars": {
     ...     "issue": "car_tariff", "importer": "us", "exporter": "japan",
     ...     "value": 43.58, "eps": 3.8, "eta": 10.0, "base_tariff_pct": 2.5}}})

@@ -20,8 +20,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from sim.payoffs.trade_compile import trade_value_functions
-from sim.payoffs.trade_spec import TradePayoffs
 from sim.payoffs.values import IssueFunction, ValueFunctions
+from sim.scenario.trade_payoffs import TradePayoffs
 
 __all__ = ["adaptive_breakpoints", "compile_trade", "interpolation_error"]
 

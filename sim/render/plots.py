@@ -34,8 +34,9 @@ def _payoff_axes(ax, parties, unit: str, title: str) -> None:
 
 def frontier_polylines(run) -> list[np.ndarray]:
     """The exact Pareto frontier of the outcomes, as connected runs (u1 increasing)."""
+    from sim.bargaining.frontier import pareto_frontier
 
-    return run.space.utility_set.pareto_frontier().polylines()
+    return pareto_frontier(run.space.utility_set).polylines()
 
 
 def payoff_space(run, ax=None):

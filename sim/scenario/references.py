@@ -12,8 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from sim.payoffs.trade_spec import PurchaseConcession, TradePayoffs
 from sim.scenario.schema import Issue, LinearPayoffs, Scenario
+from sim.scenario.trade_payoffs import PurchaseConcession, TradePayoffs
 from sim.scenario.types import IssueSetting
 
 Loc = tuple[str | int, ...]

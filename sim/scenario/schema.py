@@ -20,8 +20,8 @@ from pydantic import (
     model_validator,
 )
 
-from sim.payoffs.trade_spec import TradePayoffs
 from sim.quantity import Q, Quantity
+from sim.scenario.trade_payoffs import TradePayoffs
 from sim.scenario.types import (
     Frozen,
     Identifier,
@@ -220,7 +220,7 @@ Payoffs = Annotated[
     ),
 ]
 """The ``payoffs`` section: hand-typed preferences (``model: linear``, the default) or the
-trade model (``model: trade``, :class:`sim.payoffs.trade_spec.TradePayoffs`)."""
+trade model (``model: trade``, :class:`sim.scenario.trade_payoffs.TradePayoffs`)."""
 
 
 # --------------------------------------------------------------------------- packages

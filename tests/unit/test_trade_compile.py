@@ -9,7 +9,7 @@ import pytest
 
 from sim.payoffs.trade_compile import IssueValue, normalise_issue, trade_value_functions
 from sim.payoffs.trade_explain import explain
-from sim.payoffs.trade_spec import TradePayoffs
+from sim.scenario.trade_payoffs import TradePayoffs
 from tests.trade_baseline import FULL_PACKAGE, STATUS_QUO, baseline_issues, baseline_spec
 
 BASELINE_ISSUES = baseline_issues()

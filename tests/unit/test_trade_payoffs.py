@@ -1,4 +1,4 @@
-"""Validation of the trade ``payoffs`` schema (sim.payoffs.trade_spec) and the baseline data."""
+"""Validation of the trade ``payoffs`` schema (sim.scenario.trade_payoffs) and the baseline data."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import math
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from sim.payoffs.trade_spec import Param, Sector, TradePayoffs
+from sim.scenario.trade_payoffs import Param, Sector, TradePayoffs
 from tests.trade_baseline import baseline_spec
 
 SECTOR = {
