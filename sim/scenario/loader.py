@@ -22,7 +22,7 @@ from sim.errors import Problem, ScenarioError, format_loc
 from sim.scenario.schema import Scenario
 
 Loc = tuple[str | int, ...]
-Positions = dict[Loc, tuple[Path, int]]
+Positions = dict[Loc, tuple[Path, int | None]]
 
 #: Lists whose items are merged by this key when a scenario ``extends:`` another.
 MERGE_KEYS = {"parties": "code", "issues": "id", "packages": "id"}
@@ -217,9 +217,9 @@ def locate(loc: Loc, positions: Positions, default: Path) -> tuple[Path, int | N
         elif isinstance(part, str) and part.isdigit() and (*clean, int(part)) in positions:
             clean.append(int(part))
             best = positions[tuple(clean)]
-    if best[1] is None and positions:
-        first = min(positions.values(), key=lambda pl: pl[1])
-        best = (first[0], 1)
+    lines = [pl for pl in positions.values() if pl[1] is not None]
+    if best[1] is None and lines:  # nothing located: the top of the first file
+        best = (min(lines, key=lambda pl: pl[1])[0], 1)
     return best[0], best[1], tuple(clean)
 
 
@@ -295,21 +295,72 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     ScenarioError
         With every problem found, each naming the file, the line and the field.
     """
+    path = Path(path)
+    data, positions = _resolve(path)
+    return validate_data(data, path, positions)
+
+
+def validate_data(
+    data: dict, path: str | Path, positions: Positions | None = None
+) -> LoadedScenario:
+    """Validate plain scenario data, check its references and hash it.
+
+    The one path from data to a :class:`LoadedScenario`: :func:`load_scenario` takes it with
+    the positions read from the file, :func:`sim.scenario.modify.modify` with none.
+
+    Parameters
+    ----------
+    data : dict
+        The scenario as plain data (``extends:`` already resolved).
+    path : str or Path
+        The file the data came from: problems name it, and relative references (``seeds/``)
+        are found from its folder.
+    positions : dict, optional
+        Location -> (file, line) from :func:`read_yaml`; without them problems name the
+        field but no line.
+
+    Returns
+    -------
+    LoadedScenario
+        ``sha256`` is the hash of the canonical JSON of the validated scenario.
+
+    Raises
+    ------
+    ScenarioError
+        With every problem found (schema first; references only once the schema holds).
+    """
     from sim.scenario.references import check_references
 
     path = Path(path)
-    data, positions = _resolve(path)
+    where = path.resolve()
+    if positions is None:
+        positions = _data_positions(data, where)
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(_problems_from_validation(exc, positions, path.resolve())) from None
+        raise ScenarioError(_problems_from_validation(exc, positions, where)) from None
     problems = []
-    for loc, message in check_references(scenario, base_dir=path.resolve().parent):
-        file, line, _clean = locate(loc, positions, path.resolve())
+    for loc, message in check_references(scenario, base_dir=where.parent):
+        file, line, _clean = locate(loc, positions, where)
         problems.append(Problem(file, line, format_loc(loc), message))
     if problems:
         raise ScenarioError(problems)
     resolved = scenario.model_dump(mode="json", exclude_none=True)
     digest = hashlib.sha256(canonical_json(resolved).encode()).hexdigest()
-    files = tuple(sorted({p for p, _ in positions.values()}))
+    files = tuple(sorted({p for p, _ in positions.values()})) or (where,)
     return LoadedScenario(scenario, path, resolved, digest, files)
+
+
+def _data_positions(node: Any, path: Path, loc: Loc = ()) -> Positions:
+    """Every location in plain data, in ``path`` at no known line."""
+    out: Positions = {}
+    if isinstance(node, dict):
+        items = [(str(k), v) for k, v in node.items()]
+    elif isinstance(node, list):
+        items = list(enumerate(node))
+    else:
+        return out
+    for key, value in items:
+        out[(*loc, key)] = (path, None)
+        out.update(_data_positions(value, path, (*loc, key)))
+    return out

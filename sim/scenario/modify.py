@@ -9,17 +9,12 @@ provenance stays, and the value must stay within the stated range).
 from __future__ import annotations
 
 import copy
-import hashlib
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from pydantic import ValidationError
-
-from sim.errors import Problem, ScenarioError, format_loc
-from sim.scenario.loader import LoadedScenario, canonical_json
-from sim.scenario.references import check_references
-from sim.scenario.schema import Scenario
+from sim.errors import Problem, ScenarioError
+from sim.scenario.loader import LoadedScenario, validate_data
 
 
 def _child(node: Any, key: str, path: str) -> tuple[Any, Any]:
@@ -58,6 +53,9 @@ def set_path(data: dict, path: str, value: Any) -> None:
 def modify(loaded: LoadedScenario, changes: Mapping[str, Any]) -> LoadedScenario:
     """A new validated scenario with ``changes`` applied (the original is unchanged).
 
+    The changed data goes through :func:`sim.scenario.loader.validate_data`, as a file does
+    (schema, references, hash).
+
     Parameters
     ----------
     loaded : LoadedScenario
@@ -82,21 +80,4 @@ def modify(loaded: LoadedScenario, changes: Mapping[str, Any]) -> LoadedScenario
     data = copy.deepcopy(loaded.data)
     for path, value in changes.items():
         set_path(data, path, value)
-    try:
-        scenario = Scenario.model_validate(data)
-    except ValidationError as exc:
-        raise ScenarioError(
-            [
-                Problem(loaded.path, None, format_loc(tuple(e["loc"])), e["msg"])
-                for e in exc.errors(include_url=False)
-            ]
-        ) from None
-    problems = [
-        Problem(loaded.path, None, format_loc(loc), msg)
-        for loc, msg in check_references(scenario, base_dir=loaded.path.resolve().parent)
-    ]
-    if problems:
-        raise ScenarioError(problems)
-    resolved = scenario.model_dump(mode="json", exclude_none=True)
-    digest = hashlib.sha256(canonical_json(resolved).encode()).hexdigest()
-    return replace(loaded, scenario=scenario, data=resolved, sha256=digest)
+    return replace(validate_data(data, loaded.path), files=loaded.files)

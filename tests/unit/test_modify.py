@@ -42,3 +42,16 @@ def test_modified_scenario_runs(write_scenario, minimal_text):
     base = sim.load(write_scenario(minimal_text))
     run = sim.run(sim.modify(base, {"disagreement.adjustments.A": 0.2}), models=["nash_bargaining"])
     assert run.models["nash_bargaining"].disagreement["A"] == pytest.approx(1.2)
+
+
+def test_modify_goes_the_loaders_way(write_scenario, minimal_text):
+    """One load-validate-hash path: no change, same hash; problems worded as the loader's."""
+    base = sim.load(write_scenario(minimal_text))
+    same = sim.modify(base, {})
+    assert (same.sha256, same.data, same.files) == (base.sha256, base.data, base.files)
+    with pytest.raises(ScenarioError) as err:
+        sim.modify(base, {"payoffs.parties.A.tariff.bogus": 1})
+    problem = err.value.first
+    assert problem.line is None  # a change from Python has no line
+    assert problem.field == "payoffs.parties.A.tariff.bogus"
+    assert problem.message.startswith("unknown key 'bogus'")
