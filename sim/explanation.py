@@ -6,21 +6,21 @@ sources (:func:`sim.payoffs.trade_explain.explain`); for a linear-payoff scenari
 party's value of each issue with its source.  The default outcomes are the status quo (the
 disagreement outcome as of the scenario's date) and the full concession package (package
 ``all`` if the scenario has one, else every discrete or binary issue at its top level),
-each applied to the status quo.
-"""
+each applied to the status quo.  The result is the one explanation type,
+:class:`sim.payoffs.breakdown.Explanation` (re-exported here)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from sim.payoffs.trade_explain import ExplainRow, totals_by_party
+from sim.payoffs.breakdown import ExplainedOutcome, ExplainRow, Explanation
 from sim.scenario.schema import Issue, IssueValue, Scenario
 from sim.scenario.types import IssueSetting
 
 __all__ = [
+    "ExplainRow",
     "ExplainedOutcome",
     "Explanation",
     "explain_scenario",
@@ -28,70 +28,6 @@ __all__ = [
     "parse_outcome",
     "parse_setting",
 ]
-
-
-@dataclass(frozen=True)
-class ExplainedOutcome:
-    """One outcome, its rows and each party's totals ($bn/yr, the payoff unit).
-
-    ``totals[party]`` has ``welfare``, ``political`` and ``objective`` (their sum: the payoff
-    the solvers use, up to the interpolation tolerance of continuous issues).
-    """
-
-    label: str
-    outcome: dict[str, float | str]
-    rows: tuple[ExplainRow, ...]
-
-    def totals(self) -> dict[str, dict[str, float]]:
-        """Per party: ``welfare``, ``political`` and ``objective`` (their sum), $bn/yr."""
-        return totals_by_party(self.rows)
-
-
-@dataclass(frozen=True)
-class Explanation:
-    """The explained outcomes of one scenario."""
-
-    scenario_id: str
-    payoff_model: str
-    unit: str
-    parties: tuple[str, ...]
-    outcomes: tuple[ExplainedOutcome, ...]
-
-    def to_dict(self) -> dict:
-        """JSON-safe builtins."""
-        return {
-            "scenario_id": self.scenario_id,
-            "payoff_model": self.payoff_model,
-            "unit": self.unit,
-            "outcomes": [
-                {
-                    "label": o.label,
-                    "outcome": dict(o.outcome),
-                    "rows": [asdict(r) | {"counted": r.counted} for r in o.rows],
-                    "totals": o.totals(),
-                }
-                for o in self.outcomes
-            ],
-        }
-
-    def to_frame(self):
-        """A tidy pandas DataFrame: one row per outcome and component."""
-        import pandas as pd
-
-        cols = ["outcome", *ExplainRow.__dataclass_fields__, "counted"]
-        data = [[o.label, *asdict(r).values(), r.counted] for o in self.outcomes for r in o.rows]
-        return pd.DataFrame(data, columns=cols)
-
-    def totals_frame(self):
-        """Per outcome and party: welfare, political and objective ($bn/yr)."""
-        import pandas as pd
-
-        data = [
-            {"outcome": o.label, "party": p, **t}
-            for o in self.outcomes
-            for p, t in o.totals().items()
-        ]
-        return pd.DataFrame(data, columns=["outcome", "party", "welfare", "political", "objective"])
 
 
 def parse_setting(issue: Issue, text: str) -> IssueSetting:

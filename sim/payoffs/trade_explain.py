@@ -9,73 +9,14 @@ analyst can recompute a number by hand from ``docs/payoff-model.md``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from sim.payoffs.breakdown import ExplainedOutcome, ExplainRow
 from sim.payoffs.trade_compile import issue_pieces, normalise_issue
 from sim.scenario.trade_payoffs import TradePayoffs
 
-__all__ = ["ExplainRow", "Explanation", "explain"]
-
-
-@dataclass(frozen=True)
-class ExplainRow:
-    """One component of one party's payoff at one outcome (``value`` in $bn/yr)."""
-
-    party: str
-    item: str
-    issue: str
-    issue_value: float
-    level: str | None
-    component: str
-    kind: str
-    value: float
-    inputs: str
-
-    @property
-    def counted(self) -> bool:
-        """Whether the row is part of the party's objective (memo rows are not)."""
-        return self.kind != "memo"
-
-
-def totals_by_party(rows) -> dict[str, dict[str, float]]:
-    """Sum counted rows per party: ``political`` rows, the rest as ``welfare``, and both as
-    ``objective`` (the payoff the solvers use)."""
-    out: dict[str, dict[str, float]] = {}
-    for r in rows:
-        t = out.setdefault(r.party, {"welfare": 0.0, "political": 0.0, "objective": 0.0})
-        if r.counted:
-            t["political" if r.kind == "political" else "welfare"] += r.value
-            t["objective"] += r.value
-    return out
-
-
-@dataclass(frozen=True)
-class Explanation:
-    """The rows of an explained outcome, with totals per party."""
-
-    outcome: tuple[tuple[str, float | str], ...]
-    rows: tuple[ExplainRow, ...]
-
-    def totals(self) -> dict[str, dict[str, float]]:
-        """Per party: ``welfare``, ``political`` and ``objective`` (their sum), $bn/yr."""
-        return totals_by_party(self.rows)
-
-    def to_dict(self) -> dict:
-        """JSON-safe builtins: the outcome, the rows and the totals."""
-        return {
-            "outcome": dict(self.outcome),
-            "rows": [asdict(r) for r in self.rows],
-            "totals": self.totals(),
-        }
-
-    def to_frame(self):
-        """A tidy pandas DataFrame, one row per component (plus ``counted``)."""
-        import pandas as pd
-
-        cols = [*ExplainRow.__dataclass_fields__, "counted"]
-        return pd.DataFrame([[*asdict(r).values(), r.counted] for r in self.rows], columns=cols)
+__all__ = ["explain"]
 
 
 def explain(
@@ -83,7 +24,8 @@ def explain(
     outcome: Mapping[str, float | str],
     *,
     issues: Mapping[str, object] | None = None,
-) -> Explanation:
+    label: str = "outcome",
+) -> ExplainedOutcome:
     """Break the trade-model payoff of ``outcome`` down by party, item and component.
 
     Parameters
@@ -96,10 +38,12 @@ def explain(
         spec reads must be present.
     issues : mapping issue id -> issue description, optional
         Needed to translate level names (see :func:`~sim.payoffs.trade_compile.normalise_issue`).
+    label : str, optional
+        The outcome's name in tables.
 
     Returns
     -------
-    Explanation
+    ExplainedOutcome
         Rows in the order: sectors, concessions, election premia (as in the spec).
 
     Examples
@@ -146,4 +90,4 @@ def explain(
             )
     order = {name: k for k, name in enumerate([*spec.sectors, *spec.concessions])}
     rows.sort(key=lambda r: order.get(r.item, len(order)))
-    return Explanation(tuple((k, outcome[k]) for k in spec.issues()), tuple(rows))
+    return ExplainedOutcome(label, {k: outcome[k] for k in spec.issues()}, tuple(rows))

@@ -1,4 +1,5 @@
-"""Terminal tables (rich) of ``sim explain``.  Reads an Explanation; never computes it."""
+"""Terminal tables (rich) of ``sim explain``.  Reads a :class:`sim.payoffs.breakdown.Explanation`;
+never computes it."""
 
 from __future__ import annotations
 

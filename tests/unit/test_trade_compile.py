@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 
+from sim.payoffs.breakdown import ExplainedOutcome, Explanation
 from sim.payoffs.trade_compile import IssueValue, normalise_issue, trade_value_functions
 from sim.payoffs.trade_explain import explain
 from sim.scenario.trade_payoffs import TradePayoffs
@@ -110,6 +111,18 @@ def test_explain_rows_add_up_and_serialise(spec):
     cars = frame[(frame["item"] == "cars") & (frame["party"] == "US")]
     assert cars["inputs"].str.contains("us_vehicle_imports_from_japan_2024").all()
     json.dumps(ex.to_dict())
+
+
+def test_explain_gives_the_one_explanation_type(spec):
+    """The trade breakdown of one outcome is what `sim explain` gathers per outcome."""
+    import sim.explanation
+
+    ex = explain(spec, STATUS_QUO, label="status quo")
+    assert type(ex) is ExplainedOutcome is sim.explanation.ExplainedOutcome
+    assert sim.explanation.Explanation is Explanation
+    assert ex.to_dict()["label"] == "status quo"
+    whole = Explanation("s", "trade", "$bn/yr", ("US", "JP"), (ex,))
+    assert whole.to_frame().drop(columns="outcome").equals(ex.to_frame())
 
 
 def test_explain_resolves_level_names_and_rejects_incomplete_outcomes(spec):
