@@ -19,6 +19,7 @@ from collections.abc import Callable
 import numpy as np
 
 from sim.errors import Problem, ScenarioError
+from sim.payoffs.trade import sector_changes
 
 __all__ = ["Params", "sector_welfare_batch", "trade_issue_evaluators"]
 
@@ -50,14 +51,6 @@ def _take(p, rows: np.ndarray):
     return p[rows][:, None] if isinstance(p, np.ndarray) else p
 
 
-def _g(log_r, k):
-    """``(r**k - 1) / k`` from ``log r``, continuous at ``k = 0`` (as in sim.payoffs.trade)."""
-    k = np.asarray(k, dtype=float)
-    small = np.abs(k) < 1e-12
-    safe_k = np.where(small, 1.0, k)
-    return np.where(small, log_r, np.expm1(k * log_r) / safe_k)
-
-
 def sector_welfare_batch(tariff, *, value, eps, eta, base_tariff, dsv, dse) -> dict:
     """:func:`sim.payoffs.trade.sector_welfare` with every argument broadcastable.
 
@@ -65,20 +58,21 @@ def sector_welfare_batch(tariff, *, value, eps, eta, base_tariff, dsv, dse) -> d
     domestic producers' surplus and the exporter's producer surplus (``$bn/yr``); ``eta``
     may be ``inf`` (complete pass-through) per entry.
     """
-    t = np.asarray(tariff, dtype=float)
-    small = np.isinf(eta)
-    eta_f = np.where(small, 1.0, eta)
-    a = np.where(small, 1.0, eta_f / (eps + eta_f))
-    b = np.where(small, 0.0, eps / (eps + eta_f))
-    log_rho = np.log1p(t) - np.log1p(base_tariff)
-    log_p = a * log_rho
-    log_pw = -b * log_rho
-    log_q = -eps * a * log_rho
-    buyers = -(1.0 + base_tariff) * value * _g(log_p, 1.0 - eps)
-    revenue = value * (t * np.exp(log_pw + log_q) - base_tariff)
-    dom_ps = dsv * _g(log_p, 1.0 + dse)
-    exporter = np.where(small, 0.0, value * _g(log_pw, 1.0 + eta_f))
-    return {"importer": buyers + revenue, "dom_ps": dom_ps, "exporter": exporter}
+    c = sector_changes(
+        tariff,
+        value=value,
+        eps=eps,
+        eta=eta,
+        base_tariff=base_tariff,
+        domestic_supply_value=dsv,
+        domestic_supply_elasticity=dse,
+    )
+    importer = c["buyers"] + c["revenue"]
+    return {
+        "importer": importer,
+        "dom_ps": c["domestic_producer_surplus"],
+        "exporter": c["exporter"],
+    }
 
 
 def _weight(spec, params: Params, party: str, lobby: str | None):
@@ -97,7 +91,7 @@ def trade_issue_evaluators(
     welfare, exporter surplus, political weights on organised surplus), purchases (seller's
     margin, buyer's premium, seller lobby), lump concessions and election premia.
     """
-    from sim.payoffs.trade_spec import PurchaseConcession
+    from sim.scenario.trade_payoffs import PurchaseConcession
 
     col = {p: i for i, p in enumerate(parties)}
     terms: dict[str, list[Callable]] = {i.id: [] for i in issues}

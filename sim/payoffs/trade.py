@@ -47,6 +47,7 @@ __all__ = [
     "SectorWelfare",
     "optimal_tariff",
     "pass_through",
+    "sector_changes",
     "sector_welfare",
 ]
 
@@ -123,6 +124,50 @@ class SectorWelfare:
         return pd.DataFrame({f.name: np.ravel(getattr(self, f.name)) for f in fields(self)})
 
 
+def sector_changes(
+    tariff,
+    *,
+    value,
+    eps,
+    eta,
+    base_tariff=0.0,
+    domestic_supply_value=0.0,
+    domestic_supply_elasticity=1.0,
+) -> dict[str, np.ndarray]:
+    """The closed forms of the module docstring, every argument broadcastable (no checks).
+
+    The core of :func:`sector_welfare` (which checks its arguments and adds the memo
+    decomposition); :mod:`sim.analysis.batch_trade` calls it with one parameter value per
+    draw.  ``eta`` may be ``inf`` (complete pass-through) entry by entry.
+
+    Returns
+    -------
+    dict of arrays
+        ``log_price``, ``log_world_price``, ``log_quantity`` (logs of the ratios to base),
+        ``buyers`` (``dB``), ``revenue`` (``dR``), ``domestic_producer_surplus`` (``dS``) and
+        ``exporter`` (``dX``), in the units of ``value``.
+    """
+    t = np.asarray(tariff, dtype=float)
+    small = np.isinf(eta)
+    eta_f = np.where(small, 1.0, eta)
+    a = np.where(small, 1.0, eta_f / (eps + eta_f))
+    b = np.where(small, 0.0, eps / (eps + eta_f))
+    log_rho = np.log1p(t) - np.log1p(base_tariff)
+    log_p = a * log_rho
+    log_pw = -b * log_rho
+    log_q = -eps * a * log_rho
+    return {
+        "log_price": log_p,
+        "log_world_price": log_pw,
+        "log_quantity": log_q,
+        "buyers": -(1.0 + base_tariff) * value * _g(log_p, 1.0 - eps),
+        "revenue": value * (t * np.exp(log_pw + log_q) - base_tariff),
+        "domestic_producer_surplus": domestic_supply_value
+        * _g(log_p, 1.0 + domestic_supply_elasticity),
+        "exporter": np.where(small, 0.0, value * _g(log_pw, 1.0 + eta_f)),
+    }
+
+
 def sector_welfare(
     tariff: float | np.ndarray,
     *,
@@ -177,19 +222,18 @@ def sector_welfare(
     if not domestic_supply_elasticity >= 0:
         raise ValueError("domestic supply elasticity must be non-negative")
 
-    small = np.isinf(eta)
-    a = 1.0 if small else eta / (eps + eta)
-    b = 0.0 if small else eps / (eps + eta)
-    log_rho = np.log1p(t) - np.log1p(base_tariff)
-    log_p = a * log_rho
-    log_pw = -b * log_rho
-    log_q = -eps * a * log_rho
-
-    buyers = -(1.0 + base_tariff) * value * _g(log_p, 1.0 - eps)
-    revenue = value * (t * np.exp(log_pw + log_q) - base_tariff)
-    dom_ps = domestic_supply_value * _g(log_p, 1.0 + domestic_supply_elasticity)
-    importer = buyers + revenue
-    exporter = np.zeros_like(log_rho) if small else value * _g(log_pw, 1.0 + eta)
+    c = sector_changes(
+        t,
+        value=value,
+        eps=eps,
+        eta=eta,
+        base_tariff=base_tariff,
+        domestic_supply_value=domestic_supply_value,
+        domestic_supply_elasticity=domestic_supply_elasticity,
+    )
+    log_p, log_pw, log_q = c["log_price"], c["log_world_price"], c["log_quantity"]
+    buyers, revenue, dom_ps = c["buyers"], c["revenue"], c["domestic_producer_surplus"]
+    importer, exporter = buyers + revenue, c["exporter"]
     tot = value * (-np.expm1(log_pw)) * np.exp(log_q)
     return SectorWelfare(
         tariff=t,

@@ -201,3 +201,16 @@ def test_a_small_country_never_gains_from_a_tariff_and_its_exporter_never_loses(
     w = sector_welfare(kw["base_tariff"] + t, **kw)
     assert w.importer_welfare <= 1e-12 * kw["value"]
     assert w.exporter_welfare == 0.0 and w.world_price == 1.0
+
+
+def test_sector_changes_broadcasts_every_argument_as_sector_welfare_entry_by_entry():
+    from sim.payoffs.trade import sector_changes
+
+    eps = np.array([[3.8], [2.0], [5.0]])
+    eta = np.array([[3.0], [np.inf], [10.0]])
+    t = np.array([0.0, 0.1, 0.275])
+    c = sector_changes(t, value=43.58, eps=eps, eta=eta, base_tariff=0.025)
+    for i in range(3):
+        w = sector_welfare(t, value=43.58, eps=eps[i, 0], eta=eta[i, 0], base_tariff=0.025)
+        np.testing.assert_allclose(c["buyers"][i] + c["revenue"][i], w.importer_welfare)
+        np.testing.assert_allclose(c["exporter"][i], w.exporter_welfare)
