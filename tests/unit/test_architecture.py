@@ -323,3 +323,22 @@ def test_duplicate_finder_on_toy_files():
     assert shared_runs({"a.py": a, "b.py": b}) == [("a.py", 3, 9, "b.py", 5, 11)]
     assert shared_runs({"a.py": a, "c.py": body.replace("x3", "w3")}) == []
     assert shared_runs({"a.py": "a\nb\nc\nd\ne\n)\nf\n"}) == []
+
+
+def test_every_allowance_is_still_needed():
+    """An allow-list entry whose cycle or duplicate is gone must go too (delete it above)."""
+    graph = import_graph()
+    module_cycles = {tuple(c) for c in strongly_connected(graph)}
+    folder_cycles = {tuple(c) for c in strongly_connected(folder_graph(graph))}
+    files = {
+        str(p.relative_to(SIM)): p.read_text(encoding="utf-8") for p in sorted(SIM.rglob("*.py"))
+    }
+    pairs = {tuple(sorted((r[0], r[3]))) for r in shared_runs(files)}
+    stale = [
+        *(f"module cycle {c}" for c in KNOWN_MODULE_CYCLES - module_cycles),
+        *(f"folder cycle {c}" for c in KNOWN_FOLDER_CYCLES - folder_cycles),
+        *(f"duplicate {p}" for p in KNOWN_DUPLICATES - pairs),
+    ]
+    assert not stale, "allowed but no longer found, remove from the allow-list:\n" + "\n".join(
+        stale
+    )
