@@ -53,10 +53,7 @@ KNOWN_FOLDER_CYCLES: set[tuple[str, ...]] = {
 
 #: Duplicated runs in files other engineers own, allowed until they are removed: pairs of
 #: paths relative to ``sim/`` (sorted; the same path twice for a file that repeats itself).
-KNOWN_DUPLICATES: set[tuple[str, str]] = {
-    # the rubinstein / private-information adapters repeat a block (models/ owns the fix)
-    ("models/dynamic.py", "models/dynamic.py"),
-}
+KNOWN_DUPLICATES: set[tuple[str, str]] = set()
 
 MIN_LINES = 6
 
