@@ -52,6 +52,29 @@ def evaluate(scenario: str | Path | LoadedScenario, draws, *, models=None):
     return _evaluate(scenario, draws, models=models)
 
 
+def compare(
+    scenario: str | Path | LoadedScenario,
+    packages=None,
+    *,
+    all_combinations: bool = False,
+    models=None,
+    samples: int = 0,
+    seed: int | None = None,
+):
+    """Concession packages compared under each model, one row per (package, model[, draw])
+    (see :func:`sim.analysis.compare.compare`)."""
+    from sim.analysis.compare import compare as _compare
+
+    return _compare(
+        scenario,
+        packages,
+        all_combinations=all_combinations,
+        models=models,
+        samples=samples,
+        seed=seed,
+    )
+
+
 def declared_parameters(scenario: str | Path | LoadedScenario) -> list:
     """Every number the scenario declares with a ``range`` (see
     :func:`sim.analysis.parameters.declared_parameters`)."""
