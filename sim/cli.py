@@ -186,6 +186,68 @@ def explain(
 
 
 @app.command()
+def compare(
+    scenario: ScenarioArg,
+    packages: Annotated[
+        str | None,
+        typer.Option("--packages", help="Package ids, comma-separated (default: all)."),
+    ] = None,
+    all_combinations: Annotated[
+        bool,
+        typer.Option(
+            "--all-combinations", help="Every combination of the offering side's concessions."
+        ),
+    ] = False,
+    model: Annotated[
+        list[str] | None,
+        typer.Option("--model", "-m", help="Compare under this model (repeatable)."),
+    ] = None,
+    samples: Annotated[
+        int, typer.Option("--samples", min=0, help="Draws of the declared parameter ranges.")
+    ] = 0,
+    seed: Annotated[int | None, typer.Option(help="Seed of the draws.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Folder to write (default runs/<id>/compare-<UTC>)."),
+    ] = None,
+    no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip the plots.")] = False,
+) -> None:
+    """Compare concession packages: cost, relief bought, acceptance, efficiency, rank."""
+    from sim import api
+
+    problem = _unusable_dir(out)
+    if problem:
+        _fail(f"--out {out}: {problem}")
+    if packages is not None and all_combinations:
+        _fail("give --packages or --all-combinations, not both")
+    loaded = _guard(api.load, scenario)
+    names = [p.strip() for p in packages.split(",") if p.strip()] if packages else None
+    try:
+        table = _guard(
+            api.compare,
+            loaded,
+            names,
+            all_combinations=all_combinations,
+            models=model or None,
+            samples=samples,
+            seed=seed,
+        )
+    except ValueError as exc:
+        _fail(f"{scenario}: {exc}")
+    from sim.render.compare_table import print_comparison
+    from sim.results.comparison import write_comparison
+
+    print_comparison(table)
+    args = {"packages": names, "all_combinations": all_combinations, "models": model,
+            "samples": samples, "seed": seed}  # fmt: skip
+    try:
+        folder = write_comparison(table, loaded, out, args=args, plots=not no_plots)
+    except OSError as exc:
+        _fail(f"cannot write the comparison folder: {exc}")
+    typer.echo(f"\nwrote {folder}/comparison.csv")
+
+
+@app.command()
 def validate(scenario: ScenarioArg) -> None:
     """Check a scenario file without running it."""
     from sim import api

@@ -27,6 +27,12 @@ better in one: Pareto efficiency in (cost, relief), Kung, Luccio & Preparata 197
 rank.  Packages are ranked by the giver's gain from the predicted deal (the worth of the
 relief net of the cost, in the payoff unit): accepted packages first, ties broken by more
 relief, then less cost.
+
+Where the scenario declares win-sets (``models: two_level``), acceptance also needs the
+deal within every side's bounds and minimum gain (Putnam 1988, *International
+Organization* 42(3):427-460); the bounds on the package's own issues are checked on the
+package and dropped from the restricted problem.  ``strategic`` and ``game_tree`` choose
+among the packages themselves and are reported as not run.
 """
 
 from __future__ import annotations
@@ -48,12 +54,14 @@ TOL = 1e-7
 
 @dataclasses.dataclass(frozen=True)
 class Candidate:
-    """A package to compare: id, display name, giving party and issue settings (labels)."""
+    """A package to compare: id, display name, giving party, issue settings (labels) and
+    the scenario package it is (``named``; "" for a combination no package names)."""
 
     id: str
     name: str
     giver: str
     settings: dict
+    named: str = ""
 
 
 def _label(issue, setting) -> str:
@@ -95,12 +103,17 @@ def candidates(sc, packages=None, *, all_combinations: bool = False) -> list[Can
         if not mine:
             raise ValueError(f"{giver} controls no discrete issue to concede")
         base = {i.id: _label(i, sc.disagreement.outcome[i.id]) for i in mine}
+        named = {}
+        for c in candidates(sc):
+            if c.giver == giver and set(c.settings) == set(base):
+                named.setdefault(tuple(sorted(c.settings.items())), c.id)
         out = []
         for combo in itertools.product(*[[lv.label for lv in i.level_list()] for i in mine]):
             settings = {i.id: lab for i, lab in zip(mine, combo, strict=True)}
             given = [f"{k}={v}" for k, v in settings.items() if v != base[k]]
             pid = "+".join(given) or "none"
-            out.append(Candidate(pid, pid, giver, settings))
+            key = tuple(sorted(settings.items()))
+            out.append(Candidate(pid, named.get(key, pid), giver, settings, named.get(key, "")))
         return out
     ids = [p.id for p in sc.packages]
     wanted = ids if packages is None else list(packages)
@@ -123,7 +136,9 @@ def candidates(sc, packages=None, *, all_combinations: bool = False) -> list[Can
         if giver is None:
             raise ValueError(f"package {pid!r} names no offered_by")
         labels = {k: _label(issues[k], v) for k, v in settings.items()}
-        out.append(Candidate(pid, pkg.name or pid, giver, {**_not_offered(sc, giver), **labels}))
+        out.append(
+            Candidate(pid, pkg.name or pid, giver, {**_not_offered(sc, giver), **labels}, pid)
+        )
     return out
 
 
@@ -184,6 +199,16 @@ def restrict(sc, cand: Candidate, delta: np.ndarray):
         adjustments[p] = Quantity(value=float(old - delta[i]))
     dis = dis.model_copy(update={"outcome": outcome, "adjustments": adjustments})
     update = {"issues": tuple(issues), "disagreement": dis}
+    tl = getattr(sc.models, "two_level", None)
+    if tl is not None and tl.win_sets:  # the package's own bounds are checked by _ratifiable
+        ws = {
+            p: w.model_copy(
+                update={"bounds": {k: b for k, b in w.bounds.items() if k not in cand.settings}}
+            )
+            for p, w in tl.win_sets.items()
+        }
+        models = sc.models.model_copy(update={"two_level": tl.model_copy(update={"win_sets": ws})})
+        update["models"] = models
     if sc.payoffs.model == "linear":  # values of the levels dropped go too
         kept = {k: _label(i, v) for k, v in cand.settings.items() for i in sc.issues if i.id == k}
         parties = {
@@ -241,31 +266,37 @@ def _no_deal(sc, model: str) -> dict:
     return {i.id: float(coords[j]) for j, i in enumerate(sc.issues) if i.kind == "continuous"}
 
 
+#: Models whose options choose among the scenario's packages themselves: not compared.
+CHOOSE_PACKAGES = ("strategic", "game_tree")
+
+
 def _evaluate(loaded, draws, names) -> object:
     """``sim.evaluate`` with every model, or model by model when one fails (not_run rows)."""
     import pandas as pd
 
     from sim.analysis.evaluate import evaluate
 
-    try:
-        return evaluate(loaded, draws, models=names)
-    except Exception:  # a model that cannot solve the restricted problem
-        pass
+    def not_run(name, reason):
+        return pd.DataFrame(
+            {"draw": np.arange(len(draws)), "model": name, "status": "not_run", "reason": reason}
+        )
+
+    skip = "chooses among the packages itself (see sim run): not compared package by package"
+    solvable = [n for n in names if n not in CHOOSE_PACKAGES]
+    if len(solvable) == len(names):
+        try:
+            return evaluate(loaded, draws, models=names)
+        except Exception:  # a model that cannot solve the restricted problem
+            pass
     frames = []
     for name in names:
+        if name in CHOOSE_PACKAGES:
+            frames.append(not_run(name, skip))
+            continue
         try:
             frames.append(evaluate(loaded, draws, models=[name]))
         except Exception as exc:
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "draw": np.arange(len(draws)),
-                        "model": name,
-                        "status": "not_run",
-                        "reason": f"{type(exc).__name__}: {exc}",
-                    }
-                )
-            )
+            frames.append(not_run(name, f"cannot solve the restricted problem: {exc}"))
     out = pd.concat(frames, ignore_index=True)
     pos = {n: k for k, n in enumerate(names)}
     out["_pos"] = out["model"].map(pos)
@@ -338,9 +369,11 @@ def compare(
     pandas.DataFrame
         One row per (package, model) with ``draw`` missing (<NA>), then, with ``samples``,
         one row per (package, model, draw).  Columns: ``package``, ``name``, ``giver``,
-        ``receiver``, ``settings``, ``draw``, ``model``, ``status``, ``reason``, ``cost``,
-        ``value``, ``agreement.<issue>``, ``relief.<tariff issue>``, ``relief``,
-        ``payoff.<party>``, ``disagreement.<party>``, ``gain.<party>``, ``accepted``,
+        ``receiver``, ``named`` (the scenario package it is, or ""), ``settings``, ``draw``,
+        ``model``, ``status``, ``reason``, ``cost``, ``value``, ``agreement.<issue>``,
+        ``relief.<tariff issue>``, ``relief``, ``payoff.<party>``,
+        ``disagreement.<party>``, ``gain.<party>``, ``ratifiable`` (with win-sets in
+        ``models: two_level``), ``accepted`` (both gain and, with win-sets, ratifiable),
         ``margin``, ``relief_per_cost``, ``efficient``, ``rank``, ``first_models``,
         ``efficient_models`` (over models, on the scenario's numbers) and, with samples,
         ``share_first``, ``share_efficient``.
@@ -415,7 +448,7 @@ def compare(
     out = pd.concat(frames, ignore_index=True)
     out["draw"] = out["draw"].astype("Int64")
     out = _score(out)
-    lead = ["package", "name", "giver", "receiver", "settings", "draw", "model", "status"]
+    lead = ["package", "name", "giver", "receiver", "named", "settings", "draw", "model", "status"]
     out = out[lead + [c for c in out.columns if c not in lead]]
     return out.reset_index(drop=True)
 
@@ -435,11 +468,12 @@ def _describe(rows, sc, cand: Candidate, delta: np.ndarray, names) -> object:
     rows.insert(1, "name", cand.name)
     rows.insert(2, "giver", cand.giver)
     rows.insert(3, "receiver", parties[ri])
+    rows.insert(4, "named", cand.named)
     base = {
         i.id: _label(i, sc.disagreement.outcome[i.id]) for i in sc.issues if i.kind != "continuous"
     }
     given = [f"{k}={v}" for k, v in cand.settings.items() if v != base.get(k)]
-    rows.insert(4, "settings", ", ".join(given) or "nothing")
+    rows.insert(5, "settings", ", ".join(given) or "nothing")
     rows["reason"] = rows["reason"].astype(object) if "reason" in rows else None
     rows["reason"] = rows["reason"].where(rows["reason"].notna(), None)
     rows["cost"] = -delta[idx, gi]
@@ -462,12 +496,47 @@ def _describe(rows, sc, cand: Candidate, delta: np.ndarray, names) -> object:
     ).astype(float)
     known = ~ok | np.isfinite(gains).all(axis=1)
     accepted = ok & (np.nan_to_num(gains, nan=-np.inf) > -TOL).all(axis=1)
+    ratifiable = _ratifiable(sc, cand, rows, gains)
+    if ratifiable is not None:
+        rows["ratifiable"] = pd.array(np.where(ok, ratifiable, None), dtype="boolean")
+        accepted &= ratifiable
     rows["accepted"] = pd.array(np.where(known, accepted, None), dtype="boolean")
     rows["margin"] = np.where(ok, gains.min(axis=1), np.nan)
     cost = rows["cost"].to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         rows["relief_per_cost"] = np.where(cost > TOL, rows["relief"] / cost, np.nan)
     return rows
+
+
+def _ratifiable(sc, cand: Candidate, rows, gains) -> np.ndarray | None:
+    """Whether each row's deal lies in every win-set of ``models: two_level`` (its issue
+    bounds and minimum gains, Putnam 1988); None when the scenario declares none."""
+    tl = getattr(sc.models, "two_level", None)
+    if tl is None or not tl.win_sets:
+        return None
+    issues = {i.id: i for i in sc.issues}
+    ok = np.ones(len(rows), bool)
+    for p, ws in tl.win_sets.items():
+        for issue_id, b in ws.bounds.items():
+            issue = issues[issue_id]
+            if issue_id in cand.settings:
+                x = np.full(len(rows), issue.coordinate(cand.settings[issue_id]))
+            elif issue.kind == "continuous":
+                x = rows[f"agreement.{issue_id}"].to_numpy(dtype=float)
+            else:
+                labels = [lv.label for lv in issue.level_list()]
+                x = np.array([labels.index(v) if v in labels else np.nan
+                              for v in rows[f"agreement.{issue_id}"]])  # fmt: skip
+            for end, cmp in (("min", np.greater_equal), ("max", np.less_equal)):
+                if getattr(b, end) is not None:
+                    bound = issue.coordinate(b.setting(end))
+                    ok &= cmp(
+                        np.nan_to_num(x, nan=bound), bound - TOL if end == "min" else bound + TOL
+                    )
+        if ws.min_gain is not None:
+            g = gains[:, sc.party_codes.index(p)]
+            ok &= np.nan_to_num(g, nan=-np.inf) >= ws.min_gain.value - TOL
+    return ok
 
 
 def _score(out):

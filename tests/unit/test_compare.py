@@ -173,7 +173,13 @@ def test_baseline_packages_cost_what_explain_says():
         diff = {p: _total(tot, p) - _total(status_quo, p) for p in ("US", "JP")}
         assert t.loc[pid, "cost"] == pytest.approx(-diff["JP"], abs=1e-9)
         assert t.loc[pid, "value"] == pytest.approx(diff["US"], abs=1e-9)
-        assert t.loc[pid, "accepted"]
+        row = t.loc[pid]
+        gains = row["gain.US"] > 0 and row["gain.JP"] > 0
+        assert row["accepted"] == (gains and row["ratifiable"])
+    # the US win-set asks for at least +1 Mt of corn and a car tariff of 10 % or more
+    lo = sim.compare(path, ["cars"], models="utilitarian").iloc[0]
+    assert lo["agreement.car_tariff"] < 10 or lo["agreement.corn"] == "none"
+    assert not lo["ratifiable"] and not lo["accepted"]
 
 
 def _total(frame, party):
@@ -193,3 +199,38 @@ def test_every_combination_has_its_settings(linear, combo):
     name = "+".join(k + "=yes" for k, on in zip("ab", combo, strict=True) if on) or "none"
     row = t[t["package"] == name].iloc[0]
     assert row["cost"] == pytest.approx(sum(C[k] for k, on in zip("ab", combo, strict=True) if on))
+
+
+def test_combinations_that_are_named_packages_say_so(linear):
+    t = sim.compare(linear, all_combinations=True, models="utilitarian").set_index("package")
+    assert t.loc["a=yes", "named"] == "pa" and t.loc["a=yes", "name"] == "pa"
+    assert t.loc["a=yes+b=yes", "named"] == ""
+
+
+def test_win_sets_bound_acceptance(linear, tmp_path):
+    # Japan can ratify only a tariff of at most 12: Nash's 20 - 9.17 = 10.83 passes, b's
+    # 15 does not; the US cannot ratify concession c at all
+    extra = """
+      two_level:
+        win_sets:
+          JP: {bounds: {tariff: {max: 12}}}
+          US: {bounds: {c: {max: "no"}}}
+    """
+    path = tmp_path / "ws.yaml"
+    path.write_text(
+        LINEAR
+        + textwrap.indent(textwrap.dedent(extra), "  ").replace("\n  two_level", "\n  two_level", 1)
+    )
+    text = path.read_text().replace(
+        "models: {nash_bargaining: {}, kalai_smorodinsky: {}, utilitarian: {}, egalitarian: {}}",
+        "models:\n  nash_bargaining: {}",
+    )
+    path.write_text(text)
+    t = sim.compare(path, models=["nash_bargaining", "two_level"]).set_index(["package", "model"])
+    assert t.loc[("pa", "nash_bargaining"), "ratifiable"]
+    assert t.loc[("pa", "nash_bargaining"), "accepted"]
+    assert not t.loc[("pb", "nash_bargaining"), "ratifiable"]
+    assert not t.loc[("pb", "nash_bargaining"), "accepted"]
+    assert not t.loc[("pc", "nash_bargaining"), "accepted"]
+    assert t.loc[("pa", "two_level"), "status"] == "ok"
+    assert t.loc[("pa", "two_level"), "agreement.tariff"] <= 12 + 1e-9
