@@ -11,6 +11,8 @@ import numpy as np
 
 __all__ = ["cost_relief", "label_boxes_overlap", "rank_heatmap"]
 
+_BOX = {"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8}
+
 
 def _central(table):
     return table[table["draw"].isna()] if "draw" in table else table
@@ -68,7 +70,8 @@ def cost_relief(table, *, axes=None):
                        edgecolors="black", label="not accepted", zorder=4)  # fmt: skip
         named = m[m["named"] != ""]
         texts = [
-            ax.text(r["cost"], r["relief"], _label_of(r), fontsize=7) for _, r in named.iterrows()
+            ax.text(r["cost"], r["relief"], _label_of(r), fontsize=7, zorder=5, bbox=_BOX)
+            for _, r in named.iterrows()
         ]
         if texts:
             adjust_text(
