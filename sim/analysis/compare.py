@@ -390,15 +390,13 @@ def compare(
     from sim.analysis.batch_trade import Params
     from sim.analysis.batch_values import compile_batch
     from sim.analysis.parameters import check_columns
-    from sim.errors import UnknownModelError
-    from sim.registry import MODELS
+    from sim.registry import model
 
     loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
     sc = loaded.scenario
     names = [models] if isinstance(models, str) else list(models or sc.models.selected())
-    unknown = [m for m in names if m not in MODELS]
-    if unknown:
-        raise UnknownModelError(f"no model {unknown[0]!r}; models: {', '.join(MODELS)}")
+    for name in names:
+        model(name)  # UnknownModelError naming the models there are
     cands = candidates(sc, packages, all_combinations=all_combinations)
     parties = sc.party_codes
     central = compile_batch(sc, Params({}, 1))
