@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -107,7 +108,8 @@ def run(
         configured in the scenario runs with its default options.
     seed : int, optional
         Seed of every random choice (homotopy starts, sampling): each model draws from its
-        own stream of ``numpy.random.SeedSequence(seed)``; recorded in the results.
+        own stream of ``numpy.random.SeedSequence(seed)``, the payoff-space sample of the
+        figures from another; recorded in the results.  None is seed 0.
 
     Returns
     -------
@@ -145,7 +147,55 @@ def run(
         if options is None:
             options = registry.options_class(name)()
         results[name] = registry.model(name).run(space, options, rng=rngs[name])
-    return RunResult(loaded=loaded, space=space, models=results, seed=seed)
+    return RunResult(
+        loaded=loaded,
+        models=results,
+        seed=seed,
+        parties=tuple(space.parties),
+        unit=space.values.unit,
+        no_deals=_no_deals(space, results),
+        payoff_space=_payoff_space(space, seed),
+        space=space,
+    )
+
+
+def _no_deals(space, results) -> dict:
+    """What holds with no deal at "final" and at every ``disagreement_at`` a model used."""
+    from sim.results.run import NoDeal
+
+    ats = ["final"]
+    for res in results.values():
+        at = getattr(res, "options", None)
+        at = at.get("disagreement_at") if isinstance(at, dict) else None
+        if at is not None and str(at) not in ats:
+            ats.append(str(at))
+    out = {}
+    for at in ats:
+        when = at if at in ("final", "as_of") else dt.date.fromisoformat(at)
+        pay = space.disagreement_point(when)
+        out[at] = NoDeal(
+            at=at,
+            outcome=space.describe(space.disagreement_outcome(when)),
+            payoffs={p: float(v) for p, v in zip(space.parties, pay, strict=True)},
+        )
+    return out
+
+
+def _payoff_space(space, seed: int | None):
+    """The run's payoff-space summary (two parties only), its sample drawn from a stream of
+    ``SeedSequence(seed)`` apart from every model's."""
+    if len(space.parties) != 2:
+        return None
+    import numpy as np
+
+    from sim.results.payoff_space import summarise
+
+    ss = np.random.SeedSequence(0 if seed is None else seed, spawn_key=(PAYOFF_SPACE_STREAM,))
+    return summarise(space, rng=np.random.default_rng(ss))
+
+
+#: Spawn key of the run's own random stream (models' streams are 0, 1, ... in registry order).
+PAYOFF_SPACE_STREAM = 2**31 - 1
 
 
 def model_rngs(seed: int | None) -> dict:
@@ -200,9 +250,13 @@ def explain(
     return explain_scenario(sc, outcome=outcome or None, package=package)
 
 
-def save(result, out: str | Path | None = None, *, plots: bool = True) -> Path:
-    """Write a run folder (results.json, resolved scenario, plots); returns its path."""
-    from sim.results import write_run
+def save(result, out: str | Path | None = None, *, plots: bool | str = "png,svg") -> Path:
+    """Write a run folder (results.json, resolved scenario, figures); returns its path.
+
+    ``plots`` names the figure formats: ``"png,svg"`` (default), ``"png"``, ``"svg"`` or
+    ``"none"`` (a bool is accepted: True for both formats, False for none).
+    """
+    from sim.results.folder import write_run
 
     return write_run(result, Path(out) if out is not None else None, plots=plots)
 

@@ -73,19 +73,39 @@ def run(
         list[str] | None,
         typer.Option("--model", "-m", help="Run only this model (repeatable)."),
     ] = None,
-    no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip the plots.")] = False,
+    plots: Annotated[
+        str,
+        typer.Option(
+            "--plots",
+            help="Figure formats to write: png,svg | png | svg | none.",
+            metavar="FORMATS",
+        ),
+    ] = "png,svg",
+    no_plots: Annotated[
+        bool, typer.Option("--no-plots", hidden=True, help="Same as --plots none.")
+    ] = False,
     export_games: Annotated[
         Path | None,
         typer.Option("--export-games", help="Also write the games as Gambit .nfg/.efg files here."),
     ] = None,
     seed: Annotated[
         int | None,
-        typer.Option(help="Seed recorded in results.json (no model draws random numbers yet)."),
+        typer.Option(
+            help="Seed of every random choice: each model draws from its own stream of "
+            "numpy's SeedSequence(SEED) (homotopy starts, sampling), the payoff-space figure's "
+            "sample of outcomes from another; the same scenario and seed give the same "
+            "results.json. Recorded there; without it seed 0 is used (recorded as null).",
+        ),
     ] = None,
 ) -> None:
     """Solve a scenario with its models, print a summary and write a run folder."""
     from sim import api
+    from sim.results.folder import plot_formats
 
+    try:
+        formats = () if no_plots else plot_formats(plots)
+    except ValueError as exc:
+        _fail(f"--plots: {exc}")
     for path, what in ((out, "--out"), (export_games, "--export-games")):
         problem = _unusable_dir(path)
         if problem:
@@ -95,7 +115,7 @@ def run(
 
     print_run(result)
     try:
-        folder = api.save(result, out, plots=not no_plots)
+        folder = api.save(result, out, plots=formats)
     except OSError as exc:
         _fail(f"cannot write the run folder: {exc}")
     typer.echo(f"\nwrote {folder}/results.json")

@@ -1,46 +1,109 @@
-"""Plots of a run.  Every function takes ``ax=None`` (or draws its own figure) and
-returns the Figure; they read results and never solve anything."""
+"""Figures of a run, drawn from its result data alone: the payoff-space summary
+(:class:`sim.results.payoff_space.PayoffSpace`) and the models' ``to_dict()``.
+
+Every function takes the :class:`sim.results.RunResult` and ``ax=None`` (or draws its own
+figure), and returns the Figure, or None when the run holds nothing it can draw.  They never
+solve anything, and draw a bounded number of artists whatever the number of outcomes.
+Figures are plain :class:`matplotlib.figure.Figure` objects (no pyplot state), so they are
+rendered by Agg whatever the interactive backend.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 
-SOLUTION_STYLE = {  # drawn in this order: Nash last, on top
-    "kalai_smorodinsky": ("Kalai–Smorodinsky", "D", "tab:purple"),
-    "utilitarian": ("utilitarian", "^", "tab:green"),
-    "egalitarian": ("egalitarian", "v", "tab:olive"),
-    "nash_bargaining": ("Nash", "*", "tab:red"),
+from sim.render.names import short_name
+
+SOLUTION_STYLE = {  # marker and colour; drawn in this order, Nash last (on top)
+    "kalai_smorodinsky": ("D", "tab:purple"),
+    "utilitarian": ("^", "tab:green"),
+    "egalitarian": ("v", "tab:olive"),
+    "nash_bargaining": ("*", "tab:red"),
 }
+OTHER_MARKERS = ("P", "s", "h", "p", "d", "<", ">", "8")
+PARTY_COLORS = ("tab:blue", "tab:red", "tab:green", "tab:orange")
+#: Most annotations of one kind (package labels, equilibrium labels) on a figure.
+MAX_LABELS = 40
 
 
-def _figure(ax, size=(7.5, 6)):
-    import matplotlib.pyplot as plt
+def _figure(ax, size=(7.5, 6), *, legend_right: bool = False):
+    if ax is not None:
+        return ax.figure, ax
+    from matplotlib.figure import Figure
 
-    if ax is None:
-        fig, ax = plt.subplots(figsize=size, layout="constrained")
-    else:
-        fig = ax.figure
+    w, h = size
+    fig = Figure(figsize=(w + (3.0 if legend_right else 0.0), h))
+    ax = fig.add_subplot()
+    right = 1 - 3.1 / (w + 3.0) if legend_right else 0.96
+    fig.subplots_adjust(left=0.1 * 7.5 / w, right=right, bottom=0.1, top=0.93)
     return fig, ax
+
+
+def _legend_right(ax) -> None:
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
 
 
 def _payoff_axes(ax, parties, unit: str, title: str) -> None:
     """Labels, title, grid and legend of a plot in the two parties' payoff space."""
     ax.set_xlabel(f"{parties[0]} payoff ({unit})")
     ax.set_ylabel(f"{parties[1]} payoff ({unit})")
-    ax.set_title(title)
+    ax.set_title(title, fontsize=10)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, loc="best")
+    _legend_right(ax)
 
 
-def frontier_polylines(run) -> list[np.ndarray]:
-    """The exact Pareto frontier of the outcomes, as connected runs (u1 increasing)."""
-    from sim.bargaining.frontier import pareto_frontier
-
-    return pareto_frontier(run.space.utility_set).polylines()
+def _draw_space(ax, ps, *, points: bool = True, frontier_color="tab:blue") -> None:
+    """The outcomes (one artist), the convex hull and the Pareto frontier (one line each)."""
+    if points and len(ps.points):
+        what = (
+            "outcomes"
+            if len(ps.points) == ps.n_outcomes
+            else (f"outcomes (sample of {len(ps.points)} of {ps.n_outcomes})")
+        )
+        ax.scatter(
+            ps.points[:, 0],
+            ps.points[:, 1],
+            s=5,
+            color="0.75",
+            label=what,
+            zorder=1,
+            rasterized=len(ps.points) > 2000,  # keeps the SVG small and fast
+            linewidths=0,
+        )
+    if len(ps.hull) >= 3:
+        closed = np.vstack([ps.hull, ps.hull[:1]])
+        ax.plot(
+            closed[:, 0],
+            closed[:, 1],
+            color="0.55",
+            lw=0.8,
+            ls="--",
+            zorder=1.5,
+            label="convex hull",
+        )
+    lines = [ln for ln in ps.frontier if len(ln) > 1]
+    if lines:
+        nan = np.full((1, 2), np.nan)
+        xy = np.vstack([part for ln in lines for part in (ln, nan)])
+        ax.plot(xy[:, 0], xy[:, 1], color=frontier_color, lw=1.8, zorder=2, label="Pareto frontier")
+    dots = [ln[0] for ln in ps.frontier if len(ln) == 1]
+    if dots:
+        d = np.array(dots)
+        ax.scatter(
+            d[:, 0],
+            d[:, 1],
+            s=12,
+            color=frontier_color,
+            zorder=2,
+            label=None if lines else "Pareto frontier",
+        )
 
 
 def payoff_space(run, ax=None):
-    """Every outcome as a point, the Pareto frontier, disagreement, solutions, packages.
+    """The outcomes, the Pareto frontier, the disagreement points, each model's predicted
+    deal and the packages, in the two parties' payoff plane.
 
     Parameters
     ----------
@@ -49,35 +112,15 @@ def payoff_space(run, ax=None):
 
     Returns
     -------
-    matplotlib.figure.Figure
+    matplotlib.figure.Figure or None
+        None for a run with more than two parties.
     """
-    fig, ax = _figure(ax)
-    space = run.space
-    p1, p2 = space.parties
-    unit = space.values.unit
-    pts = space.payoffs(space.sample_outcomes(per_issue=11))
-    ax.scatter(
-        pts[:, 0],
-        pts[:, 1],
-        s=6,
-        color="0.75",
-        label="outcomes",
-        zorder=1,
-        rasterized=len(pts) > 2000,
-    )  # keeps the SVG small and fast
-    for k, line in enumerate(frontier_polylines(run)):
-        ax.plot(
-            line[:, 0],
-            line[:, 1],
-            color="tab:blue",
-            lw=1.8,
-            zorder=2,
-            marker="." if len(line) == 1 else None,
-            label="Pareto frontier" if k == 0 else None,
-        )
-
-    d_final = space.disagreement_point("final")
-    d_now = space.disagreement_point("as_of")
+    ps = run.payoff_space
+    if ps is None:
+        return None
+    fig, ax = _figure(ax, legend_right=True)
+    _draw_space(ax, ps)
+    d_final, d_now = ps.disagreement["final"], ps.disagreement["as_of"]
     ax.scatter(
         *d_final,
         marker="X",
@@ -98,35 +141,17 @@ def payoff_space(run, ax=None):
         ax.annotate(
             "", xy=d_final, xytext=d_now, arrowprops={"arrowstyle": "->", "color": "0.4", "lw": 1}
         )
-
-    for name, (label, marker, color) in SOLUTION_STYLE.items():
-        res = run.models.get(name)
-        if res is None or not res.zone_of_agreement:
-            continue
-        u = [res.payoffs[p1], res.payoffs[p2]]
+    _draw_deals(ax, run, ps.parties)
+    if len(ps.package_ids):
         ax.scatter(
-            *u,
-            marker=marker,
-            s=140 if marker == "*" else 70,
-            color=color,
-            edgecolor="black",
-            linewidth=0.6,
-            zorder=6,
-            label=label,
-        )
-
-    if space.scenario.packages:
-        ids, coords = space.package_outcomes()
-        pu = space.payoffs(coords)
-        ax.scatter(
-            pu[:, 0],
-            pu[:, 1],
+            ps.packages[:, 0],
+            ps.packages[:, 1],
             s=22,
             color="tab:orange",
             zorder=4,
             label="packages (alone, no tariff change)",
         )
-        for pid, (x, y) in zip(ids, pu, strict=True):
+        for pid, (x, y) in list(zip(ps.package_ids, ps.packages, strict=True))[:MAX_LABELS]:
             ax.annotate(
                 pid,
                 (x, y),
@@ -135,49 +160,102 @@ def payoff_space(run, ax=None):
                 fontsize=7,
                 color="tab:orange",
             )
-    _payoff_axes(ax, (p1, p2), unit, f"{run.scenario.title}: payoff space")
+    _payoff_axes(ax, ps.parties, ps.unit, f"{run.scenario.title}: payoff space")
     return fig
 
 
-def strategic_heatmap(result, axes=None):
-    """Both players' payoff matrices as heatmaps with the equilibria marked.
+def _draw_deals(ax, run, parties) -> None:
+    """Each model's predicted deal (status ok, payoffs for both parties) as one marker."""
+    deals = {
+        name: d
+        for name, d in run.deals().items()
+        if d["status"] == "ok" and all(p in (d.get("payoffs") or {}) for p in parties)
+    }
+    order = [n for n in deals if n not in SOLUTION_STYLE]
+    order += [n for n in SOLUTION_STYLE if n in deals]
+    others = iter(OTHER_MARKERS * (1 + len(order) // len(OTHER_MARKERS)))
+    for k, name in enumerate(order):
+        marker, color = SOLUTION_STYLE.get(name) or (next(others), f"C{k % 10}")
+        u = [deals[name]["payoffs"][p] for p in parties]
+        ax.scatter(
+            *u,
+            marker=marker,
+            s=140 if marker == "*" else 70,
+            color=color,
+            edgecolor="black",
+            linewidth=0.6,
+            zorder=6,
+            label=short_name(name),
+        )
 
-    Pure equilibria are stars; a mixed equilibrium marks every cell of its support with a
-    circle whose area is the cell's probability.
+
+def strategic_heatmap(run, axes=None):
+    """Both players' payoff matrices of the ``strategic`` model as heatmaps, the equilibria
+    marked.
+
+    Pure equilibria are filled markers; a mixed equilibrium marks every cell of its support
+    with an open marker whose area is the cell's probability.  Reads the result's
+    ``to_dict()`` (``players``, ``strategies``, ``payoff_matrices``, ``equilibria``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure or None
+        None unless the run has a two-player strategic game.
     """
-    import matplotlib.pyplot as plt
-
-    A, B = result.payoff_matrices
-    rows, cols = result.strategies
+    res = run.models.get("strategic")
+    d = res.to_dict() if res is not None else {}
+    players = d.get("players") or []
+    if len(players) != 2 or not d.get("payoff_matrices"):
+        return None
+    rows, cols = (list(d["strategies"][p]) for p in players)
+    mats = [np.asarray(d["payoff_matrices"][p], dtype=float) for p in players]
     if axes is None:
+        from matplotlib.figure import Figure
+
         w = min(4 + 0.35 * len(cols), 16)
-        h = min(2.5 + 0.3 * len(rows), 14)
-        fig, axes = plt.subplots(1, 2, figsize=(2 * w, h), layout="constrained")
+        h = min(2.8 + 0.3 * len(rows) + 0.08 * max(map(len, cols)), 14)
+        fig = Figure(figsize=(2 * w, h))
+        axes = fig.subplots(1, 2)
+        label_w = 0.09 * max(map(len, rows)) / (2 * w)  # inches of row labels
+        fig.subplots_adjust(
+            left=min(0.45, 0.03 + label_w),
+            right=0.97,
+            wspace=0.6,
+            bottom=min(0.5, 0.1 + 0.08 * max(map(len, cols)) / h),
+            top=0.85,
+        )
     else:
         fig = axes[0].figure
+    profiles = [
+        (
+            np.array([eq["strategies"][players[0]].get(s, 0.0) for s in rows]),
+            np.array([eq["strategies"][players[1]].get(s, 0.0) for s in cols]),
+            bool(eq.get("pure")),
+        )
+        for eq in d.get("equilibria", [])[:MAX_LABELS]
+    ]
     markers = ["*", "o", "s", "P", "X", "h"]
-    for ax, M, party in zip(axes, (A, B), result.parties, strict=True):
+    for ax, M, party in zip(axes, mats, players, strict=True):
         im = ax.imshow(M, cmap="viridis", aspect="auto")
-        fig.colorbar(im, ax=ax, label=f"{party} payoff ({result.unit})")
+        fig.colorbar(im, ax=ax, label=f"{party} payoff ({d.get('unit', '')})")
         ax.set_xticks(range(len(cols)), cols, rotation=60, ha="right", fontsize=7)
         ax.set_yticks(range(len(rows)), rows, fontsize=7)
-        ax.set_xlabel(f"{result.parties[1]} strategy")
-        ax.set_ylabel(f"{result.parties[0]} strategy")
-        ax.set_title(f"{party}'s payoff")
-        for k, eq in enumerate(result.equilibria):
-            x, y = eq.profile
-            cells = np.argwhere(np.outer(x, y) > 1e-9)
-            prob = np.outer(x, y)[cells[:, 0], cells[:, 1]]
+        ax.set_xlabel(f"{players[1]} strategy")
+        ax.set_ylabel(f"{players[0]} strategy")
+        ax.set_title(f"{party}'s payoff", fontsize=10)
+        for k, (x, y, pure) in enumerate(profiles):
+            prob = np.outer(x, y)
+            cells = np.argwhere(prob > 1e-9)
             ax.scatter(
                 cells[:, 1],
                 cells[:, 0],
-                s=30 + 220 * prob,
+                s=30 + 220 * prob[cells[:, 0], cells[:, 1]],
                 marker=markers[k % len(markers)],
-                facecolor="none" if not eq.pure else "red",
+                facecolor="red" if pure else "none",
                 edgecolor="red",
                 linewidth=1.2,
             )
-            for r, c in cells:
+            for r, c in cells[:4]:
                 ax.annotate(
                     f"E{k + 1}",
                     (c, r),
@@ -188,6 +266,7 @@ def strategic_heatmap(result, axes=None):
                     fontweight="bold",
                 )
         if M.size <= 150:  # small games: print the payoffs in the cells
+            mid = (M.min() + M.max()) / 2
             for (r, c), v in np.ndenumerate(M):
                 ax.text(
                     c,
@@ -196,19 +275,25 @@ def strategic_heatmap(result, axes=None):
                     ha="center",
                     va="center",
                     fontsize=6,
-                    color="white" if v < (M.min() + M.max()) / 2 else "black",
+                    color="white" if v < mid else "black",
                 )
     fig.suptitle(
         "Strategic-form game: payoffs and Nash equilibria (E1, E2, ...; a mixed "
-        "equilibrium marks its support, area = probability)"
+        "equilibrium marks its support, area = probability)",
+        fontsize=10,
     )
     return fig
 
 
-def _dates(strings):
-    import datetime as dt
-
-    return [dt.date.fromisoformat(s) for s in strings]
+def _usable(run, name: str, *keys: str) -> dict | None:
+    """The model's ``to_dict()`` if it ran and has every key in ``keys`` (non-empty)."""
+    res = run.models.get(name)
+    if res is None:
+        return None
+    d = res.to_dict()
+    if d.get("status") == "not_run" or d.get("configured") is False:
+        return None
+    return d if all(d.get(k) for k in keys) else None
 
 
 def timeline(run, ax=None):
@@ -217,34 +302,34 @@ def timeline(run, ax=None):
     Draws the ``deadline`` model's offer path (each proposer's offer, as the payoff it gives
     each side), the no-deal value by round, the deadline and the calendar's events, and on
     a second axis the probability that a deal is done by each date; the ``rubinstein``
-    agreement and the ``private_information`` acceptance probabilities are added when
-    those models ran.
+    equilibrium payoffs and the ``private_information`` acceptance probabilities are added
+    when those models ran.  Reads the results' ``to_dict()`` only.
 
     Returns
     -------
-    matplotlib.figure.Figure
+    matplotlib.figure.Figure or None
+        None when none of those models has anything to draw.
     """
-    import datetime as dt
-
+    dl = _usable(run, "deadline", "offer_path", "deadline")
+    rb = _usable(run, "rubinstein", "equilibrium_point")
+    pi = _usable(run, "private_information", "screening")
+    rb_pay = (rb or {}).get("equilibrium_point", {}).get("payoffs") if rb else None
+    if dl is None and not rb_pay and pi is None:
+        return None
     fig, ax = _figure(ax, size=(9, 5.5))
-    P = run.space.parties
-    colors = {P[0]: "tab:blue", P[1]: "tab:red"}
-    unit = run.space.values.unit
+    P = run.parties
+    colors = dict(zip(P, PARTY_COLORS, strict=False))
     cal = run.scenario.calendar
-    dl = run.models.get("deadline")
-    if dl is not None and not getattr(dl, "configured", True):
-        dl = None
-    dates = []
+    dates = [r.date for r in cal.rounds]
     if dl is not None:
-        d = dl.to_dict()
-        path = d["offer_path"]
-        dates = _dates([r["date"] for r in path])
+        path = dl["offer_path"]
+        dates = [dt.date.fromisoformat(r["date"]) for r in path]
         for p in P:
             off = [np.nan if r["offer"] is None else r["offer"][p] for r in path]
             ax.plot(dates, off, "-o", color=colors[p], label=f"{p} payoff of the offer (deadline)")
             dis = [r["disagreement_value"][p] for r in path]
             ax.plot(dates, dis, ":", color=colors[p], label=f"{p} no-deal value")
-            for r, x in zip(path, dates, strict=True):
+            for r, x in list(zip(path, dates, strict=True))[:MAX_LABELS]:
                 if r["proposer"] == p and r["offer"] is not None:
                     ax.annotate(
                         p,
@@ -255,10 +340,10 @@ def timeline(run, ax=None):
                         ha="center",
                         color=colors[p],
                     )
-        when = dt.date.fromisoformat(d["deadline"]["date"])
+        when = dt.date.fromisoformat(dl["deadline"]["date"])
         ax.axvline(when, color="black", lw=1.5, ls="--")
         ax.annotate(
-            d["deadline"]["label"],
+            dl["deadline"]["label"],
             (when, 1),
             xycoords=("data", "axes fraction"),
             xytext=(-3, -3),
@@ -268,9 +353,7 @@ def timeline(run, ax=None):
             va="top",
             fontsize=7,
         )
-    else:
-        dates = [r.date for r in cal.rounds]
-    for ev in cal.events:
+    for ev in cal.events[:MAX_LABELS]:
         ax.axvline(ev.date, color="0.6", lw=1, ls="-.")
         ax.annotate(
             ev.label,
@@ -282,35 +365,32 @@ def timeline(run, ax=None):
             fontsize=7,
             color="0.4",
         )
-    rb = run.models.get("rubinstein")
-    if rb is not None and getattr(rb, "configured", True) and rb.core.agreement:
-        for p, v in zip(P, rb.core.payoffs, strict=True):
-            ax.axhline(v, color=colors[p], lw=0.8, alpha=0.5)
-            ax.annotate(
-                f"{p}: Rubinstein",
-                (0, v),
-                xycoords=("axes fraction", "data"),
-                xytext=(2, 2),
-                textcoords="offset points",
-                fontsize=7,
-                color=colors[p],
-            )
-    ax.set_ylabel(f"payoff ({unit})")
+    for p, v in (rb_pay or {}).items():
+        ax.axhline(v, color=colors.get(p, "0.5"), lw=0.8, alpha=0.5)
+        ax.annotate(
+            f"{p}: Rubinstein",
+            (0, v),
+            xycoords=("axes fraction", "data"),
+            xytext=(2, 2),
+            textcoords="offset points",
+            fontsize=7,
+            color=colors.get(p, "0.5"),
+        )
+    ax.set_ylabel(f"payoff ({run.unit})")
     ax.grid(alpha=0.3)
     ax2 = ax.twinx()
-    if dl is not None:
-        pd_by = dl.to_dict()["p_deal_by"]
+    if dl is not None and dl.get("p_deal_by"):
+        by = dl["p_deal_by"]
         ax2.step(
-            _dates(list(pd_by)),
-            list(pd_by.values()),
+            [dt.date.fromisoformat(s) for s in by],
+            list(by.values()),
             where="post",
             color="tab:green",
             lw=2,
             label="P(deal done by date), deadline model",
         )
-    pi = run.models.get("private_information")
-    if pi is not None and getattr(pi, "screening", None) is not None and len(dates) >= 2:
-        acc = pi.screening["acceptance_probabilities"]
+    acc = (pi or {}).get("screening", {}).get("acceptance_probabilities")
+    if acc and len(dates) >= 2:
         ax2.step(
             dates[:2],
             [acc["early"], acc["early"] + acc["late"]],
@@ -322,53 +402,77 @@ def timeline(run, ax=None):
         )
     ax2.set_ylim(-0.02, 1.05)
     ax2.set_ylabel("probability a deal is done")
-    lines = ax.get_legend_handles_labels()
-    lines2 = ax2.get_legend_handles_labels()
-    ax.legend(lines[0] + lines2[0], lines[1] + lines2[1], fontsize=7, loc="lower left")
-    ax.set_title(f"{run.scenario.title}: timeline")
-    fig.autofmt_xdate()
+    h1, l1 = ax.get_legend_handles_labels()
+    h2, l2 = ax2.get_legend_handles_labels()
+    ax.legend(h1 + h2, l1 + l2, fontsize=7, loc="lower left")
+    ax.set_title(f"{run.scenario.title}: timeline", fontsize=10)
+    for label in ax.get_xticklabels():
+        label.set_rotation(30)
+        label.set_ha("right")
+    ax.figure.subplots_adjust(bottom=0.16, right=0.9)
     return fig
 
 
 def win_sets(run, ax=None):
-    """The ratification model's win-sets drawn on the payoff space.
+    """The ``two_level`` model's win-sets on the payoff space.
 
-    Candidate outcomes (binned on the result's ``candidate_map``) are coloured by who can
-    ratify them (one side, both, neither); the ratifiable Nash deal, the deal without
-    ratification constraints and no deal are marked.
+    Each side's win-set (the outcomes it can ratify) is drawn as the box of its payoffs,
+    their intersection hatched; the ratifiable Nash deal, the deal without ratification
+    constraints and no deal are marked.  Reads the result's ``to_dict()`` and the run's
+    payoff-space summary.
 
     Returns
     -------
-    matplotlib.figure.Figure
+    matplotlib.figure.Figure or None
+        None unless the model ran on a two-party run.
     """
-    fig, ax = _figure(ax)
-    res = run.models["two_level"]
-    P = list(res.disagreement)
-    cmap = res.candidate_map  # candidates binned on a grid: which groups have one per cell
-    n = cmap["size"]
-    bits = np.array([[int(c, 16) for c in row] for row in cmap["rows"]])
-    (x0, x1), (y0, y1) = (cmap["bounds"][p] for p in P)
-    xs, ys = x0 + (np.arange(n) + 0.5) * (x1 - x0) / n, y0 + (np.arange(n) + 0.5) * (y1 - y0) / n
-    colors = ["0.85", "tab:blue", "tab:red", "tab:green"]
-    for g, (color, label) in enumerate(zip(colors, cmap["groups"], strict=True)):
-        rows, cols = np.nonzero(bits & (1 << g))
-        if rows.size:
-            ax.scatter(xs[cols], ys[rows], s=5, color=color, label=label, zorder=2, rasterized=True)
-    for k, line in enumerate(frontier_polylines(run)):
-        ax.plot(
-            line[:, 0],
-            line[:, 1],
-            color="0.3",
-            lw=1,
+    ps = run.payoff_space
+    d = _usable(run, "two_level", "win_sets")
+    if ps is None or d is None:
+        return None
+    from matplotlib.patches import Rectangle
+
+    P = ps.parties
+    fig, ax = _figure(ax, legend_right=True)
+    _draw_space(ax, ps, frontier_color="0.3")
+
+    def box(b, **kw):
+        (x0, x1), (y0, y1) = b[P[0]], b[P[1]]
+        ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, **kw))
+
+    for p, color in zip(P, PARTY_COLORS, strict=False):
+        ws = d["win_sets"].get(p) or {}
+        if ws.get("payoff_box"):
+            share = ws.get("share")
+            extra = f", {share:.0%} of outcomes" if isinstance(share, float) else ""
+            box(
+                ws["payoff_box"],
+                facecolor=color,
+                alpha=0.12,
+                edgecolor=color,
+                lw=1.5,
+                zorder=2,
+                label=f"payoffs {p} can ratify (range{extra})",
+            )
+    inter = d.get("intersection") or {}
+    if inter.get("payoff_box") and not inter.get("empty"):
+        box(
+            inter["payoff_box"],
+            facecolor="none",
+            edgecolor="tab:green",
+            hatch="//",
+            lw=1.5,
             zorder=3,
-            label="Pareto frontier" if k == 0 else None,
+            label="both can ratify (range)",
         )
-    ax.scatter(
-        *res.disagreement.values(), marker="X", s=90, color="black", zorder=5, label="no deal"
-    )
-    if res.without_ratification is not None:
+    dis = d.get("disagreement") or {}
+    if all(p in dis for p in P):
+        ax.scatter(dis[P[0]], dis[P[1]], marker="X", s=90, color="black", zorder=5, label="no deal")
+    free = (d.get("without_ratification") or {}).get("payoffs")
+    if free:
         ax.scatter(
-            *res.without_ratification["payoffs"].values(),
+            free[P[0]],
+            free[P[1]],
             marker="*",
             s=120,
             color="white",
@@ -376,9 +480,10 @@ def win_sets(run, ax=None):
             zorder=6,
             label="Nash deal without ratification",
         )
-    if res.payoffs is not None:
+    if d.get("payoffs") and d.get("agreement"):
         ax.scatter(
-            *res.payoffs.values(),
+            d["payoffs"][P[0]],
+            d["payoffs"][P[1]],
             marker="*",
             s=160,
             color="tab:green",
@@ -386,5 +491,5 @@ def win_sets(run, ax=None):
             zorder=7,
             label="ratifiable Nash deal",
         )
-    _payoff_axes(ax, P, res.unit, f"{run.scenario.title}: win-sets (two-level game)")
+    _payoff_axes(ax, P, ps.unit, f"{run.scenario.title}: win-sets (two-level game)")
     return fig

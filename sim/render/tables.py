@@ -1,4 +1,10 @@
-"""Terminal tables (rich) of a run's results.  Reads results; never computes them."""
+"""Terminal output (rich) of a run, driven by the registry and the result protocol.
+
+:func:`print_run` prints the deal sheet (one column per model that reports an agreement,
+:meth:`sim.results.RunResult.deals`), then for each model with a ``TABLE`` in the registry
+its own table (a function of this module named there), and for every other model its
+``summary()`` line.  Reads results; never computes them.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,8 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+
+from sim.render.names import short_name
 
 
 def _fmt(v: Any) -> str:
@@ -15,52 +23,49 @@ def _fmt(v: Any) -> str:
         if abs(v) >= 1e5:
             return f"{v:,.4g}"
         return f"{v:,.3f}".rstrip("0").rstrip(".") if v != int(v) else f"{v:,.0f}"
+    if v is None:
+        return "-"
     return str(v)
 
 
-SHORT = {
-    "nash_bargaining": "Nash",
-    "kalai_smorodinsky": "KS",
-    "utilitarian": "utilitarian",
-    "egalitarian": "egalitarian",
-}
-
-
-def bargaining_table(run) -> Table | None:
-    """The deal sheet: one column per bargaining model, one row per issue and payoff."""
-    parties = run.space.parties
-    rows = [(n, r.to_dict()) for n, r in run.models.items() if "zone_of_agreement" in r.to_dict()]
-    if not rows:
+def deal_sheet(run) -> Table | None:
+    """The deal sheet: one column per model that reports an agreement, one row per issue,
+    then each party's payoff and gain over that model's no-deal point, and "no deal"."""
+    deals = run.deals()
+    if not deals:
         return None
-    unit = run.space.values.unit
-    table = Table(title=f"Predicted deals (payoffs in {unit})", show_lines=False)
-    table.add_column("", style="bold", no_wrap=True)
-    for name, _ in rows:
-        table.add_column(SHORT.get(name, name), justify="right")
-    table.add_column("no deal", justify="right", style="dim")
-    at, dis_outcome, dis_pay = run.no_deal()
-    for issue in run.space.issues:
-        cells = []
-        for _, d in rows:
-            cells.append(_fmt(d["agreement"][issue.id]) if d["zone_of_agreement"] else "-")
+    table = Table(title=f"Predicted deals (payoffs in {run.unit})", show_lines=False)
+    table.add_column("", style="bold", overflow="fold")
+    for name in deals:
+        table.add_column(short_name(name), justify="right", overflow="fold")
+    table.add_column("no deal", justify="right", style="dim", overflow="fold")
+    nd = run.no_deal()
+
+    def cells(get) -> list[str]:
+        return [_fmt(get(d)) if d["status"] == "ok" else "-" for d in deals.values()]
+
+    for issue in run.scenario.issues:
         unit_txt = " %" if issue.unit == "%" else ""
-        table.add_row(f"{issue.id}{unit_txt}", *cells, _fmt(dis_outcome[issue.id]))
+        row = cells(lambda d, i=issue.id: (d["agreement"] or {}).get(i))
+        table.add_row(f"{issue.id}{unit_txt}", *row, _fmt(nd.outcome.get(issue.id)))
     table.add_section()
-    for p in parties:
-        cells = [_fmt(d["payoffs"][p]) if d["zone_of_agreement"] else "-" for _, d in rows]
-        table.add_row(f"{p} payoff", *cells, _fmt(dis_pay[p]))
-    for p in parties:
-        cells = [_fmt(d["gains"][p]) if d["zone_of_agreement"] else "-" for _, d in rows]
-        table.add_row(f"{p} gain", *cells, "")
+    for p in run.parties:
+        row = cells(lambda d, p=p: (d.get("payoffs") or {}).get(p))
+        table.add_row(f"{p} payoff", *row, _fmt(nd.payoffs.get(p)))
+    for p in run.parties:
+        table.add_row(f"{p} gain", *cells(lambda d, p=p: (d.get("gains") or {}).get(p)), "")
     when = {
         "final": "talks fail for good (every dated change applied)",
         "as_of": f"as of {run.scenario.as_of}",
-    }.get(at, f"on {at}")
+    }.get(nd.at, f"on {nd.at}")
     captions = [f"no deal: {when}; gains are over each model's own no-deal point"]
-    if len({str(d["options"].get("disagreement_at")) for _, d in rows}) > 1:
+    ats = {str((d.get("options") or {}).get("disagreement_at", nd.at)) for d in deals.values()}
+    if len(ats) > 1:
         captions.append("[yellow]the models bargain against different no-deal dates[/yellow]")
-    if not all(d["zone_of_agreement"] for _, d in rows):
-        captions.append("[red]no zone of agreement: no outcome beats no deal for both[/red]")
+    if any(d["status"] == "no_agreement" for d in deals.values()):
+        captions.append(
+            "[red]no agreement for some models: no outcome beats no deal for both[/red]"
+        )
     table.caption = "\n".join(captions)
     return table
 
@@ -95,24 +100,31 @@ def strategic_table(result) -> Table:
     return table
 
 
+def _summary(res) -> str:
+    summary = getattr(res, "summary", None)
+    return summary() if callable(summary) else ""
+
+
 def print_run(run, console: Console | None = None) -> None:
-    """Print a run's summary: predicted deals, equilibria, other models, assumptions."""
+    """Print a run: the deal sheet, each model's own table or summary line, assumptions."""
+    from sim import registry
+
     console = console or Console()
     sc = run.scenario
     console.print(f"[bold]{sc.title}[/bold]  ({sc.id}, as of {sc.as_of})")
-    table = bargaining_table(run)
-    if table is not None:
-        console.print(table)
-    if "strategic" in run.models:
-        console.print(strategic_table(run.models["strategic"]))
-        for note in run.models["strategic"].notes:
-            console.print(f"  note: {note}")
+    sheet = deal_sheet(run)
+    if sheet is not None:
+        console.print(sheet)
+    in_sheet = set(run.deals())
     for name, res in run.models.items():
-        d = res.to_dict()
-        if name == "strategic" or "zone_of_agreement" in d:
-            continue
-        summary = getattr(res, "summary", None)
-        console.print(f"[bold]{name}[/bold]: {summary() if callable(summary) else ''}")
+        status = res.to_dict().get("status")
+        fn = registry.table(name) if status != "not_run" else None
+        if fn is not None:
+            console.print(globals()[fn](res))
+            for note in getattr(res, "notes", ()):
+                console.print(f"  note: {note}")
+        elif name not in in_sheet:
+            console.print(f"[bold]{name}[/bold]: {_summary(res)}")
     console.print("[bold]Assumptions[/bold]")
     for line in run.assumptions():
         console.print(f"  - {line}", style="dim")

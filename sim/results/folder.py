@@ -1,4 +1,5 @@
-"""The result of one run, and its files: ``results.json`` (with a format version) and plots.
+"""A run folder on disk: ``results.json`` (with a format version), the resolved scenario and
+the figures.
 
 A run folder is written whole or not at all: everything goes to a hidden temporary folder
 next to the destination, which is renamed into place at the end.  A run never overwrites
@@ -7,163 +8,43 @@ an earlier one.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from sim import __version__
-from sim.scenario.loader import LoadedScenario
-from sim.space import OutcomeSpace
+from sim.results.run import RunResult
 
-RESULTS_FORMAT_VERSION = 1
+#: Figure file formats ``sim run --plots`` and :func:`write_run` can write.
+PLOT_FORMATS = ("png", "svg")
+#: Resolution of PNG figures.
+DPI = 150
 
 
-@dataclass(frozen=True)
-class RunResult:
-    """Everything one run of a scenario produced.
+def plot_formats(plots: bool | str | Iterable[str] | None) -> tuple[str, ...]:
+    """The figure formats asked for: ``"png,svg"``, ``"png"``, ``"svg"``, ``"none"`` (or
+    ``""``/None), a list of formats, or a bool (True: PNG and SVG; False: none).
 
-    Attributes
-    ----------
-    loaded : LoadedScenario
-        The scenario, its file, hash and resolved data.
-    space : OutcomeSpace
-        Outcomes and payoffs (for plots and further analysis).
-    models : dict
-        Model name -> result object (each has ``to_dict()``).
-    seed : int or None
-        Seed of any randomness used.
-    created : str
-        UTC time of the run, ISO 8601.
+    Raises
+    ------
+    ValueError
+        On a format other than ``png``, ``svg`` or ``none``.
     """
-
-    loaded: LoadedScenario
-    space: OutcomeSpace
-    models: dict[str, Any]
-    seed: int | None = None
-    created: str = field(
-        default_factory=lambda: dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    )
-
-    @property
-    def scenario(self):
-        return self.loaded.scenario
-
-    def assumptions(self) -> list[str]:
-        """What the numbers rest on, stated next to them."""
-        sc = self.scenario
-        out = [
-            f"payoffs are additive over issues, in {self.space.values.unit} "
-            f"({sc.payoffs.model} payoff model)",
-            "an agreement is one outcome the issues allow (no lotteries between outcomes)",
-            "bargaining solutions bargain against the disagreement point named in their options "
-            "('final' = every dated change applied, i.e. talks failed for good)",
-        ]
-        out.extend(sc.assumptions)
-        return out
-
-    def to_dict(self) -> dict[str, Any]:
-        sc = self.scenario
-        return {
-            "format_version": RESULTS_FORMAT_VERSION,
-            "sim_version": __version__,
-            "created": self.created,
-            "seed": self.seed,
-            "scenario": {
-                "id": sc.id,
-                "title": sc.title,
-                "as_of": sc.as_of.isoformat(),
-                "sha256": self.loaded.sha256,
-                "path": str(self.loaded.path),
-            },
-            "parties": {p.code: p.name for p in sc.parties},
-            "unit": self.space.values.unit,
-            "assumptions": self.assumptions(),
-            "models": {name: res.to_dict() for name, res in self.models.items()},
-        }
-
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), indent=2, sort_keys=False, allow_nan=False)
-
-    def summary_frame(self):
-        """One row per model and party: agreement payoff and disagreement payoff."""
-        import pandas as pd
-
-        rows = []
-        for name, res in self.models.items():
-            d = res.to_dict()
-            if "payoffs" in d and "zone_of_agreement" in d:
-                for party in self.space.parties:
-                    rows.append(
-                        {
-                            "model": name,
-                            "party": party,
-                            "payoff": (d["payoffs"] or {}).get(party),
-                            "disagreement": d["disagreement"][party],
-                            "zone_of_agreement": d["zone_of_agreement"],
-                        }
-                    )
-        return pd.DataFrame(rows)
-
-    def no_deal(self) -> tuple[str, dict[str, float | str], dict[str, float]]:
-        """What holds with no deal, for the deal sheet: ``(at, outcome, payoffs)``.
-
-        ``at`` is the bargaining models' common ``disagreement_at`` (``"final"`` when they
-        differ or none ran); outcome and payoffs are taken at that same date.
-        """
-        ats = {
-            str(res.options.get("disagreement_at"))
-            for res in self.models.values()
-            if isinstance(getattr(res, "options", None), dict)
-            and "zone_of_agreement" in res.to_dict()
-        }
-        at = ats.pop() if len(ats) == 1 else "final"
-        when = at if at in ("final", "as_of") else dt.date.fromisoformat(at)
-        outcome = self.space.describe(self.space.disagreement_outcome(when))
-        pay = self.space.disagreement_point(when)
-        return at, outcome, {p: float(v) for p, v in zip(self.space.parties, pay, strict=True)}
-
-    def deal_sheet(self):
-        """The predicted deals as a table: one column per bargaining model (and "no deal"),
-        one row per issue, then each party's payoff and gain (pandas DataFrame)."""
-        import pandas as pd
-
-        cols = {}
-        for name, res in self.models.items():
-            d = res.to_dict()
-            if "zone_of_agreement" not in d or "agreement" not in d:
-                continue
-            col = dict(d["agreement"] or {})
-            for party in self.space.parties:
-                col[f"{party} payoff"] = (d["payoffs"] or {}).get(party)
-                col[f"{party} gain"] = (d.get("gains") or {}).get(party)
-            cols[name] = col
-        _, outcome, pay = self.no_deal()
-        dis = dict(outcome)
-        for party in self.space.parties:
-            dis[f"{party} payoff"] = pay[party]
-        cols["no deal"] = dis
-        return pd.DataFrame(cols)
-
-    def _repr_html_(self) -> str:
-        sc = self.scenario
-        head = f"<h4>{sc.title} <small>({sc.id}, sha256 {self.loaded.sha256[:12]})</small></h4>"
-        return head + self.deal_sheet().to_html(na_rep="")
-
-    # plots (rendering reads results, it never computes them)
-    def plot_payoff_space(self, ax=None):
-        from sim.render.plots import payoff_space
-
-        return payoff_space(self, ax=ax)
-
-    def plot_strategic(self):
-        from sim.render.plots import strategic_heatmap
-
-        return strategic_heatmap(self.models["strategic"])
+    if plots is None or plots is False:
+        return ()
+    if plots is True:
+        return PLOT_FORMATS
+    items = plots.split(",") if isinstance(plots, str) else list(plots)
+    asked = [s.strip().lower() for s in items if s.strip()]
+    if asked == ["none"]:
+        return ()
+    bad = [s for s in asked if s not in PLOT_FORMATS]
+    if bad:
+        raise ValueError(f"unknown plot format {bad[0]!r}: use png,svg, png, svg or none")
+    return tuple(f for f in PLOT_FORMATS if f in asked)
 
 
 def new_run_dir(out: Path | None, scenario_id: str, created: str) -> Path:
@@ -178,8 +59,10 @@ def new_run_dir(out: Path | None, scenario_id: str, created: str) -> Path:
     return candidate
 
 
-def write_run(run: RunResult, out: Path | None = None, *, plots: bool = True) -> Path:
-    """Write a run folder whole: results.json, the resolved scenario, plots (PNG and SVG).
+def write_run(
+    run: RunResult, out: Path | None = None, *, plots: bool | str | Iterable[str] = "png,svg"
+) -> Path:
+    """Write a run folder whole: results.json, the resolved scenario, the figures.
 
     Parameters
     ----------
@@ -187,21 +70,22 @@ def write_run(run: RunResult, out: Path | None = None, *, plots: bool = True) ->
     out : Path, optional
         Destination folder; it must not exist (default: ``runs/<id>/<timestamp>``, made
         unique).  An existing folder is never overwritten: a suffix ``-2``, ``-3``... is added.
-    plots : bool
-        Whether to draw the plots.
+    plots : str, bool or list of str
+        Figure formats (see :func:`plot_formats`); default PNG and SVG.
 
     Returns
     -------
     Path
         The folder written.
     """
+    formats = plot_formats(plots)
     dest = new_run_dir(Path(out) if out is not None else None, run.scenario.id, run.created)
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
     try:
         files = ["results.json", "scenario.resolved.yaml"]
-        if plots:
-            files += _write_plots(run, tmp)
+        if formats:
+            files += write_figures(run, tmp, formats)
         payload = run.to_dict()
         payload["files"] = sorted(files)
         (tmp / "results.json").write_text(json.dumps(payload, indent=2, allow_nan=False) + "\n")
@@ -228,26 +112,30 @@ def _write_resolved(run: RunResult, path: Path) -> None:
         yaml.dump(run.loaded.data, fh)
 
 
-def _write_plots(run: RunResult, folder: Path) -> list[str]:
-    import matplotlib
+def figure_functions(run: RunResult) -> dict[str, str]:
+    """File stem -> name of the :mod:`sim.render.plots` function drawing it: the payoff
+    space for a two-party run, then each model's ``FIGURES`` (from the registry), each stem
+    once."""
+    from sim import registry
 
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+    out = {"payoff_space": "payoff_space"} if run.payoff_space is not None else {}
+    for name in run.models:
+        for stem, fn in registry.figures(name).items():
+            out.setdefault(stem, fn)
+    return out
 
+
+def write_figures(run: RunResult, folder: Path, formats: Iterable[str] = PLOT_FORMATS) -> list[str]:
+    """Draw the run's figures (:func:`figure_functions`) into ``folder``; returns the file
+    names written.  A function returning None has nothing to draw for this run."""
     from sim.render import plots
 
     written: list[str] = []
-    two_party = len(run.space.parties) == 2  # the payoff plane and bimatrix heatmap
-    figures = {"payoff_space": plots.payoff_space(run)} if two_party else {}
-    if "strategic" in run.models and two_party:
-        figures["strategic_game"] = plots.strategic_heatmap(run.models["strategic"])
-    if {"deadline", "rubinstein", "private_information"} & set(run.models):
-        figures["timeline"] = plots.timeline(run)
-    if "two_level" in run.models:
-        figures["win_sets"] = plots.win_sets(run)
-    for name, fig in figures.items():
-        for ext in ("png", "svg"):
-            fig.savefig(folder / f"{name}.{ext}", dpi=150)
-            written.append(f"{name}.{ext}")
-        plt.close(fig)
+    for stem, fn in figure_functions(run).items():
+        fig = getattr(plots, fn)(run)
+        if fig is None:
+            continue
+        for ext in formats:
+            fig.savefig(folder / f"{stem}.{ext}", dpi=DPI)
+            written.append(f"{stem}.{ext}")
     return written
