@@ -22,6 +22,11 @@ from sim.results.run import RunResult
 PLOT_FORMATS = ("png", "svg")
 #: Resolution of PNG figures.
 DPI = 150
+#: SVG text stays text (not one path per glyph): smaller files, drawn several times faster.
+SAVE_RC = {"svg.fonttype": "none"}
+#: PNG compression: zlib level 1 writes several times faster than the default (6), in
+#: files about a quarter larger.
+SAVE_KW = {"png": {"pil_kwargs": {"compress_level": 1}}}
 
 
 def plot_formats(plots: bool | str | Iterable[str] | None) -> tuple[str, ...]:
@@ -128,6 +133,8 @@ def figure_functions(run: RunResult) -> dict[str, str]:
 def write_figures(run: RunResult, folder: Path, formats: Iterable[str] = PLOT_FORMATS) -> list[str]:
     """Draw the run's figures (:func:`figure_functions`) into ``folder``; returns the file
     names written.  A function returning None has nothing to draw for this run."""
+    from matplotlib import rc_context
+
     from sim.render import plots
 
     written: list[str] = []
@@ -136,6 +143,7 @@ def write_figures(run: RunResult, folder: Path, formats: Iterable[str] = PLOT_FO
         if fig is None:
             continue
         for ext in formats:
-            fig.savefig(folder / f"{stem}.{ext}", dpi=DPI)
+            with rc_context(SAVE_RC):
+                fig.savefig(folder / f"{stem}.{ext}", dpi=DPI, **SAVE_KW.get(ext, {}))
             written.append(f"{stem}.{ext}")
     return written

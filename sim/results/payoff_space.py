@@ -119,18 +119,22 @@ def convex_hull(points: np.ndarray) -> np.ndarray:
     """Vertices of the convex hull of points ``(n, 2)``, counter-clockwise, no repeats.
 
     Andrew's monotone chain (Andrew 1979, *Inf. Process. Lett.* 9(5): 216-219) after the
-    Akl-Toussaint filter (Akl & Toussaint 1978, *Inf. Process. Lett.* 7(5): 219-222): the
-    points strictly inside the quadrilateral of the four extreme points are dropped first,
-    in numpy, so the chain walks only the few that remain.
+    Akl-Toussaint filter (Akl & Toussaint 1978, *Inf. Process. Lett.* 7(5): 219-222), here
+    with the extreme points in 32 directions: the points strictly inside their polygon are
+    dropped first, in numpy, so the chain walks only the few that remain.
     """
-    p = np.unique(np.asarray(points, dtype=float).reshape(-1, 2), axis=0)
+    p = np.asarray(points, dtype=float).reshape(-1, 2)
+    if len(p) > 64:
+        angles = np.linspace(0.0, 2 * np.pi, 32, endpoint=False)
+        ext = np.argmax(np.stack([np.cos(angles), np.sin(angles)], axis=1) @ p.T, axis=1)
+        poly = p[ext[np.r_[True, ext[1:] != ext[:-1]]]]  # hull vertices, counter-clockwise
+        inside = np.ones(len(p), dtype=bool)
+        for a, b in zip(poly, np.roll(poly, -1, axis=0), strict=True):
+            inside &= (b[0] - a[0]) * (p[:, 1] - a[1]) - (b[1] - a[1]) * (p[:, 0] - a[0]) > 0
+        p = p[~inside] if len(poly) >= 3 else p
+    p = np.unique(p, axis=0)  # sorted by x, then y
     if len(p) <= 2:
         return p
-    quad = p[[p[:, 0].argmin(), p[:, 1].argmin(), p[:, 0].argmax(), p[:, 1].argmax()]]
-    inside = np.ones(len(p), dtype=bool)
-    for a, b in zip(quad, np.roll(quad, -1, axis=0), strict=True):
-        inside &= (b[0] - a[0]) * (p[:, 1] - a[1]) - (b[1] - a[1]) * (p[:, 0] - a[0]) > 0
-    p = p[~inside]  # sorted by x then y (np.unique)
 
     def chain(pts) -> list:
         out: list = []
@@ -140,8 +144,9 @@ def convex_hull(points: np.ndarray) -> np.ndarray:
             out.append(q)
         return out
 
-    lower, upper = chain(p), chain(p[::-1])
-    return np.array(lower[:-1] + upper[:-1])
+    pts = p.tolist()
+    lower, upper = chain(pts), chain(pts[::-1])
+    return np.array(lower[:-1] + upper[:-1], dtype=float)
 
 
 def _cross(o, a, b) -> float:
