@@ -1,4 +1,5 @@
-"""Short display names of models, for table headers and legends."""
+"""Short display names of models, for table headers and legends (a deal sheet of every
+model fits 100 columns)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,12 @@ from __future__ import annotations
 SHORT = {
     "nash_bargaining": "Nash",
     "kalai_smorodinsky": "KS",
-    "utilitarian": "utilitarian",
-    "egalitarian": "egalitarian",
-    "rubinstein": "Rubinstein",
+    "utilitarian": "util.",
+    "egalitarian": "egal.",
+    "rubinstein": "Rubin.",
     "deadline": "deadline",
     "private_information": "private info",
-    "two_level": "two-level",
+    "two_level": "2-level",
     "game_tree": "game tree",
 }
 

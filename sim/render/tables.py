@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -34,26 +35,44 @@ def deal_sheet(run) -> Table | None:
     deals = run.deals()
     if not deals:
         return None
-    table = Table(title=f"Predicted deals (payoffs in {run.unit})", show_lines=False)
-    table.add_column("", style="bold", overflow="fold")
-    for name in deals:
-        table.add_column(short_name(name), justify="right", overflow="fold")
-    table.add_column("no deal", justify="right", style="dim", overflow="fold")
     nd = run.no_deal()
 
     def cells(get) -> list[str]:
         return [_fmt(get(d)) if d["status"] == "ok" else "-" for d in deals.values()]
 
+    rows = []
     for issue in run.scenario.issues:
         unit_txt = " %" if issue.unit == "%" else ""
         row = cells(lambda d, i=issue.id: (d["agreement"] or {}).get(i))
-        table.add_row(f"{issue.id}{unit_txt}", *row, _fmt(nd.outcome.get(issue.id)))
-    table.add_section()
+        rows.append([f"{issue.id}{unit_txt}", *row, _fmt(nd.outcome.get(issue.id))])
+    rows.append(None)  # a rule between the deals and the payoffs
     for p in run.parties:
         row = cells(lambda d, p=p: (d.get("payoffs") or {}).get(p))
-        table.add_row(f"{p} payoff", *row, _fmt(nd.payoffs.get(p)))
+        rows.append([f"{p} payoff", *row, _fmt(nd.payoffs.get(p))])
     for p in run.parties:
-        table.add_row(f"{p} gain", *cells(lambda d, p=p: (d.get("gains") or {}).get(p)), "")
+        rows.append([f"{p} gain", *cells(lambda d, p=p: (d.get("gains") or {}).get(p)), ""])
+    table = Table(
+        title=f"Predicted deals (payoffs in {run.unit})",
+        box=box.SIMPLE_HEAD,
+        padding=0,  # the box puts one space between columns: a column per model fits 100
+        show_edge=False,
+    )
+    heads = ["", *(short_name(n) for n in deals), "no deal"]
+    for k, head in enumerate(heads):
+        # a column is never narrower than its numbers; long headers wrap at spaces
+        width = max([len(r[k]) for r in rows if r] + [len(w) for w in head.split()])
+        table.add_column(
+            head,
+            justify="left" if k == 0 else "right",
+            style="bold" if k == 0 else ("dim" if k == len(heads) - 1 else None),
+            no_wrap=k == 0,
+            min_width=width,
+        )
+    for row in rows:
+        if row is None:
+            table.add_section()
+        else:
+            table.add_row(*row)
     when = {
         "final": "talks fail for good (every dated change applied)",
         "as_of": f"as of {run.scenario.as_of}",

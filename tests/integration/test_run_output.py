@@ -157,3 +157,21 @@ def test_help_says_what_the_seed_drives():
     ran = runner.invoke(app, ["run", "--help"], env={"COLUMNS": "200"})
     assert "SeedSequence" in ran.output and "--plots" in ran.output
     assert "--no-plots" not in ran.output  # a hidden alias of --plots none
+
+
+def test_a_deal_sheet_of_every_model_fits_100_columns(baseline):
+    """Once every model reports an agreement, the sheet still fits: one column each."""
+    nash = baseline.models["nash_bargaining"]
+    deals = [n for n in registry.MODELS if n != "strategic"]  # it has its own table
+    wide = {n: dataclasses.replace(nash, model=n, payoffs={"US": -11.5512, "JP": 14.775})
+            for n in deals}  # fmt: skip
+    run = dataclasses.replace(baseline, models={**wide, "strategic": baseline.models["strategic"]})
+    from sim.render.names import short_name
+    from sim.render.tables import print_run
+
+    console = Console(width=100, record=True, color_system=None)
+    print_run(run, console)
+    text = console.export_text()
+    assert max(len(line) for line in text.splitlines()) <= 100
+    assert "…" not in text and "-11.551" in text
+    assert all(part in text for n in deals for part in short_name(n).split())
