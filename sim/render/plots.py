@@ -416,10 +416,11 @@ def timeline(run, ax=None):
 def win_sets(run, ax=None):
     """The ``two_level`` model's win-sets on the payoff space.
 
-    Each side's win-set (the outcomes it can ratify) is drawn as the box of its payoffs,
-    their intersection hatched; the ratifiable Nash deal, the deal without ratification
-    constraints and no deal are marked.  Reads the result's ``to_dict()`` and the run's
-    payoff-space summary.
+    The result's ``candidate_map`` (candidate outcomes binned on a grid of the payoff plane)
+    is drawn as one image, each cell coloured by who can ratify a candidate in it (both,
+    only one side, neither); without a map, each side's win-set is drawn as the box of its
+    payoffs.  The ratifiable Nash deal, the deal without ratification constraints and no
+    deal are marked.  Reads the result's ``to_dict()`` and the run's payoff-space summary.
 
     Returns
     -------
@@ -430,66 +431,71 @@ def win_sets(run, ax=None):
     d = _usable(run, "two_level", "win_sets")
     if ps is None or d is None:
         return None
-    from matplotlib.patches import Rectangle
-
     P = ps.parties
     fig, ax = _figure(ax, legend_right=True)
-    _draw_space(ax, ps, frontier_color="0.3")
-
-    def box(b, **kw):
-        (x0, x1), (y0, y1) = b[P[0]], b[P[1]]
-        ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, **kw))
-
-    for p, color in zip(P, PARTY_COLORS, strict=False):
-        ws = d["win_sets"].get(p) or {}
-        if ws.get("payoff_box"):
-            share = ws.get("share")
-            extra = f", {share:.0%} of outcomes" if isinstance(share, float) else ""
-            box(
-                ws["payoff_box"],
-                facecolor=color,
-                alpha=0.12,
-                edgecolor=color,
-                lw=1.5,
-                zorder=2,
-                label=f"payoffs {p} can ratify (range{extra})",
-            )
-    inter = d.get("intersection") or {}
-    if inter.get("payoff_box") and not inter.get("empty"):
-        box(
-            inter["payoff_box"],
-            facecolor="none",
-            edgecolor="tab:green",
-            hatch="//",
-            lw=1.5,
-            zorder=3,
-            label="both can ratify (range)",
-        )
+    cmap = d.get("candidate_map") or {}
+    if cmap.get("rows"):
+        _draw_space(ax, ps, points=False, frontier_color="0.3")
+        _draw_candidate_map(ax, cmap, P)
+    else:
+        _draw_space(ax, ps, frontier_color="0.3")
+        _draw_win_set_boxes(ax, d, P)
     dis = d.get("disagreement") or {}
     if all(p in dis for p in P):
         ax.scatter(dis[P[0]], dis[P[1]], marker="X", s=90, color="black", zorder=5, label="no deal")
     free = (d.get("without_ratification") or {}).get("payoffs")
     if free:
-        ax.scatter(
-            free[P[0]],
-            free[P[1]],
-            marker="*",
-            s=120,
-            color="white",
-            edgecolor="black",
-            zorder=6,
-            label="Nash deal without ratification",
-        )
+        ax.scatter(free[P[0]], free[P[1]], marker="*", s=120, color="white", edgecolor="black",
+                   zorder=6, label="Nash deal without ratification")  # fmt: skip
     if d.get("payoffs") and d.get("agreement"):
-        ax.scatter(
-            d["payoffs"][P[0]],
-            d["payoffs"][P[1]],
-            marker="*",
-            s=160,
-            color="tab:green",
-            edgecolor="black",
-            zorder=7,
-            label="ratifiable Nash deal",
-        )
+        ax.scatter(d["payoffs"][P[0]], d["payoffs"][P[1]], marker="*", s=160, color="tab:green",
+                   edgecolor="black", zorder=7, label="ratifiable Nash deal")  # fmt: skip
     _payoff_axes(ax, P, ps.unit, f"{run.scenario.title}: win-sets (two-level game)")
     return fig
+
+
+#: Colours of the candidate map's groups (neither, only the first party, only the second,
+#: both can ratify); a cell takes the colour of the last group it holds.
+GROUP_COLORS = ("0.82", "tab:blue", "tab:red", "tab:green")
+
+
+def _draw_candidate_map(ax, cmap, parties) -> None:
+    """The two-level model's candidate map as one image, with a legend entry per group."""
+    from matplotlib.colors import to_rgba
+
+    bits = np.array([[int(c, 16) for c in row] for row in cmap["rows"]], dtype=int)
+    top = np.full(bits.shape, -1)
+    for g in range(len(GROUP_COLORS)):
+        top[(bits >> g) & 1 == 1] = g
+    rgba = np.zeros((*bits.shape, 4))
+    for g, color in enumerate(GROUP_COLORS):
+        rgba[top == g] = to_rgba(color, alpha=0.85)
+    (x0, x1), (y0, y1) = (cmap["bounds"][p] for p in parties)
+    ax.imshow(rgba, origin="lower", extent=(x0, x1, y0, y1), aspect="auto",
+              interpolation="nearest", zorder=1)  # fmt: skip
+    for g, label in enumerate(cmap.get("groups", ())):
+        if (top == g).any():
+            ax.scatter([], [], marker="s", s=30, color=GROUP_COLORS[g], label=label)
+    ax.set_xlim(min(x0, ax.get_xlim()[0]), max(x1, ax.get_xlim()[1]))
+    ax.set_ylim(min(y0, ax.get_ylim()[0]), max(y1, ax.get_ylim()[1]))
+
+
+def _draw_win_set_boxes(ax, d, parties) -> None:
+    """Each side's win-set as the box of its payoffs, their intersection hatched."""
+    from matplotlib.patches import Rectangle
+
+    def box(b, **kw):
+        (x0, x1), (y0, y1) = b[parties[0]], b[parties[1]]
+        ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, **kw))
+
+    for p, color in zip(parties, PARTY_COLORS, strict=False):
+        ws = d["win_sets"].get(p) or {}
+        if ws.get("payoff_box"):
+            share = ws.get("share")
+            extra = f", {share:.0%} of outcomes" if isinstance(share, float) else ""
+            box(ws["payoff_box"], facecolor=color, alpha=0.12, edgecolor=color, lw=1.5,
+                zorder=2, label=f"payoffs {p} can ratify (range{extra})")  # fmt: skip
+    inter = d.get("intersection") or {}
+    if inter.get("payoff_box") and not inter.get("empty"):
+        box(inter["payoff_box"], facecolor="none", edgecolor="tab:green", hatch="//", lw=1.5,
+            zorder=3, label="both can ratify (range)")  # fmt: skip

@@ -119,13 +119,23 @@ def strategic_table(result) -> Table:
     return table
 
 
+def _says_more(res) -> bool:
+    """Whether the result's ``summary()`` says more than the deal sheet shows (a model's own
+    summary, not the protocol's restatement of the deal)."""
+    from sim.results.model import ModelResult
+
+    return getattr(type(res), "summary", None) is not ModelResult.summary
+
+
 def _summary(res) -> str:
     summary = getattr(res, "summary", None)
     return summary() if callable(summary) else ""
 
 
 def print_run(run, console: Console | None = None) -> None:
-    """Print a run: the deal sheet, each model's own table or summary line, assumptions."""
+    """Print a run: the deal sheet, then each model's own table (``TABLE``) or its summary
+    line (for a model in the sheet, only if its result has a summary of its own), then the
+    assumptions."""
     from sim import registry
 
     console = console or Console()
@@ -142,7 +152,7 @@ def print_run(run, console: Console | None = None) -> None:
             console.print(globals()[fn](res))
             for note in getattr(res, "notes", ()):
                 console.print(f"  note: {note}")
-        elif name not in in_sheet:
+        elif name not in in_sheet or _says_more(res):
             console.print(f"[bold]{name}[/bold]: {_summary(res)}")
     console.print("[bold]Assumptions[/bold]")
     for line in run.assumptions():
