@@ -74,7 +74,7 @@ class RunResult:
         The two parties' payoff plane (None with more parties).
     space : OutcomeSpace or None
         The outcome space, kept for further analysis in notebooks only: nothing in
-        ``sim`` reads it after the run.
+        ``sim`` reads it after the run, and a pickled run leaves it out.
     """
 
     loaded: LoadedScenario
@@ -86,6 +86,9 @@ class RunResult:
     no_deals: Mapping[str, NoDeal] = field(default_factory=dict)
     payoff_space: PayoffSpace | None = None
     space: Any = field(default=None, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "space": None}  # results are plain data; the space is not
 
     @property
     def scenario(self):

@@ -26,12 +26,6 @@ from sim.results.payoff_space import MAX_POINTS, convex_hull
 BASELINE = ROOT / "scenarios" / "japan_us_2025.yaml"
 runner = CliRunner()
 
-#: Models whose results still hold solver objects (their rewrite is under way, issue 8).
-HEAVY = {
-    n: f"{n}: its result still holds the outcome space (pickles to MBs); rewrite under way"
-    for n in ("rubinstein", "deadline", "two_level")
-}
-
 
 @pytest.fixture(scope="module")
 def baseline():
@@ -41,13 +35,7 @@ def baseline():
     return dataclasses.replace(run, space=None)
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(reason=HEAVY[n], strict=False)) if n in HEAVY else n
-        for n in registry.MODELS
-    ],
-)
+@pytest.mark.parametrize("name", registry.MODELS)
 def test_every_model_result_of_the_baseline_pickles_small(baseline, name):
     assert len(pickle.dumps(baseline.models[name])) <= 20_000
 
@@ -55,6 +43,7 @@ def test_every_model_result_of_the_baseline_pickles_small(baseline, name):
 def test_payoff_space_summary_is_bounded(baseline):
     ps = baseline.payoff_space
     assert len(pickle.dumps(ps)) <= 200_000
+    assert len(pickle.dumps(sim.run(BASELINE))) <= 400_000  # the outcome space left out
     assert len(ps.points) <= MAX_POINTS < ps.n_outcomes
     assert np.isfinite(ps.points).all()
     assert ps.package_ids and ps.packages.shape == (len(ps.package_ids), 2)
