@@ -121,10 +121,9 @@ def strategic_table(result) -> Table:
 
 def _says_more(res) -> bool:
     """Whether the result's ``summary()`` says more than the deal sheet shows (a model's own
-    summary, not the protocol's restatement of the deal)."""
-    from sim.results.model import ModelResult
-
-    return getattr(type(res), "summary", None) is not ModelResult.summary
+    summary, not the protocol's restatement of the deal, ``ModelResult.summary``)."""
+    summary = getattr(type(res), "summary", None)
+    return getattr(summary, "__qualname__", "") != "ModelResult.summary"
 
 
 def _summary(res) -> str:

@@ -6,21 +6,18 @@ The names below are re-exported lazily, so that a model file can import
 :mod:`sim.results.model` without loading the scenario machinery.
 """
 
-_WHERE = {
-    "RESULTS_FORMAT_VERSION": "run",
-    "NoDeal": "run",
-    "RunResult": "run",
-    "PayoffSpace": "payoff_space",
-    "new_run_dir": "folder",
-    "plot_formats": "folder",
-    "write_run": "folder",
-}
-__all__ = list(_WHERE)
+_RUN = ("RESULTS_FORMAT_VERSION", "NoDeal", "RunResult")
+_FOLDER = ("new_run_dir", "plot_formats", "write_run")
+__all__ = [*_RUN, "PayoffSpace", *_FOLDER]
 
 
 def __getattr__(name: str):
-    if name in _WHERE:
-        from importlib import import_module
-
-        return getattr(import_module(f"sim.results.{_WHERE[name]}"), name)
-    raise AttributeError(f"module 'sim.results' has no attribute {name!r}")
+    if name in _RUN:
+        from sim.results import run as module
+    elif name == "PayoffSpace":
+        from sim.results import payoff_space as module
+    elif name in _FOLDER:
+        from sim.results import folder as module
+    else:
+        raise AttributeError(f"module 'sim.results' has no attribute {name!r}")
+    return getattr(module, name)

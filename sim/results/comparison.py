@@ -17,8 +17,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from sim import __version__
-from sim.results.run import new_run_dir
+from sim.results.folder import new_run_dir
+from sim.results.run import SIM_VERSION as __version__
 
 __all__ = ["COMPARISON_FORMAT_VERSION", "write_comparison"]
 

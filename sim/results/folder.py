@@ -15,8 +15,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from sim import __version__
-from sim.results.run import RunResult
+from sim.results.run import SIM_VERSION, RunResult
 
 #: Figure file formats ``sim run --plots`` and :func:`write_run` can write.
 PLOT_FORMATS = ("png", "svg")
@@ -109,7 +108,7 @@ def _write_resolved(run: RunResult, path: Path) -> None:
     yaml.default_flow_style = False
     yaml.sort_base_mapping_type_on_output = False  # type: ignore[attr-defined]
     header = (
-        f"# Scenario {run.scenario.id} as resolved by sim {__version__}\n"
+        f"# Scenario {run.scenario.id} as resolved by sim {SIM_VERSION}\n"
         f"# sha256 of its canonical JSON: {run.loaded.sha256}\n"
     )
     with path.open("w") as fh:

@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-
-from sim import __version__
 
 if TYPE_CHECKING:
     from sim.results.payoff_space import PayoffSpace
     from sim.scenario.loader import LoadedScenario
 
 RESULTS_FORMAT_VERSION = 1
+#: The version of ``sim``, read from the package already loaded (a package is imported
+#: before its modules), so that results do not import the package back (no import cycle).
+SIM_VERSION: str = sys.modules["sim"].__version__
 
 #: Statuses of a model that reports an agreement (or reports that there is none).
 DEAL_STATUSES = ("ok", "no_agreement")
@@ -110,7 +112,7 @@ class RunResult:
         sc = self.scenario
         return {
             "format_version": RESULTS_FORMAT_VERSION,
-            "sim_version": __version__,
+            "sim_version": SIM_VERSION,
             "created": self.created,
             "seed": self.seed,
             "scenario": {
