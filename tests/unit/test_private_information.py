@@ -39,6 +39,12 @@ def test_tioli_uniform_monopoly_pricing(S, a, w, d, proposer):
     if P * (S - x - d * S) <= 0:
         assert not res.deal
         return
+    # Documented tie rule: offers whose gains lie within 1e-12 (relative) of the best are
+    # ties, and the one accepted more often wins.  Near the clip point b the gain is flat
+    # (quadratic), so the full-acceptance offer b can tie with the interior optimum.
+    gain_x, gain_b = P * (S - x - d * S), S - b - d * S
+    if x < b and gain_b >= gain_x - 1e-12 * (1 + abs(gain_x)):
+        x, P = b, 1.0
     assert res.offer_to_responder == pytest.approx(x, abs=1e-9 * S)
     # offers within 1e-9 S of a support end are snapped to it: P moves by 1e-9 S / (b - a)
     assert res.acceptance_probability == pytest.approx(P, abs=1e-9 + 1e-9 * S / (b - a))
@@ -208,3 +214,14 @@ def test_screening_offer_beyond_the_segment_is_an_error():
     prior = DiscretePrior(values=(0.5, 1.5), probs=(0.5, 0.5))  # the pie gives at most 1
     with pytest.raises(ValueError, match="outside the frontier segment"):
         screening(PIE, prior, proposer=0, d_proposer=-5.0, delta=(0.9, 0.9))
+
+
+def test_tioli_near_tie_at_the_support_end_prefers_full_acceptance():
+    """S=1, uniform types on [0, 0.5], d=1e-6: the interior optimum 0.4999995 gains only
+    5e-13 more than offering 0.5, which every type accepts: a tie, won by acceptance."""
+    res = take_it_or_leave_it(
+        Frontier.from_pie(1.0), UniformPrior(low=0.0, high=0.5), proposer=0, d_proposer=1e-6
+    )
+    assert res.offer_to_responder == 0.5 and res.acceptance_probability == 1.0
+    interior = 0.4999995 * (1 - 0.4999995 - 1e-6) / 0.5
+    assert res.expected_payoffs[0] - 1e-6 == pytest.approx(interior, abs=1e-12)
