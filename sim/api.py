@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from contextlib import contextmanager
 from pathlib import Path
 
 from sim.errors import UnknownModelError
@@ -28,12 +29,44 @@ def load(path: str | Path) -> LoadedScenario:
 
 
 def validate(path: str | Path) -> LoadedScenario:
-    """Check a scenario without running it; also builds its outcome space."""
+    """Check a scenario without running it: loads it, checks every selected model's size
+    (:func:`model_sizes`) and builds its outcome space.
+
+    Raises
+    ------
+    sim.errors.ScenarioError
+        For a problem in the file, or a model over a size limit (which model, how large,
+        the limit and what to change, at the file and line that set the size).
+    """
     loaded = load_scenario(path)
+    check_sizes(loaded, loaded.scenario.models.selected())
     from sim.space import OutcomeSpace
 
     OutcomeSpace.from_scenario(loaded.scenario).disagreement_point()
     return loaded
+
+
+def model_sizes(scenario: LoadedScenario, models: Iterable[str]) -> dict:
+    """Model name -> its estimated sizes (:class:`sim.models._size.Size`), from the
+    scenario alone (nothing is built)."""
+    from sim import registry
+
+    return {name: registry.sizes(name, scenario.scenario) for name in models}
+
+
+def check_sizes(scenario: LoadedScenario, models: Iterable[str]) -> None:
+    """Raise a :class:`~sim.errors.ScenarioError` naming every model over a size limit."""
+    from sim.models._size import grouped
+
+    found = [
+        (size.loc, size.message(names))
+        for names, size in grouped(model_sizes(scenario, models))
+        if size.exceeded
+    ]
+    if found:
+        from sim.scenario.loader import scenario_error
+
+        raise scenario_error(scenario.path, found)
 
 
 def modify(scenario: str | Path | LoadedScenario, changes: dict) -> LoadedScenario:
@@ -139,6 +172,7 @@ def run(
         from sim.scenario.loader import scenario_error
 
         raise scenario_error(loaded.path, [(("parties",), m) for m in too_many])
+    check_sizes(loaded, names)
     space = OutcomeSpace.from_scenario(sc)
     rngs = model_rngs(seed)
     results = {}
@@ -146,7 +180,10 @@ def run(
         options = getattr(sc.models, name, None)
         if options is None:
             options = registry.options_class(name)()
-        results[name] = registry.model(name).run(space, options, rng=rngs[name])
+        with _memory(f"model {name!r}"):
+            results[name] = registry.model(name).run(space, options, rng=rngs[name])
+    with _memory("the payoff-space summary of the figures"):
+        payoff_space = _payoff_space(space, seed)
     return RunResult(
         loaded=loaded,
         models=results,
@@ -154,9 +191,24 @@ def run(
         parties=tuple(space.parties),
         unit=space.values.unit,
         no_deals=_no_deals(space, results),
-        payoff_space=_payoff_space(space, seed),
+        payoff_space=payoff_space,
         space=space,
     )
+
+
+@contextmanager
+def _memory(what: str):
+    """Turn a ``MemoryError`` into a :class:`~sim.errors.TooLargeError` naming ``what``."""
+    from sim.errors import TooLargeError
+
+    try:
+        yield
+    except MemoryError:
+        raise TooLargeError(
+            f"{what} ran out of memory: the scenario is too large for this machine; "
+            "`sim validate` shows each model's size (fewer issues, levels or strategies, "
+            "or --model to run fewer models)"
+        ) from None
 
 
 def _no_deals(space, results) -> dict:
@@ -183,8 +235,14 @@ def _no_deals(space, results) -> dict:
 
 def _payoff_space(space, seed: int | None):
     """The run's payoff-space summary (two parties only), its sample drawn from a stream of
-    ``SeedSequence(seed)`` apart from every model's."""
+    ``SeedSequence(seed)`` apart from every model's.  None when the utility set is over its
+    size limit (:func:`sim.models._size.utility_set_size`): the models that do not need it
+    still run, without the payoff-space figure."""
     if len(space.parties) != 2:
+        return None
+    from sim.models._size import utility_set_size
+
+    if any(size.exceeded for size in utility_set_size(space.scenario)):
         return None
     import numpy as np
 

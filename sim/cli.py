@@ -51,15 +51,18 @@ def _fail(message: str, code: int = 2) -> None:
 
 def _guard(fn, *args, **kwargs):
     """Run an API call; input problems become a clear message and exit status 2."""
-    from sim.errors import ScenarioError, UnknownModelError
+    from sim.errors import ScenarioError, TooLargeError, UnknownModelError
 
     try:
         return fn(*args, **kwargs)
     except ScenarioError as exc:
         typer.echo(exc.format(), err=True)
         raise typer.Exit(2) from None
-    except UnknownModelError as exc:
+    except (UnknownModelError, TooLargeError) as exc:
         _fail(str(exc))
+    except MemoryError:
+        _fail("out of memory: the scenario is too large for this machine (`sim validate` "
+              "shows each model's size)")  # fmt: skip
 
 
 @app.command()
@@ -115,7 +118,7 @@ def run(
 
     print_run(result)
     try:
-        folder = api.save(result, out, plots=formats)
+        folder = _guard(api.save, result, out, plots=formats)
     except OSError as exc:
         _fail(f"cannot write the run folder: {exc}")
     typer.echo(f"\nwrote {folder}/results.json")
@@ -279,6 +282,10 @@ def validate(scenario: ScenarioArg) -> None:
         f"{len(sc.packages)} packages, models: {', '.join(sc.models.selected()) or 'none'}; "
         f"sha256 {loaded.sha256[:12]})"
     )
+    from sim.models._size import grouped
+
+    for names, size in grouped(api.model_sizes(loaded, sc.models.selected())):
+        typer.echo(f"  size: {size.describe()} (limit {size.limit:,}): {', '.join(names)}")
 
 
 @app.command()

@@ -77,3 +77,11 @@ class UnknownModelError(KeyError):
 
     def __str__(self) -> str:  # KeyError would quote the message
         return str(self.args[0]) if self.args else "unknown model"
+
+
+class TooLargeError(Exception):
+    """A model (or figure) larger than the machine can hold: which, how large, what to change.
+
+    Raised before allocating (a model's ``size`` over its limit) or from a ``MemoryError``
+    while solving; the CLI reports it in one line with exit status 2.
+    """

@@ -20,6 +20,12 @@ and may define
 
 ``check(scenario, options)``
     Yields ``(location, message)`` for references the options make to the scenario.
+``size(scenario, options)``
+    Returns a tuple of :class:`sim.models._size.Size`: how large the arrays the model
+    would build are (cells of the utility set, strategy profiles, tree nodes, ...),
+    estimated from the scenario alone, each with its limit, what to change and where in
+    the file.  ``sim validate`` prints them and, like ``sim run``, refuses (exit status 2)
+    a scenario over a limit before anything is allocated (:func:`sizes`).
 ``PARTIES``
     ``(min, max)`` number of parties it takes; default ``(2, 2)``.
 ``DEFAULT``
@@ -103,3 +109,17 @@ def games(name: str):
     """The model's function returning its games as Gambit files, or None."""
     fn = getattr(model(name), "GAMES", None)
     return getattr(model(name), fn) if fn else None
+
+
+def sizes(name: str, scenario) -> tuple:
+    """The model's estimated sizes on ``scenario`` (its ``size``; empty if it has none).
+
+    The model's options are the scenario's (``models.<name>``), else its defaults.
+    """
+    fn = getattr(model(name), "size", None)
+    if fn is None:
+        return ()
+    options = getattr(scenario.models, name, None)
+    if options is None:
+        options = options_class(name)()
+    return tuple(fn(scenario, options))

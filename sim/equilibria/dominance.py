@@ -37,15 +37,27 @@ class Elimination:
         }
 
 
-def _pure_dominated(M: np.ndarray, eps: float) -> tuple[int, int] | None:
-    """First row of ``M`` strictly dominated by another row: (dominated, dominator)."""
-    diff = M[:, None, :] - M[None, :, :]  # diff[k, i] = M[k] - M[i]
-    dom = (diff > eps).all(axis=2)  # dom[k, i]: k strictly dominates i
-    hits = np.argwhere(dom)
-    if len(hits) == 0:
-        return None
-    k, i = hits[0]
-    return int(i), int(k)
+#: Most booleans compared at once by :func:`pure_dominated` (bounds its memory: 16 MB).
+_BLOCK = 1 << 24
+
+
+def pure_dominated(M: np.ndarray, eps: float) -> list[tuple[int, int]]:
+    """Every row of ``M`` strictly dominated by another row: ``[(dominated, dominator)]``,
+    the dominator being the first row that beats it; in row order.
+
+    Compared in blocks of rows so that memory stays at :data:`_BLOCK` booleans whatever the
+    game's size (a 2,000 x 2,000 game would need 32 GB at once).
+    """
+    r, c = M.shape
+    step = max(1, _BLOCK // max(1, r * c))
+    out = []
+    for start in range(0, r, step):
+        rows = M[start : start + step]  # the candidates for being dominated
+        dom = (M[None, :, :] > rows[:, None, :] + eps).all(axis=2)  # dom[i, k]: k beats i
+        hit = dom.any(axis=1)
+        first = dom.argmax(axis=1)
+        out.extend((start + int(i), int(first[i])) for i in np.flatnonzero(hit))
+    return out
 
 
 def _mixed_dominated(M: np.ndarray, eps: float) -> int | None:
@@ -119,19 +131,22 @@ def eliminate_dominated(
                 live = rows if player == 0 else cols
                 if len(live) < 2:
                     break
-                hit = _pure_dominated(M, eps)
-                if hit is not None:
-                    i, k = hit
-                    by = f"pure:{int(live[k])}"
-                else:
+                # every pure-dominated strategy at once: strict dominance is a strict partial
+                # order, so an undominated strategy survives, and the order of removal does
+                # not change what remains (Gilboa, Kalai and Zemel 1990)
+                hits = pure_dominated(M, eps)
+                gone = [(i, f"pure:{int(live[k])}") for i, k in hits]
+                if not gone:
                     i = _mixed_dominated(M, eps) if mixed else None
-                    by = "mixed"
-                if i is None:
-                    break
-                eliminated.append(Elimination(player, int(live[i]), rnd, by))
+                    if i is None:
+                        break
+                    gone = [(i, "mixed")]
+                for i, by in gone:
+                    eliminated.append(Elimination(player, int(live[i]), rnd, by))
+                drop = [i for i, _ in gone]
                 if player == 0:
-                    rows = np.delete(rows, i)
+                    rows = np.delete(rows, drop)
                 else:
-                    cols = np.delete(cols, i)
+                    cols = np.delete(cols, drop)
                 changed = True
     return rows, cols, eliminated

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from sim.equilibria.dominance import pure_dominated
 from sim.equilibria.result import Equilibrium
 from sim.equilibria.verify import expected_payoffs
 
@@ -59,10 +60,9 @@ def surviving_strategies(arrays: Sequence[np.ndarray], tol: float) -> list[np.nd
         changed = False
         for i, a in enumerate(arrays):
             sub = np.moveaxis(a[np.ix_(*alive)], i, 0).reshape(len(alive[i]), -1)
-            beaten = (sub[:, None, :] > sub[None, :, :] + tol).all(axis=2)  # [k, j]: k beats j
-            dominated = beaten.any(axis=0)
-            if dominated.any():
-                alive[i] = alive[i][~dominated]
+            dominated = [j for j, _ in pure_dominated(sub, tol)]  # in blocks of bounded memory
+            if dominated:
+                alive[i] = np.delete(alive[i], dominated)
                 changed = True
     return alive
 

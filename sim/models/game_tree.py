@@ -28,6 +28,9 @@ SUMMARY = "A sequential game tree solved by backward induction (subgame-perfect 
 GAMES = "games"
 
 NOT_CONFIGURED = "no tree given (models.game_tree.root and nodes)"
+#: Most nodes of a tree: backward induction is linear in them, the limit only keeps the
+#: result (a value per node and party) and the ``.efg`` export of a readable size.
+MAX_NODES = 100_000
 
 
 class OutcomeRef(Frozen):
@@ -115,6 +118,15 @@ class Result(ModelResult):
         pay = ", ".join(f"{p} {v:.2f}" for p, v in (self.payoffs or {}).items())
         tie = f"; ties at {', '.join(self.ties)}" if self.ties else ""
         return f"{' -> '.join(steps) or 'chance'}; ends at {ends}; payoffs {pay} {self.unit}{tie}"
+
+
+def size(scenario, options: Options):
+    """Nodes of the tree (each is written in the scenario; solved in linear time)."""
+    from sim.models._size import Size
+
+    n = len(options.nodes) if options is not None else 0
+    change = "split the tree, or describe the moves with fewer nodes"
+    return (Size("game-tree nodes", n, MAX_NODES, change, ("models", "game_tree", "nodes")),)
 
 
 def check(scenario, options: Options):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.models._axiomatic import AxiomaticOptions, AxiomaticResult, solve
+from sim.models._size import utility_set_size as size  # noqa: F401 (sizes: registry)
 
 if TYPE_CHECKING:
     from sim.space import OutcomeSpace

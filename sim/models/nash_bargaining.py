@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from pydantic import Field, field_validator
 
 from sim.models._axiomatic import AxiomaticOptions, AxiomaticResult, solve
+from sim.models._size import utility_set_size as size  # noqa: F401 (sizes: registry)
 
 if TYPE_CHECKING:
     from sim.space import OutcomeSpace

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import Field, field_validator
 
+from sim.models._size import utility_set_size as size  # noqa: F401 (sizes: registry)
 from sim.results.model import ModelResult, Status, jsonable
 from sim.scenario.types import (
     DisagreementAt,

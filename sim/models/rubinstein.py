@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field
 
 from sim.models import _alternating as alt
+from sim.models._size import utility_set_size as size  # noqa: F401 (sizes: registry)
 from sim.scenario.types import DisagreementAt, Q
 
 if TYPE_CHECKING:

@@ -11,6 +11,7 @@ found by the logit homotopy (:mod:`sim.equilibria.nplayer`).
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -185,33 +186,99 @@ class Result(ModelResult):
         return pd.DataFrame(rows)
 
 
+#: Most strategies of one player, and most strategy profiles of the game: above them the
+#: scenario is refused (``size``).  2,000 x 2,000 payoff matrices are 64 MB of floats, and
+#: 10^6 profiles of a 3-4 player game are 32 MB a player; enumeration beyond is hopeless.
+MAX_STRATEGIES = 2_000
+MAX_PROFILES = 1_000_000
+#: Own issues of a player above which its joint default strategies get a short name.
+_NAMED_ISSUES = 3
+
+
+def _setting_name(settings: dict[str, Any]) -> str:
+    return " ".join(
+        f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in settings.items()
+    )
+
+
+def _issue_settings(issue) -> tuple:
+    """An issue's settings in a default strategy: range ends and midpoint, or every level."""
+    if issue.kind == "continuous":
+        lo, hi = issue.range
+        return (float(lo), (lo + hi) / 2, float(hi))
+    return tuple(lv.label for lv in issue.level_list())
+
+
+def default_strategies(issues, packages) -> list[tuple[str, dict[str, Any] | None]]:
+    """A player's default strategies: ``(name, settings)``, linear in its issues.
+
+    ``issues`` are the issues the player controls, ``packages`` the ids of the packages it
+    offers.  The strategies are every package, then each issue alone at each of its
+    settings (range ends and midpoint of a continuous issue, every level of a discrete or
+    binary one) with the other issues left at their disagreement values, then the joint
+    moves: every continuous issue at its low end, at its midpoint and at its high end
+    together ("the tariff levels"), and every discrete issue at its last level together
+    ("all concessions").  A package's settings are None (the caller looks them up).
+    ``hold`` is added by the caller.  The count is
+    ``len(packages) + sum(settings per issue) + 4`` at most, never a product: twenty yes/no
+    concessions give 44 strategies, not 2^20; an explicit ``grid`` builds the product.
+    """
+    out: list[tuple[str, dict[str, Any] | None]] = [(pkg, None) for pkg in packages]
+    for issue in issues:
+        for value in _issue_settings(issue):
+            out.append((_setting_name({issue.id: value}), {issue.id: value}))
+    cont = [i for i in issues if i.kind == "continuous"]
+    disc = [i for i in issues if i.kind != "continuous"]
+    joint = [({i.id: _issue_settings(i)[k] for i in cont}, ("low end", "midpoint", "high end")[k])
+             for k in range(3) if len(cont) > 1]  # fmt: skip
+    if len(disc) > 1:
+        joint.append(({i.id: _issue_settings(i)[-1] for i in disc}, "last level"))
+    for settings, where in joint:
+        name = (
+            _setting_name(settings)
+            if len(settings) <= _NAMED_ISSUES
+            else f"all {len(settings)} {'ranges' if where != 'last level' else 'levels'} "
+            f"at {where}"
+        )
+        out.append((name, settings))
+    return out
+
+
+def _own(space_or_scenario, code: str):
+    issues = [i for i in space_or_scenario.issues if i.controlled_by == code]
+    pkgs = tuple(p.id for p in space_or_scenario.packages if p.offered_by == code)
+    return issues, pkgs
+
+
+def strategy_count(scenario, code: str, spec: StrategicPlayer | None) -> int:
+    """Strategies of player ``code`` before duplicates are dropped (what is built)."""
+    if spec is None:
+        issues, pkgs = _own(scenario, code)
+        return 1 + len(default_strategies(issues, pkgs))
+    grid = math.prod(len(v) for v in spec.grid.values()) if spec.grid else 0
+    return int(spec.hold) + grid + len(spec.packages or ()) + len(spec.moves)
+
+
 def _player_strategies(
     space: OutcomeSpace, code: str, spec: StrategicPlayer | None
 ) -> list[Strategy]:
     parties = space.parties
     zero = np.zeros(len(parties))
-    if spec is None:  # default: own issues at every level / range end, plus own packages
-        own = [i for i in space.issues if i.controlled_by == code]
-        spec_grid = {}
-        for issue in own:
-            if issue.kind == "continuous":
-                lo, hi = issue.range  # type: ignore[misc]
-                spec_grid[issue.id] = (lo, (lo + hi) / 2, hi)
-            else:
-                spec_grid[issue.id] = tuple(lv.label for lv in issue.level_list())
-        pkgs = tuple(p.id for p in space.scenario.packages if p.offered_by == code)
-        spec = StrategicPlayer(grid=spec_grid or None, packages=pkgs or None, hold=True)
     out: list[Strategy] = []
+    if spec is None:  # default: hold, packages, each own issue alone, joint moves
+        issues, pkgs = _own(space.scenario, code)
+        out.append(Strategy("hold", {}, zero))
+        for name, settings in default_strategies(issues, pkgs):
+            settings = space.package_settings(name) if settings is None else settings
+            out.append(Strategy(name, settings, zero))
+        return out
     if spec.hold:
         out.append(Strategy("hold", {}, zero))
     if spec.grid:
         keys = list(spec.grid)
         for combo in itertools.product(*(spec.grid[k] for k in keys)):
             settings = dict(zip(keys, combo, strict=True))
-            name = " ".join(
-                f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in settings.items()
-            )
-            out.append(Strategy(name, settings, zero))
+            out.append(Strategy(_setting_name(settings), settings, zero))
     for pkg in spec.packages or ():
         out.append(Strategy(pkg, space.package_settings(pkg), zero))
     for move in spec.moves:
@@ -250,6 +317,11 @@ def build_game(space: OutcomeSpace, options: StrategicOptions):
         Outcome coordinates of every profile.
     """
     players = options.players or {}
+    too_large = [sz for sz in size(space.scenario, options) if sz.exceeded]
+    if too_large:
+        from sim.errors import TooLargeError
+
+        raise TooLargeError(too_large[0].message("strategic"))
     base = space.disagreement_outcome(options.disagreement_at)
     m = len(space.issues)
     n = len(space.parties)
@@ -337,6 +409,50 @@ def games(result: Result, *, title: str = "") -> dict[str, str]:
     return {"strategic.nfg": dumps_nfg(game, version="outcome")}
 
 
+def size(scenario, options: StrategicOptions):
+    """Strategies per player and strategy profiles, counted before the game is built.
+
+    Refused above :data:`MAX_STRATEGIES` strategies for one player or :data:`MAX_PROFILES`
+    profiles (the game's payoff arrays hold one number per profile and player).
+    """
+    from sim.models._size import Size
+
+    players = options.players or {}
+    counts = [strategy_count(scenario, c, players.get(c)) for c in scenario.party_codes]
+    out = []
+    for code, count in zip(scenario.party_codes, counts, strict=True):
+        spec = players.get(code)
+        if spec is None:
+            loc, how = ("models", "strategic"), (
+                f"give {code} explicit strategies under models.strategic.players.{code}"
+            )
+        elif spec.grid and count > MAX_STRATEGIES:
+            sizes = " x ".join(str(len(v)) for v in spec.grid.values())
+            loc = ("models", "strategic", "players", code, "grid")
+            how = (
+                f"the grid is a product ({sizes} values): give fewer values or issues, or "
+                f"leave grid out for the default strategies (each issue alone, then jointly)"
+            )
+        else:
+            loc, how = ("models", "strategic", "players", code), "give fewer strategies"
+        out.append(
+            Size(f"strategies of player {code}", count, MAX_STRATEGIES, how, loc)
+        )
+    worst = max(range(len(counts)), key=lambda i: counts[i])
+    out.append(
+        Size(
+            "strategy profiles",
+            math.prod(counts),
+            MAX_PROFILES,
+            f"give the players fewer strategies (the largest is {scenario.party_codes[worst]}'s): "
+            + out[worst].change,
+            out[worst].loc,
+            " x ".join(f"{c:,}" for c in counts) + " strategies",
+        )
+    )
+    return tuple(out)
+
+
 def check(scenario, options: StrategicOptions):
     """The method suits the number of players; strategies name real issues, levels,
     packages and parties."""
@@ -362,10 +478,20 @@ def check(scenario, options: StrategicOptions):
     yield from party_key_problems(scenario, options.players, ("players",))
     for code, player in options.players.items():
         loc = ("players", code)
+        if strategy_count(scenario, code, player) == 0:
+            yield loc, (
+                f"player {code} needs at least one strategy: give it grid values, packages, "
+                "moves or hold: true"
+            )
         for issue_id, values in (player.grid or {}).items():
             if issue_id not in issues:
                 yield (*loc, "grid", issue_id), f"no issue {issue_id!r}"
                 continue
+            if not values:
+                yield (*loc, "grid", issue_id), (
+                    f"no values for {issue_id}: the grid is a product, so an empty list "
+                    "leaves no grid strategy (give values or leave the issue out)"
+                )
             for k, value in enumerate(values):
                 try:
                     issues[issue_id].coordinate(value)

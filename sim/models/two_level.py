@@ -418,3 +418,10 @@ def _describe(ws, space) -> list[str]:
     if ws.min_gain is not None:
         out.append(f"gain over no deal >= {ws.min_gain.value:g}")
     return out
+
+
+def size(scenario, options):
+    """Cells of the utility set and candidates of the map (:mod:`sim.models._size`)."""
+    from sim.models._size import two_level_size
+
+    return two_level_size(scenario, options)

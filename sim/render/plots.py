@@ -26,6 +26,15 @@ OTHER_MARKERS = ("P", "s", "h", "p", "d", "<", ">", "8")
 PARTY_COLORS = ("tab:blue", "tab:red", "tab:green", "tab:orange")
 #: Most annotations of one kind (package labels, equilibrium labels) on a figure.
 MAX_LABELS = 40
+#: Most tick labels on one axis of a heatmap (a larger game shows every k-th strategy).
+MAX_TICKS = 40
+
+
+def _ticks(labels: list[str]) -> tuple[np.ndarray, list[str]]:
+    """At most :data:`MAX_TICKS` evenly spaced positions of ``labels`` and their labels."""
+    n = len(labels)
+    at = np.unique(np.linspace(0, n - 1, min(n, MAX_TICKS)).round().astype(int)) if n else []
+    return np.asarray(at, dtype=int), [labels[i] for i in at]
 
 
 def _figure(ax, size=(7.5, 6), *, legend_right: bool = False):
@@ -193,6 +202,10 @@ def strategic_heatmap(run, axes=None):
     """Both players' payoff matrices of the ``strategic`` model as heatmaps, the equilibria
     marked.
 
+    Each matrix is one image; a game with more than :data:`MAX_TICKS` strategies for a
+    player labels every k-th of them, and only small games (150 cells) print the payoffs in
+    the cells, so the figure has a bounded number of artists whatever the game's size.
+
     Pure equilibria are filled markers; a mixed equilibrium marks every cell of its support
     with an open marker whose area is the cell's probability.  Reads the result's
     ``to_dict()`` (``players``, ``strategies``, ``payoff_matrices``, ``equilibria``).
@@ -209,19 +222,20 @@ def strategic_heatmap(run, axes=None):
         return None
     rows, cols = (list(d["strategies"][p]) for p in players)
     mats = [np.asarray(d["payoff_matrices"][p], dtype=float) for p in players]
+    (row_at, row_labels), (col_at, col_labels) = _ticks(rows), _ticks(cols)
     if axes is None:
         from matplotlib.figure import Figure
 
-        w = min(4 + 0.35 * len(cols), 16)
-        h = min(2.8 + 0.3 * len(rows) + 0.08 * max(map(len, cols)), 14)
+        w = min(4 + 0.35 * len(col_labels), 16)
+        h = min(2.8 + 0.3 * len(row_labels) + 0.08 * max(map(len, col_labels)), 14)
         fig = Figure(figsize=(2 * w, h))
         axes = fig.subplots(1, 2)
-        label_w = 0.09 * max(map(len, rows)) / (2 * w)  # inches of row labels
+        label_w = 0.09 * max(map(len, row_labels)) / (2 * w)  # inches of row labels
         fig.subplots_adjust(
             left=min(0.45, 0.03 + label_w),
             right=0.97,
             wspace=0.6,
-            bottom=min(0.5, 0.1 + 0.08 * max(map(len, cols)) / h),
+            bottom=min(0.5, 0.1 + 0.08 * max(map(len, col_labels)) / h),
             top=0.85,
         )
     else:
@@ -236,12 +250,14 @@ def strategic_heatmap(run, axes=None):
     ]
     markers = ["*", "o", "s", "P", "X", "h"]
     for ax, M, party in zip(axes, mats, players, strict=True):
-        im = ax.imshow(M, cmap="viridis", aspect="auto")
+        im = ax.imshow(M, cmap="viridis", aspect="auto", interpolation="nearest")
         fig.colorbar(im, ax=ax, label=f"{party} payoff ({d.get('unit', '')})")
-        ax.set_xticks(range(len(cols)), cols, rotation=60, ha="right", fontsize=7)
-        ax.set_yticks(range(len(rows)), rows, fontsize=7)
-        ax.set_xlabel(f"{players[1]} strategy")
-        ax.set_ylabel(f"{players[0]} strategy")
+        ax.set_xticks(col_at, col_labels, rotation=60, ha="right", fontsize=7)
+        ax.set_yticks(row_at, row_labels, fontsize=7)
+        shown = [len(col_at) < len(cols), len(row_at) < len(rows)]
+        more = [f" ({len(at)} of {len(n):,} labelled)" for at, n in ((col_at, cols), (row_at, rows))]
+        ax.set_xlabel(f"{players[1]} strategy" + (more[0] if shown[0] else ""))
+        ax.set_ylabel(f"{players[0]} strategy" + (more[1] if shown[1] else ""))
         ax.set_title(f"{party}'s payoff", fontsize=10)
         for k, (x, y, pure) in enumerate(profiles):
             prob = np.outer(x, y)

@@ -134,15 +134,22 @@ def write_figures(run: RunResult, folder: Path, formats: Iterable[str] = PLOT_FO
     names written.  A function returning None has nothing to draw for this run."""
     from matplotlib import rc_context
 
+    from sim.errors import TooLargeError
     from sim.render import plots
 
     written: list[str] = []
     for stem, fn in figure_functions(run).items():
-        fig = getattr(plots, fn)(run)
-        if fig is None:
-            continue
-        for ext in formats:
-            with rc_context(SAVE_RC):
-                fig.savefig(folder / f"{stem}.{ext}", dpi=DPI, **SAVE_KW.get(ext, {}))
-            written.append(f"{stem}.{ext}")
+        try:
+            fig = getattr(plots, fn)(run)
+            if fig is None:
+                continue
+            for ext in formats:
+                with rc_context(SAVE_RC):
+                    fig.savefig(folder / f"{stem}.{ext}", dpi=DPI, **SAVE_KW.get(ext, {}))
+                written.append(f"{stem}.{ext}")
+        except MemoryError:
+            raise TooLargeError(
+                f"the figure {stem} ran out of memory; write the run without figures "
+                "(--plots none)"
+            ) from None
     return written
