@@ -36,8 +36,9 @@ GAMES = "games"
 class StrategicPlayer(Frozen):
     """One player's strategies in the strategic-form game.
 
-    ``grid`` builds one strategy per combination of issue values; ``packages`` one per
-    package; ``hold`` adds "concede nothing"; ``moves`` adds explicit named strategies.
+    ``grid`` builds one strategy per combination of issue values (a product: its size is
+    checked, :func:`size`); ``packages`` one per package; ``hold`` adds "concede nothing";
+    ``moves`` adds explicit named strategies.
     """
 
     grid: dict[str, tuple[IssueSetting, ...]] | None = None
@@ -62,9 +63,11 @@ StrategicPlayer.model_rebuild()
 class StrategicOptions(Frozen):
     players: dict[str, StrategicPlayer] | None = Field(
         default=None,
-        description="Party code -> strategies. Default: each party's issues "
-        "(controlled_by) at their disagreement value and at every level / range end, "
-        "plus every package it offers.",
+        description="Party code -> strategies. Default (linear in the issues, never a "
+        "product): hold, every package the party offers, each of its issues (controlled_by) "
+        "alone at every level or range end and midpoint, and its issues together (every "
+        "range at its low end, midpoint, high end; every discrete issue at its last level). "
+        "At most 2,000 strategies a player and 1,000,000 profiles.",
     )
     method: Literal["auto", "vertex", "support", "lemke-howson", "pure", "logit"] = Field(
         default="auto",

@@ -254,10 +254,12 @@ def strategic_heatmap(run, axes=None):
         fig.colorbar(im, ax=ax, label=f"{party} payoff ({d.get('unit', '')})")
         ax.set_xticks(col_at, col_labels, rotation=60, ha="right", fontsize=7)
         ax.set_yticks(row_at, row_labels, fontsize=7)
-        shown = [len(col_at) < len(cols), len(row_at) < len(rows)]
-        more = [f" ({len(at)} of {len(n):,} labelled)" for at, n in ((col_at, cols), (row_at, rows))]
-        ax.set_xlabel(f"{players[1]} strategy" + (more[0] if shown[0] else ""))
-        ax.set_ylabel(f"{players[0]} strategy" + (more[1] if shown[1] else ""))
+        more = [
+            f" ({len(at)} of {len(names):,} labelled)" if len(at) < len(names) else ""
+            for at, names in ((col_at, cols), (row_at, rows))
+        ]
+        ax.set_xlabel(f"{players[1]} strategy{more[0]}")
+        ax.set_ylabel(f"{players[0]} strategy{more[1]}")
         ax.set_title(f"{party}'s payoff", fontsize=10)
         for k, (x, y, pure) in enumerate(profiles):
             prob = np.outer(x, y)
