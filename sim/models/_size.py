@@ -19,9 +19,10 @@ from dataclasses import dataclass
 #: Most cells of the two-party utility set (about 200 bytes each with its Pareto frontier
 #: and the payoff-space summary's corners: 2e6 cells is about 0.4 GB, peaks a few times that).
 MAX_CELLS = 2_000_000
-#: Most candidate outcomes of the two-level model's win-set map (one float per issue and
-#: party each, plus masks: 2e6 candidates of 30 issues is about 0.5 GB).
-MAX_CANDIDATES = 2_000_000
+#: Most candidate outcomes of the two-level model's win-set map.  Measured: 614,656
+#: candidates of 4 continuous issues peak at 0.93 GB (benchmarks/bench_scale.py, k=4, n=0),
+#: about 1.2 KB each with the win-set masks and the map, so 1e6 stays under 2 GB.
+MAX_CANDIDATES = 1_000_000
 
 
 @dataclass(frozen=True)
