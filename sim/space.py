@@ -9,7 +9,6 @@ outcomes at once, builds the two-party utility set as a union of convex cells (s
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -19,7 +18,8 @@ from sim.payoffs.values import ValueFunctions
 from sim.scenario.schema import Issue, Scenario
 from sim.scenario.types import DisagreementAt, IssueSetting
 
-#: Above this many discrete combinations the exact utility set is refused (use packages).
+#: Above this many discrete combinations the full grid of outcomes is not enumerated
+#: (:meth:`OutcomeSpace.sample_outcomes` samples it); the utility set has no such limit.
 MAX_DISCRETE_COMBINATIONS = 200_000
 
 
@@ -39,7 +39,8 @@ def compile_payoffs(scenario: Scenario) -> ValueFunctions:
 
 @dataclass(frozen=True)
 class Cells:
-    """The utility set as cells ``offset + G[shape] @ x``, ``x in [0, 1]^k``.
+    """The utility set as cells ``offset + G[shape] @ x``, ``x in [0, 1]^k`` (those that
+    reach the weak Pareto frontier: :mod:`sim.bargaining.additive`).
 
     ``discrete[p]`` are the level indices of cell ``p``'s discrete issues and
     ``lower[p]``/``upper[p]`` the continuous issues' sub-interval it spans.
@@ -51,6 +52,13 @@ class Cells:
     discrete: np.ndarray  # (P, n_discrete) level indices
     lower: np.ndarray  # (S, k)
     upper: np.ndarray  # (S, k)
+    scale: float | None = None  # extent of the whole set (tolerances are relative to it)
+
+    def utility_set(self):
+        """These cells as a :class:`sim.bargaining.geometry.UtilitySet`."""
+        from sim.bargaining.geometry import UtilitySet
+
+        return UtilitySet(self.offsets, self.shape, self.generators, scale=self.scale)
 
 
 @dataclass(frozen=True)
@@ -184,54 +192,95 @@ class OutcomeSpace:
         grids = np.meshgrid(*[np.arange(s) for s in sizes], indexing="ij")
         return np.stack([g.ravel() for g in grids], axis=1).astype(np.intp)
 
+    def issue_sets(self, lo=None, hi=None) -> list[np.ndarray] | None:
+        """Per-issue payoff sets (two parties), discrete issues first, then continuous ones:
+        the points of a discrete issue's levels, the chain of a continuous issue's
+        breakpoints, within coordinate bounds ``lo``/``hi`` (m,) when given (None if a
+        bound leaves an issue empty).  The utility set is their Minkowski sum."""
+        parts = self._parts(lo, hi)
+        return None if parts is None else [s for s, _, _ in parts]
+
+    def _parts(self, lo=None, hi=None):
+        """(set, kept levels or breakpoints, is_chain) per issue in cell order, or None."""
+        m = len(self.issues)
+        lo = np.full(m, -np.inf) if lo is None else np.asarray(lo, float)
+        hi = np.full(m, np.inf) if hi is None else np.asarray(hi, float)
+        f = self.values.functions
+        parts = []
+        for j in self.discrete:
+            lv = np.arange(len(self.issues[j].level_list()))
+            lv = lv[(lv >= lo[j] - 1e-9) & (lv <= hi[j] + 1e-9)]
+            if lv.size == 0:
+                return None
+            parts.append((np.stack([f[0][j](lv), f[1][j](lv)], axis=1), lv, False))
+        for j in self.continuous:
+            r0, r1 = self.issues[j].range  # type: ignore[misc]
+            a, b = max(r0, lo[j]), min(r1, hi[j])
+            if a > b:
+                return None
+            bp = self.values.breakpoints(j, r0, r1)
+            bp = np.concatenate([[a], bp[(bp > a) & (bp < b)], [b]]) if b > a else np.array([a, a])
+            parts.append((np.stack([f[0][j](bp), f[1][j](bp)], axis=1), bp, True))
+        return parts
+
     @cached_property
     def cells(self) -> Cells:
-        """The exact two-party utility set as a union of convex cells."""
+        """The cells of the two-party utility set that reach its weak Pareto frontier.
+
+        Built by :func:`sim.bargaining.additive.pareto_cells` from the per-issue sets, with
+        cost polynomial in the number of issues for typical scenarios; the cells are those
+        of the full enumeration (every combination of levels times every box of linear
+        pieces) that matter, in the same order.
+        """
+        return self.restricted_cells()
+
+    def restricted_cells(self, lo=None, hi=None) -> Cells | None:
+        """:attr:`cells` of the outcomes within coordinate bounds ``lo``/``hi`` (m,): each
+        issue's set restricted before the sum (None when a bound leaves nothing)."""
+        from sim.bargaining.additive import extent, pareto_cells
+
         if len(self.parties) != 2:
             raise ValueError("the utility set is built for two parties")
-        combos = self.discrete_combinations()
-        # discrete part of the payoff for each combination
-        coords = np.zeros((combos.shape[0], len(self.issues)))
-        coords[:, list(self.discrete)] = combos
-        disc_u = np.zeros((combos.shape[0], 2))
+        parts = self._parts(lo, hi)
+        if parts is None:
+            return None
+        sets = [p[0] for p in parts]
+        chains = np.array([p[2] for p in parts], dtype=bool)
+        scale = extent(sets)
+        idx = pareto_cells(sets, chains, scale=scale)
+        nd = len(self.discrete)
+        combos = np.stack([parts[c][1][idx[:, c]] for c in range(nd)], axis=1).reshape(-1, nd)
+        pieces, shape = np.unique(idx[:, nd:], axis=0, return_inverse=True)
+        shape = shape.ravel()
+        k = len(self.continuous)
+        lower = np.stack([parts[nd + c][1][pieces[:, c]] for c in range(k)], axis=1)
+        upper = np.stack([parts[nd + c][1][pieces[:, c] + 1] for c in range(k)], axis=1)
+        lower, upper = lower.reshape(len(pieces), k), upper.reshape(len(pieces), k)
+        # payoffs summed in the order of the full enumeration (discrete, then continuous)
+        disc_u = np.zeros((len(idx), 2))
         for i in range(2):
             for col, j in enumerate(self.discrete):
                 disc_u[:, i] += self.values.functions[i][j](combos[:, col])
-        # pieces of each continuous issue (between breakpoints of either party)
-        pieces = []
-        for j in self.continuous:
-            lo, hi = self.issues[j].range  # type: ignore[misc]
-            bp = self.values.breakpoints(j, lo, hi)
-            pieces.append(list(itertools.pairwise(bp)))
-        boxes = list(itertools.product(*pieces)) if pieces else [()]
-        k = len(self.continuous)
-        n_shapes = len(boxes)
-        lower = np.array([[b[0] for b in box] for box in boxes]).reshape(n_shapes, k)
-        upper = np.array([[b[1] for b in box] for box in boxes]).reshape(n_shapes, k)
-        gens = np.zeros((n_shapes, 2, k))
-        base = np.zeros((n_shapes, 2))
+        gens = np.zeros((len(pieces), 2, k))
+        base = np.zeros((len(pieces), 2))
         for col, j in enumerate(self.continuous):
             for i in range(2):
                 fn = self.values.functions[i][j]
                 f_lo, f_hi = fn(lower[:, col]), fn(upper[:, col])
                 gens[:, i, col] = f_hi - f_lo
                 base[:, i] += f_lo
-        offsets = (disc_u[:, None, :] + base[None, :, :]).reshape(-1, 2)
-        shape = np.tile(np.arange(n_shapes), combos.shape[0])
-        discrete = np.repeat(combos, n_shapes, axis=0)
-        return Cells(offsets, shape, gens, discrete, lower, upper)
+        offsets = disc_u + base[shape]
+        return Cells(offsets, shape, gens, combos.astype(np.intp), lower, upper, scale)
 
     @cached_property
     def utility_set(self):
         """The cells as a :class:`sim.bargaining.geometry.UtilitySet` (built once)."""
-        from sim.bargaining.geometry import UtilitySet
+        return self.cells.utility_set()
 
-        c = self.cells
-        return UtilitySet(offsets=c.offsets, shape=c.shape, generators=c.generators)
-
-    def cell_outcome(self, cell: int, x: np.ndarray | None) -> np.ndarray:
-        """Coordinates of the outcome at point ``x`` in ``[0,1]^k`` of cell ``cell``."""
-        c = self.cells
+    def cell_outcome(self, cell: int, x: np.ndarray | None, cells: Cells | None = None):
+        """Coordinates of the outcome at point ``x`` in ``[0,1]^k`` of cell ``cell`` (of
+        :attr:`cells`, or of ``cells`` from :meth:`restricted_cells`)."""
+        c = self.cells if cells is None else cells
         coords = np.zeros(len(self.issues))
         coords[list(self.discrete)] = c.discrete[cell]
         s = c.shape[cell]

@@ -142,6 +142,9 @@ class UtilitySet:
         Index into ``generators`` for each cell.
     generators : (S, 2, k) array
         Generator matrices; ``k = 0`` makes every cell a single point.
+    scale : float, optional
+        Extent of the set the cells are part of, when they are a reduced part of it
+        (:mod:`sim.bargaining.additive`): :attr:`tol` is relative to it.
 
     Examples
     --------
@@ -153,6 +156,7 @@ class UtilitySet:
     offsets: np.ndarray
     shape: np.ndarray
     generators: np.ndarray
+    scale: float | None = None
 
     def __post_init__(self) -> None:
         off = np.array(self.offsets, dtype=float)
@@ -209,6 +213,8 @@ class UtilitySet:
     def tol(self) -> float:
         """Absolute tolerance: ``1e-9`` times the extent of the set (at least ``1e-13`` times its
         magnitude, far above rounding)."""
+        if self.scale is not None:
+            return 1e-9 * (self.scale or 1.0)
         pts = self.cell_vertices()[0].reshape(-1, 2)
         scale = max(float(np.ptp(pts, axis=0).max()), 1e-4 * float(np.abs(pts).max()))
         return 1e-9 * (scale or 1.0)

@@ -302,32 +302,13 @@ class ExactSolution:
 
 
 def _restricted_set(space, lo, hi):
-    """The cells cut to the issue bounds ``[lo, hi]``: (cells, a, b, UtilitySet) or None."""
-    from sim.bargaining.geometry import UtilitySet
-
-    c = space.cells
-    cont, disc = list(space.continuous), list(space.discrete)
-    keep = np.ones(len(c.offsets), dtype=bool)
-    for col, j in enumerate(disc):
-        keep &= (c.discrete[:, col] >= lo[j] - 1e-9) & (c.discrete[:, col] <= hi[j] + 1e-9)
-    width = c.upper - c.lower  # (S, k)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        a = np.clip((lo[cont] - c.lower) / width, 0.0, 1.0) if cont else np.zeros((len(width), 0))
-        b = np.clip((hi[cont] - c.lower) / width, 0.0, 1.0) if cont else np.zeros((len(width), 0))
-    ok_shape = np.all(a <= b, axis=1)
-    if cont:
-        ok_shape &= np.all((c.upper >= lo[cont] - 1e-9) & (c.lower <= hi[cont] + 1e-9), axis=1)
-    keep &= ok_shape[c.shape]
-    cells = np.flatnonzero(keep)
-    if cells.size == 0:
-        return None
-    gens = c.generators * (b - a)[:, None, :]
-    off = c.offsets[cells] + np.einsum(
-        "pij,pj->pi", c.generators[c.shape[cells]], a[c.shape[cells]]
-    )
-    if cells.size == len(c.offsets) and np.all(a == 0.0) and np.all(b == 1.0):
-        return cells, a, b, space.utility_set  # no cut: reuse the run's set and its frontier
-    return cells, a, b, UtilitySet(off, c.shape[cells], gens)
+    """The utility set of the outcomes within the issue bounds ``[lo, hi]``: each issue's set
+    restricted before the Minkowski sum (:meth:`OutcomeSpace.restricted_cells`), as
+    ``(cells, UtilitySet)``, or None when nothing is within the bounds."""
+    if not (np.isfinite(lo).any() or np.isfinite(hi).any()):
+        return space.cells, space.utility_set  # no cut: reuse the run's set and its frontier
+    cells = space.restricted_cells(lo, hi)
+    return None if cells is None else (cells, cells.utility_set())
 
 
 def solve_exact(space, lo, hi, lower_u, d, weights, *, cache=None) -> ExactSolution | None:
@@ -348,8 +329,7 @@ def solve_exact(space, lo, hi, lower_u, d, weights, *, cache=None) -> ExactSolut
         return None
     from sim.bargaining.frontier import pareto_frontier
 
-    cells, a, b, uset = restricted
-    c = space.cells
+    cells, uset = restricted
     pf = pareto_frontier(uset)
     L = np.maximum(d, lower_u)
     A, D = pf.start, pf.end - pf.start
@@ -387,11 +367,8 @@ def solve_exact(space, lo, hi, lower_u, d, weights, *, cache=None) -> ExactSolut
         val = tot
     s, k = np.unravel_index(int(np.argmax(val)), val.shape)
     t = float(cand[s, k])
-    x_cut = pf.x_start[s] + t * (pf.x_end[s] - pf.x_start[s])
-    cell = int(cells[pf.cell_start[s]])
-    shp = c.shape[cell]
-    x = a[shp] + x_cut * (b[shp] - a[shp])
-    coords = space.cell_outcome(cell, np.clip(x, 0.0, 1.0))
+    x = pf.x_start[s] + t * (pf.x_end[s] - pf.x_start[s])
+    coords = space.cell_outcome(int(pf.cell_start[s]), np.clip(x, 0.0, 1.0), cells)
     return ExactSolution(space.payoffs(coords), coords)
 
 
