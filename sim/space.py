@@ -37,6 +37,11 @@ def compile_payoffs(scenario: Scenario) -> ValueFunctions:
     raise ValueError(f"unknown payoff model {spec.model!r}")  # pragma: no cover
 
 
+def _columns(cols: list[np.ndarray], n: int) -> np.ndarray:
+    """The arrays as the columns of an (n, len(cols)) array."""
+    return np.stack(cols, axis=1) if cols else np.zeros((n, 0))
+
+
 @dataclass(frozen=True)
 class Cells:
     """The utility set as cells ``offset + G[shape] @ x``, ``x in [0, 1]^k`` (those that
@@ -249,13 +254,12 @@ class OutcomeSpace:
         scale = extent(sets)
         idx = pareto_cells(sets, chains, scale=scale)
         nd = len(self.discrete)
-        combos = np.stack([parts[c][1][idx[:, c]] for c in range(nd)], axis=1).reshape(-1, nd)
+        combos = _columns([parts[c][1][idx[:, c]] for c in range(nd)], len(idx))
         pieces, shape = np.unique(idx[:, nd:], axis=0, return_inverse=True)
         shape = shape.ravel()
         k = len(self.continuous)
-        lower = np.stack([parts[nd + c][1][pieces[:, c]] for c in range(k)], axis=1)
-        upper = np.stack([parts[nd + c][1][pieces[:, c] + 1] for c in range(k)], axis=1)
-        lower, upper = lower.reshape(len(pieces), k), upper.reshape(len(pieces), k)
+        lower = _columns([parts[nd + c][1][pieces[:, c]] for c in range(k)], len(pieces))
+        upper = _columns([parts[nd + c][1][pieces[:, c] + 1] for c in range(k)], len(pieces))
         # payoffs summed in the order of the full enumeration (discrete, then continuous)
         disc_u = np.zeros((len(idx), 2))
         for i in range(2):

@@ -15,7 +15,7 @@ import numpy as np
 if TYPE_CHECKING:
     from sim.space import OutcomeSpace
 
-__all__ = ["MAX_POINTS", "PayoffSpace", "convex_hull", "summarise"]
+__all__ = ["MAX_POINTS", "PayoffSpace", "convex_hull", "minkowski_hull", "summarise"]
 
 #: Most outcomes kept in the sample of a payoff space.
 MAX_POINTS = 4000
@@ -74,8 +74,8 @@ def summarise(space: OutcomeSpace, *, rng: np.random.Generator) -> PayoffSpace:
     """The :class:`PayoffSpace` of a two-party outcome space.
 
     Reads the utility set's exact Pareto frontier (computed once per set and shared with
-    the models that need it), the hull of its cells' vertices and a sample of outcomes
-    drawn with ``rng``.
+    the models that need it), the hull of the whole set (:func:`minkowski_hull` of the
+    per-issue sets) and a sample of outcomes drawn with ``rng``.
     """
     if len(space.parties) != 2:
         raise ValueError("a payoff space is drawn for two parties")
@@ -83,14 +83,13 @@ def summarise(space: OutcomeSpace, *, rng: np.random.Generator) -> PayoffSpace:
 
     uset = space.utility_set
     frontier = tuple(np.asarray(line, dtype=float) for line in pareto_frontier(uset).polylines())
-    corners = uset.corner_points()[0]
     ids, coords = space.package_outcomes()
     n, sample = _sample(space, rng)
     return PayoffSpace(
         parties=(space.parties[0], space.parties[1]),
         unit=space.values.unit,
         frontier=frontier,
-        hull=convex_hull(corners),
+        hull=minkowski_hull(space.issue_sets()),
         points=space.payoffs(sample),
         n_outcomes=n,
         package_ids=tuple(ids),
@@ -113,6 +112,22 @@ def _sample(space: OutcomeSpace, rng: np.random.Generator) -> tuple[int, np.ndar
         return total, np.stack([m.ravel() for m in mesh], axis=1).reshape(total, len(grids))
     cols = [g[rng.integers(0, len(g), MAX_POINTS)] for g in grids]
     return total, np.stack(cols, axis=1)
+
+
+def minkowski_hull(sets) -> np.ndarray:
+    """Vertices of the convex hull of the Minkowski sum of point sets ``(n_j, 2)``.
+
+    The hull of a Minkowski sum is the sum of the hulls (Schneider, *Convex Bodies: The
+    Brunn-Minkowski Theory*, 2nd ed., 2014, Thm. 1.1.2 and §3.1), and the hull of a sum of
+    polygons has at most as many vertices as the summands together: added one issue at a
+    time, the cost grows linearly in the number of issues.  A continuous issue's set is
+    the chain through its breakpoints (its hull is that of the breakpoints).
+    """
+    hull = np.zeros((1, 2))
+    for s in sets:
+        pts = np.asarray(s, dtype=float).reshape(-1, 2)
+        hull = convex_hull((hull[:, None, :] + convex_hull(pts)[None, :, :]).reshape(-1, 2))
+    return hull
 
 
 def convex_hull(points: np.ndarray) -> np.ndarray:
