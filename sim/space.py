@@ -21,6 +21,8 @@ from sim.scenario.types import DisagreementAt, IssueSetting
 #: Above this many discrete combinations the full grid of outcomes is not enumerated
 #: (:meth:`OutcomeSpace.sample_outcomes` samples it); the utility set has no such limit.
 MAX_DISCRETE_COMBINATIONS = 200_000
+#: Most outcomes :meth:`OutcomeSpace.sample_outcomes` enumerates; above, it samples.
+MAX_GRID = 200_000
 
 
 def compile_payoffs(scenario: Scenario) -> ValueFunctions:
@@ -292,17 +294,31 @@ class OutcomeSpace:
         coords[list(self.continuous)] = c.lower[s] + xk * (c.upper[s] - c.lower[s])
         return coords
 
-    def sample_outcomes(self, per_issue: int = 11, *, include=None) -> np.ndarray:
-        """Every discrete combination times a grid on each continuous issue.
+    def sample_outcomes(
+        self, per_issue: int = 11, *, include=None, rng=None, limit: int = MAX_GRID
+    ) -> np.ndarray:
+        """Every discrete combination times a grid on each continuous issue, or, when that
+        grid has more than ``limit`` outcomes, ``limit`` of them drawn uniformly (with
+        replacement) with ``rng`` (a :class:`numpy.random.Generator`; default seed 0).
 
         ``include`` maps an issue index to extra values added to its grid (e.g. bounds).
         """
-        combos = self.discrete_combinations()
         include = include or {}
         grids = [
             np.union1d(np.linspace(*self.issues[j].range, per_issue), list(include.get(j, ())))
             for j in self.continuous
         ]
+        sizes = [len(self.issues[j].level_list()) for j in self.discrete]
+        total = float(np.prod(sizes, dtype=float)) * float(np.prod([len(g) for g in grids]))
+        if total > limit:
+            rng = np.random.default_rng(0) if rng is None else rng
+            coords = np.zeros((limit, len(self.issues)))
+            for col, j in enumerate(self.discrete):
+                coords[:, j] = rng.integers(0, sizes[col], limit)
+            for col, j in enumerate(self.continuous):
+                coords[:, j] = grids[col][rng.integers(0, len(grids[col]), limit)]
+            return coords
+        combos = self.discrete_combinations()
         cont = (
             np.stack([g.ravel() for g in np.meshgrid(*grids, indexing="ij")], axis=1)
             if grids

@@ -8,7 +8,8 @@ The deal is the (asymmetric) Nash bargaining solution over the intersection, sol
 are affine in a cell's coordinates), the exact Pareto frontier of the cut set is clipped to
 the minimum payoffs, and on each frontier segment the Nash product has a closed-form
 maximiser.  The win-sets are also evaluated on a grid of candidate outcomes (every discrete
-combination times a grid of each continuous issue, bound values included) for the counts
+combination times a grid of each continuous issue, bound values included; a uniform sample
+of it with the model's random stream when it has more than ``sim.space.MAX_GRID``) for the counts
 (:func:`sim.bargaining.ratification.two_level`) and a map for the plot.  Raising one side's
 ratification threshold traces Schelling's (1960) tied-hands effect.
 """
@@ -181,7 +182,7 @@ def run(space: OutcomeSpace, options: Options, *, rng=None) -> Result:
         for i, x in enumerate(ws)
     ]
     lower_u = np.array([-np.inf if m is None else m for m in mins])
-    coords = candidate_outcomes(space, lo, hi)
+    coords = candidate_outcomes(space, lo, hi, rng=rng)
     u = space.payoffs(coords)
     masks = []
     for x in ws:
@@ -372,13 +373,15 @@ def solve_exact(space, lo, hi, lower_u, d, weights, *, cache=None) -> ExactSolut
     return ExactSolution(space.payoffs(coords), coords)
 
 
-def candidate_outcomes(space: OutcomeSpace, lo, hi, per_issue: int = 26) -> np.ndarray:
-    """Every discrete combination times a grid of each continuous issue (bounds included)."""
+def candidate_outcomes(space: OutcomeSpace, lo, hi, per_issue: int = 26, *, rng=None):
+    """Every discrete combination times a grid of each continuous issue (bounds included),
+    or a uniform sample of that grid drawn with ``rng`` when it is larger than
+    :data:`sim.space.MAX_GRID` (:meth:`OutcomeSpace.sample_outcomes`)."""
     include = {}
     for j in space.continuous:
         r0, r1 = space.issues[j].range  # type: ignore[misc]
         include[j] = [v for v in (lo[j], hi[j]) if np.isfinite(v) and r0 <= v <= r1]
-    return space.sample_outcomes(per_issue, include=include)
+    return space.sample_outcomes(per_issue, include=include, rng=rng)
 
 
 def _describe(ws, space) -> list[str]:
