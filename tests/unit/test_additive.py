@@ -42,8 +42,9 @@ def scenarios(draw):
         out[iid] = 0
         for p in ("A", "B"):
             n = draw(st.integers(1, 3))
-            xs = sorted(draw(st.sets(st.sampled_from([0.25, 0.5, 0.75]), min_size=n - 1,
-                                     max_size=n - 1)))
+            xs = sorted(
+                draw(st.sets(st.sampled_from([0.25, 0.5, 0.75]), min_size=n - 1, max_size=n - 1))
+            )
             xs = [0.0, *xs, 1.0]
             pay[p][iid] = {"points": [[x, draw(_value)] for x in xs]}
     for d in range(n_disc):
@@ -54,13 +55,21 @@ def scenarios(draw):
         else:
             n = draw(st.integers(2, 3))
             labels = [f"l{i}" for i in range(n)]
-            issues.append({"id": iid, "name": iid, "kind": "discrete",
-                           "levels": [{"label": lb, "value": i} for i, lb in enumerate(labels)]})
+            issues.append(
+                {
+                    "id": iid,
+                    "name": iid,
+                    "kind": "discrete",
+                    "levels": [{"label": lb, "value": i} for i, lb in enumerate(labels)],
+                }
+            )
         out[iid] = labels[0]
         for p in ("A", "B"):
             pay[p][iid] = {"levels": {lb: draw(_value) for lb in labels}}
     return {
-        "id": "random", "title": "random", "as_of": "2025-05-31",
+        "id": "random",
+        "title": "random",
+        "as_of": "2025-05-31",
         "parties": [{"code": "A", "name": "A"}, {"code": "B", "name": "B"}],
         "issues": issues,
         "disagreement": {"outcome": out},
@@ -203,14 +212,20 @@ def test_many_concessions_are_polynomial():
     n = 40
     gain, loss = rng.uniform(0.5, 2.0, n), rng.uniform(0.5, 2.0, n)
     data = {
-        "id": "many", "title": "many", "as_of": "2025-05-31",
+        "id": "many",
+        "title": "many",
+        "as_of": "2025-05-31",
         "parties": [{"code": "A", "name": "A"}, {"code": "B", "name": "B"}],
         "issues": [{"id": f"x{i}", "name": f"x{i}", "kind": "binary"} for i in range(n)],
         "disagreement": {"outcome": {f"x{i}": "no" for i in range(n)}},
-        "payoffs": {"model": "linear", "unit": "u", "parties": {
-            "A": {f"x{i}": {"levels": {"yes": float(gain[i])}} for i in range(n)},
-            "B": {f"x{i}": {"levels": {"yes": float(-loss[i]) + 0.6}} for i in range(n)},
-        }},
+        "payoffs": {
+            "model": "linear",
+            "unit": "u",
+            "parties": {
+                "A": {f"x{i}": {"levels": {"yes": float(gain[i])}} for i in range(n)},
+                "B": {f"x{i}": {"levels": {"yes": float(-loss[i]) + 0.6}} for i in range(n)},
+            },
+        },
     }
     space = _space(data)
     assert space.utility_set.n_cells < 20_000
@@ -234,18 +249,28 @@ def test_many_concessions_are_polynomial():
 
 
 US_UK = {
-    "id": "us_uk", "title": "US-UK: five continuous trade issues", "as_of": "2025-05-31",
+    "id": "us_uk",
+    "title": "US-UK: five continuous trade issues",
+    "as_of": "2025-05-31",
     "parties": [{"code": "US", "name": "United States"}, {"code": "UK", "name": "United Kingdom"}],
     "issues": [
         {"id": i, "name": i, "kind": "continuous", "unit": "%", "range": r}
-        for i, r in (("car", [0, 27.5]), ("parts", [0, 25]), ("steel", [0, 25]),
-                     ("reciprocal", [0, 10]), ("dst_cut", [0, 2]))
+        for i, r in (
+            ("car", [0, 27.5]),
+            ("parts", [0, 25]),
+            ("steel", [0, 25]),
+            ("reciprocal", [0, 10]),
+            ("dst_cut", [0, 2]),
+        )
     ],
-    "disagreement": {"outcome": {"car": 27.5, "parts": 25, "steel": 25, "reciprocal": 10,
-                                 "dst_cut": 0}},
+    "disagreement": {
+        "outcome": {"car": 27.5, "parts": 25, "steel": 25, "reciprocal": 10, "dst_cut": 0}
+    },
     "calendar": {
-        "rounds": [{"date": "2025-04-16", "label": "one", "proposer": "US"},
-                   {"date": "2025-05-01", "label": "two", "proposer": "UK"}],
+        "rounds": [
+            {"date": "2025-04-16", "label": "one", "proposer": "US"},
+            {"date": "2025-05-01", "label": "two", "proposer": "UK"},
+        ],
         "deadlines": [{"date": "2025-07-09", "label": "deadline"}],
         "discount_rate": {"US": 0.05, "UK": 0.05},
     },
@@ -260,14 +285,17 @@ def _concave(hi, scale, n=6):
 
 def _us_uk():
     pay_uk, pay_us = {}, {}
-    for i, (name, r) in enumerate((("car", 27.5), ("parts", 25), ("steel", 25),
-                                   ("reciprocal", 10))):
+    for i, (name, r) in enumerate(
+        (("car", 27.5), ("parts", 25), ("steel", 25), ("reciprocal", 10))
+    ):
         pay_uk[name] = _concave(r, 3.0 + i)
         pay_us[name] = {"points": [[0, -1.0 - 0.5 * i], [r, 0.0]]}
     pay_uk["dst_cut"] = {"points": [[0, 0.0], [1, -0.4], [2, -1.0]]}
     pay_us["dst_cut"] = {"points": [[0, 0.0], [1, 0.9], [2, 1.2]]}
-    return {**US_UK, "payoffs": {"model": "linear", "unit": "$bn/yr",
-                                 "parties": {"US": pay_us, "UK": pay_uk}}}
+    return {
+        **US_UK,
+        "payoffs": {"model": "linear", "unit": "$bn/yr", "parties": {"US": pay_us, "UK": pay_uk}},
+    }
 
 
 def test_five_continuous_issues_us_uk_runs():
