@@ -183,42 +183,60 @@ def _clip(N, R, A, D):
 
 def _covered(uset, a, b, cell, surv, ideal, m, ctol) -> np.ndarray:
     """Segments covered by intervals where ``p + (m, m)`` lies below a surviving cell or
-    ``p`` lies in an earlier one."""
+    ``p`` lies in an earlier one (tested only for segments the first leaves uncovered)."""
     h = uset.hulls
+    lo_c, hi_c = np.minimum(a, b), np.maximum(a, b)
+
+    def dominance(i, j):  # the region below cell q is q - R^2_+
+        pick = (ideal[j, 0] >= lo_c[i, 0] + m) & (ideal[j, 1] >= lo_c[i, 1] + m)
+        i, q = i[pick], surv[j[pick]]
+        shp = uset.shape[q]
+        D = b[i] - a[i]
+        return (i, *_clip(h.dom_normals[shp], h.dom_rhs[shp], a[i] + m - uset.offsets[q], D))
+
+    seg, lo, hi = _pairs(len(a), lo_c, ideal, m, dominance)
+    covered = _full_cover(len(a), seg, lo, hi)
+    rest = np.flatnonzero(~covered)
+    if rest.size == 0 or ctol <= 0:
+        return covered
     PN, PR = _polygon_planes(uset)
-    lo_corner = np.minimum(a, b)
-    hi_corner = np.maximum(a, b)
-    step = max(1, _CHUNK // len(surv))
-    segs, los, his = [], [], []
-    D_all = b - a
-    box_lo = uset.offsets[surv] + uset.hulls.vertices.min(axis=1)[uset.shape[surv]]
-    for s0 in range(0, len(a), step):
-        sl = slice(s0, s0 + step)
-        # strict dominance with margin: the region below cell q is q - R^2_+
-        cand = (ideal[None, :, 0] >= lo_corner[sl, None, 0] + m) & (
-            ideal[None, :, 1] >= lo_corner[sl, None, 1] + m
+    box_lo = uset.offsets[surv] + h.vertices.min(axis=1)[uset.shape[surv]]
+
+    def containment(i, j):  # p in an earlier cell q
+        i = rest[i]
+        pick = (
+            (surv[j] < cell[i])
+            & (box_lo[j, 0] <= hi_c[i, 0] + ctol)
+            & (box_lo[j, 1] <= hi_c[i, 1] + ctol)
+            & (ideal[j, 0] >= lo_c[i, 0] - ctol)
+            & (ideal[j, 1] >= lo_c[i, 1] - ctol)
         )
-        i, j = np.nonzero(cand)
-        q = surv[j]
+        i, q = i[pick], surv[j[pick]]
         shp = uset.shape[q]
-        lo, hi, ok = _clip(
-            h.dom_normals[shp], h.dom_rhs[shp], a[sl][i] + m - uset.offsets[q], D_all[sl][i]
-        )
-        segs.append(s0 + i[ok]), los.append(lo[ok]), his.append(hi[ok])
-        # containment in an earlier cell
-        cand = (
-            (surv[None, :] < cell[sl, None])
-            & (box_lo[None, :, 0] <= hi_corner[sl, None, 0] + ctol)
-            & (box_lo[None, :, 1] <= hi_corner[sl, None, 1] + ctol)
-            & (ideal[None, :, 0] >= lo_corner[sl, None, 0] - ctol)
-            & (ideal[None, :, 1] >= lo_corner[sl, None, 1] - ctol)
-        )
-        i, j = np.nonzero(cand)
-        q = surv[j]
-        shp = uset.shape[q]
-        lo, hi, ok = _clip(PN[shp], PR[shp] + ctol, a[sl][i] - uset.offsets[q], D_all[sl][i])
-        segs.append(s0 + i[ok]), los.append(lo[ok]), his.append(hi[ok])
-    return _full_cover(len(a), np.concatenate(segs), np.concatenate(los), np.concatenate(his))
+        return (i, *_clip(PN[shp], PR[shp] + ctol, a[i] - uset.offsets[q], b[i] - a[i]))
+
+    s2, lo2, hi2 = _pairs(len(rest), lo_c[rest], ideal, -ctol, containment)
+    return _full_cover(
+        len(a), np.concatenate([seg, s2]), np.concatenate([lo, lo2]), np.concatenate([hi, hi2])
+    )
+
+
+def _pairs(n, lo_c, ideal, m, test):
+    """Intervals ``test(i, j)`` for segment ``i`` and surviving cell ``j`` whose ideal point
+    is at least ``lo_c[i] + m``, in blocks of :data:`_CHUNK` pairs."""
+    order = np.argsort(ideal[:, 0], kind="stable")
+    ideal_sorted = ideal[order, 0]
+    segs, los, his = [np.zeros(0, np.int64)], [np.zeros(0)], [np.zeros(0)]
+    step = max(1, _CHUNK // len(ideal))
+    for s0 in range(0, n, step):
+        blk = np.arange(s0, min(n, s0 + step))
+        first = np.searchsorted(ideal_sorted, lo_c[blk, 0] + m, side="left")
+        cand = np.arange(len(ideal))[None, :] >= first[:, None]  # ideal u1 high enough
+        cand &= ideal[order][None, :, 1] >= lo_c[blk, None, 1] + m
+        i, r = np.nonzero(cand)
+        i, lo, hi, ok = test(blk[i], order[r])
+        segs.append(i[ok]), los.append(lo[ok]), his.append(hi[ok])
+    return np.concatenate(segs), np.concatenate(los), np.concatenate(his)
 
 
 def _full_cover(n: int, seg, lo, hi, bits: int = 40) -> np.ndarray:
