@@ -105,11 +105,13 @@ def solve(uset) -> np.ndarray:
 
 
 def measure(fn):
-    """(result, seconds, peak MB traced)."""
-    tracemalloc.start()
+    """(result, seconds, peak MB traced): timed untraced, then run again under tracemalloc
+    (which slows allocation-heavy code)."""
     t0 = time.perf_counter()
     out = fn()
     dt = time.perf_counter() - t0
+    tracemalloc.start()
+    fn()
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
     return out, dt, peak
@@ -127,9 +129,15 @@ def main(argv=None) -> None:
     head = f"{'n':>3} {'k':>2} {'cells before':>14} {'after':>7} {'new s':>7} {'new MB':>7}"
     print(head + f" {'old s':>7} {'old MB':>7} {'|Δ Nash|':>9}")
     for n, k in itertools.product(args.n, args.k):
-        space = OutcomeSpace.from_scenario(validate_data(scenario(n, k), "gen.yaml").scenario)
+        sc = validate_data(scenario(n, k), "gen.yaml").scenario
         before = 2**n * PIECES**k
-        (uset, u_new), t_new, m_new = measure(lambda s=space: (s.utility_set, solve(s.utility_set)))
+
+        def new(sc=sc):
+            space = OutcomeSpace.from_scenario(sc)
+            return space.utility_set, solve(space.utility_set)
+
+        space = OutcomeSpace.from_scenario(sc)
+        (uset, u_new), t_new, m_new = measure(new)
         row = f"{n:>3} {k:>2} {before:>14,} {uset.n_cells:>7,} {t_new:>7.2f} {m_new:>7.1f}"
         if before <= args.old_max:
             u_old, t_old, m_old = measure(lambda s=space: solve(old_cells(s)))

@@ -113,6 +113,9 @@ def _keep(off: np.ndarray, gens: np.ndarray, m: float, ctol: float) -> np.ndarra
     if len(surv) <= 1:
         return alive
     a, b, cell = _weak_chains(uset, surv)
+    # a segment whose corner (max u1, max u2) is below a vertex is dominated: skip it
+    open_ = _not_cornered(uset, np.maximum(a, b), m)
+    a, b, cell = a[open_], b[open_], cell[open_]
     covered = _covered(uset, a, b, cell, surv, ideal[surv], m, ctol)
     keep = np.zeros(P, bool)
     keep[cell[~covered]] = True
@@ -120,8 +123,8 @@ def _keep(off: np.ndarray, gens: np.ndarray, m: float, ctol: float) -> np.ndarra
 
 
 def _not_cornered(uset: UtilitySet, ideal: np.ndarray, m: float) -> np.ndarray:
-    """Cells whose ideal point plus ``(m, m)`` is not weakly below a vertex of the union
-    (sorting, as Kung, Luccio & Preparata 1975, J. ACM 22(4):469-476)."""
+    """Points (n, 2) whose ``+ (m, m)`` is not weakly below a vertex of the union (sorting,
+    as Kung, Luccio & Preparata 1975, J. ACM 22(4):469-476)."""
     pts = uset.corner_points()[0]
     order = np.argsort(pts[:, 0], kind="stable")
     u1 = pts[order, 0]
@@ -170,8 +173,9 @@ def _polygon_planes(uset: UtilitySet) -> tuple[np.ndarray, np.ndarray]:
 def _clip(N, R, A, D):
     """Liang & Barsky (1984, ACM TOG 3:1-22): the ``s in [0, 1]`` with
     ``N . (A + s D) <= R`` for every row's half-planes; ``(lo, hi, ok)``."""
-    coef = np.einsum("nhj,nj->nh", N, D)
-    rhs = R - np.einsum("nhj,nj->nh", N, A)
+    n0, n1 = N[..., 0], N[..., 1]
+    coef = n0 * D[:, None, 0] + n1 * D[:, None, 1]
+    rhs = R - n0 * A[:, None, 0] - n1 * A[:, None, 1]
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = rhs / coef
     up = np.where(coef > 0, ratio, np.inf).min(axis=1)
@@ -188,8 +192,7 @@ def _covered(uset, a, b, cell, surv, ideal, m, ctol) -> np.ndarray:
     lo_c, hi_c = np.minimum(a, b), np.maximum(a, b)
 
     def dominance(i, j):  # the region below cell q is q - R^2_+
-        pick = (ideal[j, 0] >= lo_c[i, 0] + m) & (ideal[j, 1] >= lo_c[i, 1] + m)
-        i, q = i[pick], surv[j[pick]]
+        q = surv[j]
         shp = uset.shape[q]
         D = b[i] - a[i]
         return (i, *_clip(h.dom_normals[shp], h.dom_rhs[shp], a[i] + m - uset.offsets[q], D))

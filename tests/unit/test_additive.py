@@ -14,6 +14,7 @@ import resource
 import time
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -298,8 +299,41 @@ def _us_uk():
     }
 
 
-def test_five_continuous_issues_us_uk_runs():
-    loaded = validate_data(_us_uk(), "us_uk.yaml")
+def _us_uk_trade():
+    """The same five issues under the trade model: four US tariffs on UK goods and the UK's
+    digital services tax on US services (illustrative sizes, $bn/yr)."""
+    sectors = {}
+    for name, issue, value, eta in (
+        ("cars", "car", 9.0, 3.0),
+        ("parts", "parts", 2.0, 3.0),
+        ("steel", "steel", 0.4, 5.0),
+        ("other", "reciprocal", 45.0, 20.0),
+    ):
+        sectors[name] = {
+            "issue": issue,
+            "importer": "US",
+            "exporter": "UK",
+            "value": value,
+            "eps": 3.8,
+            "eta": eta,
+        }
+    sectors["digital"] = {
+        "issue": "dst_cut",
+        "importer": "UK",
+        "exporter": "US",
+        "value": 12.0,
+        "eps": 1.5,
+        "eta": 10.0,
+    }
+    data = _us_uk()
+    data["issues"][-1]["range"] = [0, 2]
+    data["disagreement"]["outcome"]["dst_cut"] = 2
+    return {**data, "payoffs": {"model": "trade", "sectors": sectors}}
+
+
+@pytest.mark.parametrize("build", [_us_uk, _us_uk_trade], ids=["linear", "trade"])
+def test_five_continuous_issues_us_uk_runs(build):
+    loaded = validate_data(build(), "us_uk.yaml")
     from sim import registry
 
     names = [n for n in registry.MODELS if registry.parties(n)[0] <= 2 <= registry.parties(n)[1]]
@@ -307,7 +341,8 @@ def test_five_continuous_issues_us_uk_runs():
     run = sim.run(loaded, models=names)
     elapsed = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # MB
-    print(f"US-UK five continuous issues: {elapsed:.1f} s, peak RSS {peak:.0f} MB")
+    cells = OutcomeSpace.from_scenario(loaded.scenario).utility_set.n_cells
+    print(f"US-UK five continuous issues: {elapsed:.1f} s, peak RSS {peak:.0f} MB, {cells} cells")
     assert set(run.models) == set(names)
     assert run.models["nash_bargaining"].status.value == "ok"
     assert elapsed < 120
