@@ -10,6 +10,7 @@ ratifiable deal, to 1e-9.
 from __future__ import annotations
 
 import itertools
+import os
 import resource
 import time
 
@@ -27,6 +28,8 @@ from sim.scenario.loader import validate_data
 from sim.space import OutcomeSpace
 
 _value = st.integers(-8, 8).map(lambda v: v / 4)
+#: Examples per property (``ADDITIVE_EXAMPLES=500`` for a longer search).
+EXAMPLES = int(os.environ.get("ADDITIVE_EXAMPLES", 50))
 
 
 @st.composite
@@ -105,16 +108,17 @@ def brute_force(space: OutcomeSpace, lo=None, hi=None) -> UtilitySet:
             choices.append([(j, lv) for lv in levels if lo[j] <= lv <= hi[j]])
     offsets, gens = [], []
     for combo in itertools.product(*choices):
-        off, g = np.zeros(2), []
+        # as the full enumeration summed: discrete levels, then continuous bases, then both
+        disc, base, g = np.zeros(2), np.zeros(2), []
         for j, c in combo:
             if isinstance(c, tuple):
                 va = np.array([f[i][j](c[0]) for i in (0, 1)])
                 vb = np.array([f[i][j](c[1]) for i in (0, 1)])
-                off += va
+                base += va
                 g.append(vb - va)
             else:
-                off += [f[i][j](c) for i in (0, 1)]
-        offsets.append(off)
+                disc += [f[i][j](c) for i in (0, 1)]
+        offsets.append(disc + base)
         gens.append(np.array(g).T.reshape(2, -1))
     k = gens[0].shape[1]
     return UtilitySet(np.array(offsets), np.arange(len(offsets)), np.array(gens).reshape(-1, 2, k))
@@ -141,7 +145,7 @@ def _tol(uset) -> float:
     return 1e-9 * max(1.0, float(np.abs(uset.offsets).max()))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios(), st.tuples(_value, _value), st.tuples(st.floats(0.2, 0.8)))
 def test_reduced_set_agrees_with_brute_force(data, d, w):
     space = _space(data)
@@ -172,7 +176,7 @@ def test_reduced_set_agrees_with_brute_force(data, d, w):
     assert va.shape == vb.shape and np.abs(va - vb).max() <= tol
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios(), st.data())
 def test_two_level_restriction_agrees_with_brute_force(data, draw):
     space = _space(data)
@@ -200,8 +204,11 @@ def test_two_level_restriction_agrees_with_brute_force(data, draw):
     if oracle.zone_of_agreement:
         assert sol is not None
         # the model solves on the exact Pareto frontier, whose segment ends are trimmed by
-        # up to the set's tolerance (1e-9 of its extent) where cells meet: 10 tolerances
-        assert np.abs(sol.payoffs - oracle.utility).max() <= 10 * _tol(full)
+        # up to the set's tolerance (1e-9 of its extent) where cells meet: 10 tolerances;
+        # distinct points with equal Nash products may be chosen differently (ties)
+        value = np.log(np.maximum(sol.payoffs - d, 1e-300)) @ np.array(weights)
+        best = oracle.details["log_nash_product"]
+        assert value >= best - 10 * _tol(full) / np.min(oracle.utility - d)
         # the deal respects the bounds
         assert np.all(sol.coords >= lo - 1e-9) and np.all(sol.coords <= hi + 1e-9)
 
