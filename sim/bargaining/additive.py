@@ -31,11 +31,14 @@ import numpy as np
 
 from sim.bargaining.geometry import UtilitySet
 
-__all__ = ["extent", "pareto_cells"]
+__all__ = ["MAX_CELLS", "extent", "pareto_cells"]
 
 _CHUNK = 2_000_000  # entries per (segments x cells) block
 MARGIN = 1e-7  # strict-dominance margin, relative to the set's extent
 CONTAIN = 1e-11  # containment tolerance for "already in an earlier cell", relative
+#: Most partial cells one step examines (about 2 KB each with their hulls at 8 continuous
+#: issues: 5e5 is about 1 GB); above, :class:`sim.errors.TooLargeError`.
+MAX_CELLS = 500_000
 
 
 def extent(sets) -> float:
@@ -47,7 +50,9 @@ def extent(sets) -> float:
     return max(float((hi - lo).max()), 1e-4 * float(np.abs([lo, hi]).max()))
 
 
-def pareto_cells(sets, chains: np.ndarray, *, scale: float | None = None) -> np.ndarray:
+def pareto_cells(
+    sets, chains: np.ndarray, *, scale: float | None = None, max_cells: int = MAX_CELLS
+) -> np.ndarray:
     """Indices of the cells of ``S_1 + ... + S_n`` that reach the weak Pareto frontier.
 
     Parameters
@@ -60,6 +65,9 @@ def pareto_cells(sets, chains: np.ndarray, *, scale: float | None = None) -> np.
         than points (cells take a point ``i``).
     scale : float, optional
         Extent of the set (default :func:`extent`); margins are relative to it.
+    max_cells : int
+        Most partial cells one step may examine (:data:`MAX_CELLS`): above,
+        :class:`sim.errors.TooLargeError` (before allocating them).
 
     Returns
     -------
@@ -76,9 +84,18 @@ def pareto_cells(sets, chains: np.ndarray, *, scale: float | None = None) -> np.
     idx = np.zeros((1, 0), dtype=np.int64)
     off = np.zeros((1, 2))
     gens = np.zeros((1, 2, 0))
-    for s, chain in zip(sets, chains, strict=True):
+    for j, (s, chain) in enumerate(zip(sets, chains, strict=True)):
         n = len(s) - 1 if chain else len(s)
         P = len(idx)
+        if P * n > max_cells:
+            from sim.errors import TooLargeError
+
+            raise TooLargeError(
+                f"the utility set's reduction would examine {P * n:,} partial cells at issue "
+                f"{j + 1} of {len(sets)} (limit {max_cells:,}): {P:,} cells of the first "
+                f"{j} issues reach the Pareto frontier; bundle yes/no concessions into "
+                "packages, merge levels or raise the continuous issues' tolerance"
+            )
         rep = np.repeat(np.arange(P), n)
         piece = np.tile(np.arange(n), P)
         idx = np.hstack([idx[rep], piece[:, None]])

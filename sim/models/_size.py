@@ -16,9 +16,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-#: Most cells of the two-party utility set (about 200 bytes each with its Pareto frontier
-#: and the payoff-space summary's corners: 2e6 cells is about 0.4 GB, peaks a few times that).
-MAX_CELLS = 2_000_000
 #: Most candidate outcomes of the two-level model's win-set map.  Measured: 614,656
 #: candidates of 4 continuous issues peak at 0.93 GB (benchmarks/bench_scale.py, k=4, n=0),
 #: about 1.2 KB each with the win-set masks and the map, so 1e6 stays under 2 GB.
@@ -114,46 +111,37 @@ def linear_pieces(scenario) -> list[int]:
 
 
 def utility_set_size(scenario, options=None) -> tuple[Size, ...]:
-    """Cells of the two-party utility set: every discrete combination times every box of
-    linear pieces (:attr:`sim.space.OutcomeSpace.cells`).  Nothing for other than two
-    parties (the models that use it do not run then)."""
-    if len(scenario.parties) != 2:
-        return ()
-    d = discrete_combinations(scenario)
-    pieces = linear_pieces(scenario)
-    n_disc = sum(1 for i in scenario.issues if i.kind != "continuous")
-    detail = f"{d:,} combinations of {n_disc} discrete issues' levels"
-    if pieces:
-        detail += f" x {' x '.join(map(str, pieces))} linear pieces of {len(pieces)} " + (
-            "continuous issue" + ("s" if len(pieces) > 1 else "")
-        )
-    return (
-        Size(
-            what="cells of the utility set",
-            count=d * math.prod(pieces),
-            limit=MAX_CELLS,
-            change="fewer issues or levels: bundle yes/no concessions into packages "
-            "(an issue per package), merge levels, or run the models that do not need the "
-            "utility set (--model strategic, --model game_tree)",
-            loc=("issues",),
-            detail=detail,
-        ),
-    )
+    """Nothing: the utility set is no longer the enumeration of every discrete combination
+    times every box of linear pieces (whose count grows exponentially in the issues) but
+    the cells of it that reach the Pareto frontier, found by a dynamic programme whose size
+    is known only as it runs (:func:`sim.bargaining.additive.pareto_cells` stops with a
+    :class:`sim.errors.TooLargeError` over
+    :data:`sim.bargaining.additive.MAX_CELLS` partial cells).  Kept so that
+    the models' ``size`` and the payoff-space check have one place to grow an estimate."""
+    return ()
 
 
 def candidate_size(scenario, per_issue: int = 26) -> Size:
     """Candidate outcomes of the two-level model's win-set map: every discrete combination
-    times ``per_issue`` values (plus up to two bounds) of each continuous issue."""
+    times ``per_issue`` values (plus up to two bounds) of each continuous issue, or a
+    sample of :data:`sim.space.MAX_GRID` of them when there are more
+    (:meth:`sim.space.OutcomeSpace.sample_outcomes`)."""
+    from sim.space import MAX_GRID
+
     d = discrete_combinations(scenario)
     k = sum(1 for i in scenario.issues if i.kind == "continuous")
+    grid = d * (per_issue + 2) ** k
+    detail = f"{d:,} discrete combinations x {per_issue}+2 values of {k} continuous issues"
+    if grid > MAX_GRID:
+        detail = f"a sample of the {grid:,} of the grid: {detail}"
     return Size(
         what="candidate outcomes of the win-set map",
-        count=d * (per_issue + 2) ** k,
+        count=min(grid, MAX_GRID),
         limit=MAX_CANDIDATES,
         change="fewer continuous issues or discrete levels, or leave two_level out of "
         "models:",
         loc=("models", "two_level"),
-        detail=f"{d:,} discrete combinations x {per_issue}+2 values of {k} continuous issues",
+        detail=detail,
     )
 
 

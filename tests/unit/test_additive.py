@@ -10,6 +10,7 @@ ratifiable deal, to 1e-9.
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import resource
 import time
@@ -339,8 +340,10 @@ def _us_uk_trade():
 
 
 @pytest.mark.parametrize("build", [_us_uk, _us_uk_trade], ids=["linear", "trade"])
-def test_five_continuous_issues_us_uk_runs(build):
-    loaded = validate_data(build(), "us_uk.yaml")
+def test_five_continuous_issues_us_uk_runs(build, tmp_path):
+    path = tmp_path / "us_uk.yaml"
+    path.write_text(json.dumps(build()))
+    loaded = sim.load(path)
     from sim import registry
 
     names = [n for n in registry.MODELS if registry.parties(n)[0] <= 2 <= registry.parties(n)[1]]

@@ -17,7 +17,7 @@ import sim
 from sim.equilibria.dominance import eliminate_dominated, pure_dominated
 from sim.errors import ScenarioError
 from sim.models import strategic
-from sim.models._size import MAX_CELLS, candidate_size, utility_set_size
+from sim.models._size import candidate_size, utility_set_size
 from sim.space import OutcomeSpace
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -78,9 +78,7 @@ def _with_strategic(tmp_path, players):
 
 def test_large_grid_refused_with_line_model_size_limit_and_advice(tmp_path):
     values = list(np.linspace(0, 25, 20))
-    path = _with_strategic(
-        tmp_path, {"US": {"grid": {f"tariff_{s}": values for s in (1, 2, 3)}}}
-    )
+    path = _with_strategic(tmp_path, {"US": {"grid": {f"tariff_{s}": values for s in (1, 2, 3)}}})
     with pytest.raises(ScenarioError) as exc:
         sim.api.validate(path)
     text = exc.value.format()
@@ -117,10 +115,16 @@ def test_build_game_refuses_too_large_from_python(tmp_path):
 
 # ------------------------------------------------------------------ estimates = built
 @pytest.mark.parametrize(("k", "n"), [(1, 0), (1, 3), (2, 2), (3, 1)])
-def test_utility_set_size_is_the_number_of_cells_built(tmp_path, k, n):
+def test_utility_set_is_not_the_enumeration(tmp_path, k, n):
+    """The utility set keeps the cells of the enumeration that reach its frontier
+    (sim.bargaining.additive; brute-force agreement in tests/unit/test_additive.py): no
+    estimate to announce, and never more cells than every combination times every box."""
+    from sim.models._size import linear_pieces
+
     scenario = sim.load(write_scale_scenario(tmp_path, k, n)).scenario
-    (est,) = utility_set_size(scenario)
-    assert est.count == len(OutcomeSpace.from_scenario(scenario).cells.offsets)
+    assert utility_set_size(scenario) == ()
+    full = 2**n * int(np.prod(linear_pieces(scenario)))
+    assert len(OutcomeSpace.from_scenario(scenario).cells.offsets) <= full
 
 
 @pytest.mark.parametrize(("k", "n"), [(1, 2), (2, 1)])
@@ -137,19 +141,23 @@ def test_candidate_size_bounds_the_candidates_built(tmp_path, k, n):
     assert len(bounded) == 2**n * 28**k == est  # two bounds inside each range: the worst case
 
 
-def test_bargaining_models_refused_over_the_cell_limit(tmp_path):
+def test_twenty_concessions_run_the_bargaining_models(tmp_path):
+    """2^20 x 11 cells once refused: the reduced set runs them, with the payoff space."""
     path = write_scale_scenario(tmp_path, 1, 20)
-    with pytest.raises(ScenarioError) as exc:
-        sim.api.validate(path)
-    text = exc.value.format()
-    (est,) = utility_set_size(sim.load(path).scenario)
-    assert est.count == 2**20 * 11 > MAX_CELLS
-    assert "models 'nash_bargaining', 'kalai_smorodinsky', 'utilitarian', 'egalitarian'" in text
-    assert "11,534,336 cells" in text and "packages" in text
-    # the strategic game alone still runs: the payoff-space summary is left out
-    run = sim.run(path, models=["strategic"])
-    assert run.payoff_space is None
+    sim.api.validate(path)
+    run = sim.run(path, models=["nash_bargaining", "strategic"])
+    assert run.models["nash_bargaining"].status.value == "ok"
+    assert run.payoff_space is not None
     assert run.models["strategic"].payoff_arrays[1].shape[1] == 22
+
+
+def test_reduction_over_its_limit_is_refused_before_allocating():
+    from sim.bargaining.additive import pareto_cells
+    from sim.errors import TooLargeError
+
+    sets = [np.array([[0.0, 1.0], [1.0, 0.0], [0.5, 0.5]])] * 3
+    with pytest.raises(TooLargeError, match="3 partial cells at issue 1 of 3"):
+        pareto_cells(sets, np.zeros(3, bool), max_cells=2)
 
 
 # ------------------------------------------------------------------ dominance in blocks
