@@ -51,7 +51,7 @@ def extent(sets) -> float:
 
 
 def pareto_cells(
-    sets, chains: np.ndarray, *, scale: float | None = None, max_cells: int = MAX_CELLS
+    sets, chains: np.ndarray, *, scale: float | None = None, max_cells: int | None = None
 ) -> np.ndarray:
     """Indices of the cells of ``S_1 + ... + S_n`` that reach the weak Pareto frontier.
 
@@ -65,8 +65,8 @@ def pareto_cells(
         than points (cells take a point ``i``).
     scale : float, optional
         Extent of the set (default :func:`extent`); margins are relative to it.
-    max_cells : int
-        Most partial cells one step may examine (:data:`MAX_CELLS`): above,
+    max_cells : int, optional
+        Most partial cells one step may examine (default :data:`MAX_CELLS`): above,
         :class:`sim.errors.TooLargeError` (before allocating them).
 
     Returns
@@ -78,6 +78,7 @@ def pareto_cells(
     """
     sets = [np.asarray(s, dtype=float).reshape(-1, 2) for s in sets]
     chains = np.asarray(chains, dtype=bool)
+    max_cells = MAX_CELLS if max_cells is None else max_cells
     if scale is None:
         scale = extent(sets)
     scale = scale or 1.0

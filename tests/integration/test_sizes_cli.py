@@ -26,21 +26,27 @@ runner = CliRunner()
 MAX_ARTISTS = 1_500
 
 
-def test_validate_and_run_refuse_with_exit_2(tmp_path):
+def test_twenty_concessions_validate_and_the_reduction_limit_is_exit_2(tmp_path, monkeypatch):
+    """20 yes/no concessions (2^20 x 11 cells enumerated) validate and run since the utility
+    set keeps only the cells reaching its frontier; over the reduction's own limit (lowered
+    here) `sim run` stops with exit 2 and a message, before allocating."""
+    from sim.bargaining import additive
+
     path = write_scale_scenario(tmp_path, 1, 20)
-    for args in (["validate", str(path)], ["run", str(path), "--out", str(tmp_path / "r")]):
-        result = runner.invoke(app, args)
-        assert result.exit_code == 2, result.output
-        assert "'nash_bargaining'" in result.output and "cells of the utility set" in result.output
-        assert f"{path}:" in result.output  # file and line
-        assert "Traceback" not in result.output and "internal error" not in result.output
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    monkeypatch.setattr(additive, "MAX_CELLS", 10)
+    result = runner.invoke(app, ["run", str(path), "--out", str(tmp_path / "r")])
+    assert result.exit_code == 2, result.output
+    assert "partial cells" in result.output and "packages" in result.output
+    assert "Traceback" not in result.output and "internal error" not in result.output
     assert not (tmp_path / "r").exists()
 
 
 def test_validate_prints_sizes(tmp_path):
     result = runner.invoke(app, ["validate", str(write_scale_scenario(tmp_path, 2, 3))])
     assert result.exit_code == 0, result.output
-    assert "size: 512 cells of the utility set" in result.output  # 8 x 8 x 8 (see below)
+    assert "cells of the utility set" not in result.output  # no longer an enumeration
     assert "strategy profiles" in result.output
 
 
