@@ -20,8 +20,9 @@ import numpy as np
 
 from sim.errors import Problem, ScenarioError
 from sim.payoffs.trade import sector_changes
+from sim.payoffs.trade_compile import importer_objective, sector_kwargs
 
-__all__ = ["Params", "sector_welfare_batch", "trade_issue_evaluators"]
+__all__ = ["Params", "trade_issue_evaluators"]
 
 Evaluator = Callable[[np.ndarray, np.ndarray, np.ndarray | None], np.ndarray]
 
@@ -51,30 +52,6 @@ def _take(p, rows: np.ndarray):
     return p[rows][:, None] if isinstance(p, np.ndarray) else p
 
 
-def sector_welfare_batch(tariff, *, value, eps, eta, base_tariff, dsv, dse) -> dict:
-    """:func:`sim.payoffs.trade.sector_welfare` with every argument broadcastable.
-
-    Returns the importer's total welfare change (buyers' surplus plus tariff revenue), the
-    domestic producers' surplus and the exporter's producer surplus (``$bn/yr``); ``eta``
-    may be ``inf`` (complete pass-through) per entry.
-    """
-    c = sector_changes(
-        tariff,
-        value=value,
-        eps=eps,
-        eta=eta,
-        base_tariff=base_tariff,
-        domestic_supply_value=dsv,
-        domestic_supply_elasticity=dse,
-    )
-    importer = c["buyers"] + c["revenue"]
-    return {
-        "importer": importer,
-        "dom_ps": c["domestic_producer_surplus"],
-        "exporter": c["exporter"],
-    }
-
-
 def _weight(spec, params: Params, party: str, lobby: str | None):
     if lobby is None or party not in spec.weights:
         return None
@@ -99,28 +76,32 @@ def trade_issue_evaluators(
 
     for name, s in spec.sectors.items():
         base = f"{pre}.sectors.{name}"
-        kw = {
-            "value": params.get(f"{base}.value", s.value),
-            "eps": params.get(f"{base}.eps", s.eps),
-            "eta": params.get(f"{base}.eta", s.eta),
-            "dsv": params.get(f"{base}.domestic_supply_value", s.domestic_supply_value),
-            "dse": params.get(f"{base}.domestic_supply_elasticity", s.domestic_supply_elasticity),
-        }
-        bt = params.get(f"{base}.base_tariff_pct", s.base_tariff_pct)
+        kw = sector_kwargs(s, lambda path, q, base=base: params.get(f"{base}.{path}", q))
+        bt = kw.pop("base_pct")
         w_imp = _weight(spec, params, s.importer, s.importer_lobby)
         w_exp = _weight(spec, params, s.exporter, s.exporter_lobby)
+        ref = None if spec.precedent is None else spec.precedent.sectors.get(name)
+        m = None
+        if ref is not None:
+            m = params.get(f"{pre}.precedent.multiplier", spec.precedent.multiplier)
 
-        def sector(x, rows, _names, out, kw=kw, bt=bt, s=s, w_imp=w_imp, w_exp=w_exp):
+        def sector(x, rows, _names, out, kw=kw, bt=bt, s=s, w_imp=w_imp, w_exp=w_exp, ref=ref, m=m):
             b = _take(bt, rows)
             k = {key: _take(v, rows) for key, v in kw.items()}
-            r = sector_welfare_batch((b + x) / 100.0, base_tariff=b / 100.0, **k)
+            r = sector_changes((b + x) / 100.0, **k)
             imp, exp = col.get(s.importer), col.get(s.exporter)
+            w = None if w_imp is None else _take(w_imp, rows)
             if imp is not None:
-                out[imp] += r["importer"]
-                if w_imp is not None:
-                    out[imp] += _take(w_imp, rows) * r["dom_ps"]
+                out[imp] += importer_objective(s, r, w)
+                if ref is not None:
+                    r0 = sector_changes((b + ref) / 100.0, **k)
+                    out[imp] += _take(m, rows) * (
+                        importer_objective(s, r, w) - importer_objective(s, r0, w)
+                    )
             if exp is not None:
                 out[exp] += r["exporter"]
+                if s.quota is not None and s.quota.rent_to == "exporters":
+                    out[exp] += r["quota_rent"]
                 if w_exp is not None:
                     out[exp] += _take(w_exp, rows) * r["exporter"]
 

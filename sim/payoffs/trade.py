@@ -45,6 +45,7 @@ import numpy as np
 
 __all__ = [
     "SectorWelfare",
+    "armington_transmission",
     "optimal_tariff",
     "pass_through",
     "sector_changes",
@@ -79,6 +80,41 @@ def pass_through(eps: float | np.ndarray, eta: float | np.ndarray) -> np.ndarray
     return np.where(np.isinf(eta), 1.0, eta / (eps + np.where(np.isinf(eta), 1.0, eta)))
 
 
+def armington_transmission(
+    substitution, demand_elasticity, supply_elasticity, import_share
+) -> np.ndarray:
+    """Elasticity of the domestic substitute's price with respect to the import price.
+
+    Armington (1969) demand for a domestic variety imperfectly substitutable for imports
+    (elasticity of substitution ``sigma``) within a CES composite with aggregate demand
+    elasticity ``e_d``, and domestic supply with price elasticity ``e_s``; log-linearised
+    market clearing for the domestic good (Francois & Hall 1997, "Partial equilibrium
+    modeling", in *Applied Methods for Trade Policy Analysis*, CUP, eqs. 5-8) gives
+
+        kappa = s_m (sigma - e_d) / (e_s + sigma s_m + e_d (1 - s_m))
+
+    with ``s_m`` the imports' share of the composite at base prices.  ``kappa`` tends to 1 as
+    ``sigma -> inf`` (perfect substitutes: one price), is 0 at ``sigma = e_d`` and as
+    ``e_s -> inf``.  The trade model holds it constant along the path (the constant-elasticity
+    form of this first-order result).
+
+    Examples
+    --------
+    >>> float(armington_transmission(np.inf, 1.0, 2.0, 0.3))
+    1.0
+    >>> round(float(armington_transmission(3.8, 1.0, 2.0, 0.3)), 4)
+    0.2188
+    """
+    sigma = np.asarray(substitution, dtype=float)
+    inf = np.isinf(sigma)
+    sig = np.where(inf, 1.0, sigma)
+    s_m = np.asarray(import_share, dtype=float)
+    e_d = np.asarray(demand_elasticity, dtype=float)
+    e_s = np.asarray(supply_elasticity, dtype=float)
+    kappa = s_m * (sig - e_d) / (e_s + sig * s_m + e_d * (1.0 - s_m))
+    return np.where(inf, 1.0, kappa)
+
+
 def optimal_tariff(eta: float | np.ndarray) -> np.ndarray:
     """Optimal (welfare-maximising) ad-valorem tariff of a large importer, ``1 / eta``.
 
@@ -99,9 +135,11 @@ class SectorWelfare:
     """Welfare changes from the base equilibrium, one entry per tariff (arrays, ``$bn/yr``).
 
     ``consumer_surplus + domestic_producer_surplus + tariff_revenue == importer_welfare``;
-    ``terms_of_trade - deadweight_loss == importer_welfare`` (memo decomposition);
-    ``exporter_welfare`` is the exporter's producer surplus change.  Prices and quantity are
-    ratios to their base values.
+    ``terms_of_trade - deadweight_loss == importer_welfare + quota_rent`` (memo
+    decomposition; the rent of a tariff-rate quota is reported apart, since it may go to the
+    exporter); ``exporter_welfare`` is the exporter's producer surplus change.  Prices and
+    quantity are ratios to their base values; ``effective_tariff`` is the tariff at the margin
+    (the tariff itself without a quota).
     """
 
     tariff: np.ndarray
@@ -116,6 +154,8 @@ class SectorWelfare:
     world_price: np.ndarray
     quantity: np.ndarray
     import_value: np.ndarray
+    quota_rent: np.ndarray
+    effective_tariff: np.ndarray
 
     def to_frame(self):
         """One row per tariff, one column per field (a pandas DataFrame)."""
@@ -133,6 +173,9 @@ def sector_changes(
     base_tariff=0.0,
     domestic_supply_value=0.0,
     domestic_supply_elasticity=1.0,
+    price_transmission=1.0,
+    quota_share=None,
+    in_quota_tariff=None,
 ) -> dict[str, np.ndarray]:
     """The closed forms of the module docstring, every argument broadcastable (no checks).
 
@@ -153,17 +196,30 @@ def sector_changes(
     a = np.where(small, 1.0, eta_f / (eps + eta_f))
     b = np.where(small, 0.0, eps / (eps + eta_f))
     log_rho = np.log1p(t) - np.log1p(base_tariff)
+    t_in = t if in_quota_tariff is None else np.minimum(in_quota_tariff, t)
+    if quota_share is not None:
+        # tariff-rate quota: the tariff at the margin is t_in while imports fit in the quota,
+        # t once they exceed it, and in between the rate at which M equals the quota
+        log_rho_quota = -np.log(quota_share) / (eps * a)
+        log_rho_in = np.log1p(t_in) - np.log1p(base_tariff)
+        log_rho = np.clip(log_rho_quota, log_rho_in, np.maximum(log_rho, log_rho_in))
+        t = (1.0 + base_tariff) * np.exp(log_rho) - 1.0
     log_p = a * log_rho
     log_pw = -b * log_rho
     log_q = -eps * a * log_rho
+    rent = 0.0 * t
+    if quota_share is not None:
+        rent = value * (t - t_in) * np.exp(log_pw) * quota_share
     return {
         "log_price": log_p,
         "log_world_price": log_pw,
         "log_quantity": log_q,
+        "effective_tariff": t + 0.0 * log_rho,
         "buyers": -(1.0 + base_tariff) * value * _g(log_p, 1.0 - eps),
-        "revenue": value * (t * np.exp(log_pw + log_q) - base_tariff),
+        "revenue": value * (t * np.exp(log_pw + log_q) - base_tariff) - rent,
+        "quota_rent": rent,
         "domestic_producer_surplus": domestic_supply_value
-        * _g(log_p, 1.0 + domestic_supply_elasticity),
+        * _g(price_transmission * log_p, 1.0 + domestic_supply_elasticity),
         "exporter": np.where(small, 0.0, value * _g(log_pw, 1.0 + eta_f)),
     }
 
@@ -177,6 +233,9 @@ def sector_welfare(
     base_tariff: float = 0.0,
     domestic_supply_value: float = 0.0,
     domestic_supply_elasticity: float = 1.0,
+    price_transmission: float = 1.0,
+    quota_share: float | None = None,
+    in_quota_tariff: float | None = None,
 ) -> SectorWelfare:
     """Welfare effects of a total ad-valorem tariff on one constant-elasticity market.
 
@@ -195,7 +254,21 @@ def sector_welfare(
     domestic_supply_value, domestic_supply_elasticity : float
         Import-competing domestic supply at base (value at domestic prices) and its price
         elasticity; only splits the buyers' surplus into consumer surplus and domestic
-        producer surplus (``dS = S0 g(p/p0, 1 + e_s)``).  The importer's total is unchanged.
+        producer surplus (``dS = S0 g((p/p0)**kappa, 1 + e_s)``).  The importer's total is
+        unchanged: ``eps`` is the elasticity of the import demand that already lets domestic
+        output adjust, and ``-integral M dp`` is consumers' plus domestic producers' surplus
+        (Just, Hueth & Schmitz 2004, *The Welfare Economics of Public Policy*, ch. 9).
+    price_transmission : float
+        ``kappa``, the elasticity of the domestic substitute's price with respect to the
+        import price: 1 for perfect substitutes, below 1 for Armington varieties
+        (:func:`armington_transmission`).
+    quota_share, in_quota_tariff : float, optional
+        A tariff-rate quota: imports up to ``quota_share`` times the base quantity pay
+        ``in_quota_tariff`` (total, a fraction), the rest pay ``tariff``.  The difference on
+        the in-quota volume is the quota rent (``quota_rent``), ``(t_m - t_in) p* Q``, with
+        ``t_m`` the tariff at the margin: ``tariff`` when imports exceed the quota, the rate
+        at which they just fill it when it binds, ``t_in`` when they fall short (Skully
+        2001, *Economics of Tariff-Rate Quota Administration*, USDA ERS TB-1893).
 
     Returns
     -------
@@ -221,6 +294,8 @@ def sector_welfare(
         raise ValueError("trade value and domestic supply value must be non-negative")
     if not domestic_supply_elasticity >= 0:
         raise ValueError("domestic supply elasticity must be non-negative")
+    if quota_share is not None and not quota_share > 0:
+        raise ValueError(f"quota_share must be positive, got {quota_share}")
 
     c = sector_changes(
         t,
@@ -230,6 +305,9 @@ def sector_welfare(
         base_tariff=base_tariff,
         domestic_supply_value=domestic_supply_value,
         domestic_supply_elasticity=domestic_supply_elasticity,
+        price_transmission=price_transmission,
+        quota_share=quota_share,
+        in_quota_tariff=in_quota_tariff,
     )
     log_p, log_pw, log_q = c["log_price"], c["log_world_price"], c["log_quantity"]
     buyers, revenue, dom_ps = c["buyers"], c["revenue"], c["domestic_producer_surplus"]
@@ -243,9 +321,11 @@ def sector_welfare(
         importer_welfare=importer,
         exporter_welfare=exporter,
         terms_of_trade=tot,
-        deadweight_loss=tot - importer,
+        deadweight_loss=tot - importer - c["quota_rent"],
         domestic_price=np.exp(log_p),
         world_price=np.exp(log_pw),
         quantity=np.exp(log_q),
         import_value=value * np.exp(log_pw + log_q),
+        quota_rent=c["quota_rent"],
+        effective_tariff=c["effective_tariff"],
     )

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.payoffs.trade import sector_welfare
+from sim.payoffs.trade import armington_transmission, sector_changes, sector_welfare
 from sim.scenario.trade_payoffs import (
     ElectionPremium,
     LumpConcession,
@@ -30,7 +30,15 @@ from sim.scenario.trade_payoffs import (
     TradePayoffs,
 )
 
-__all__ = ["IssueValue", "Piece", "issue_pieces", "normalise_issue", "trade_value_functions"]
+__all__ = [
+    "IssueValue",
+    "Piece",
+    "importer_objective",
+    "issue_pieces",
+    "normalise_issue",
+    "sector_kwargs",
+    "trade_value_functions",
+]
 
 Evaluator = Callable[[np.ndarray, np.ndarray | None], np.ndarray]
 
@@ -58,16 +66,60 @@ class Piece:
         return self.kind != "memo"
 
 
-def _sector_pieces(name: str, s: Sector, weights: Mapping) -> list[Piece]:
+def _plain(_path: str, q) -> float:
+    return q.value
+
+
+def sector_kwargs(s: Sector, get: Callable = _plain) -> dict:
+    """Keyword arguments of :func:`sim.payoffs.trade.sector_changes` for a sector (tariffs as
+    fractions, except ``base_pct``, the base tariff in %).
+
+    ``get(path, quantity)`` returns a number's value (the scenario's, or a draw's array for
+    the field path under the sector, e.g. ``"eps"`` or ``"quota.share"``).  The Armington
+    price transmission is computed from ``substitution``, ``demand_elasticity``, the domestic
+    supply elasticity and the imports' base share of the sector at domestic prices.
+    """
+    value, t0_pct = get("value", s.value), get("base_tariff_pct", s.base_tariff_pct)
+    dsv = get("domestic_supply_value", s.domestic_supply_value)
+    dse = get("domestic_supply_elasticity", s.domestic_supply_elasticity)
+    imports = (1.0 + t0_pct / 100.0) * value
+    share = np.where(imports + dsv > 0, imports / np.maximum(imports + dsv, 1e-300), 1.0)
     kw = {
-        "value": s.value.value,
-        "eps": s.eps.value,
-        "eta": s.eta.value,
-        "base_tariff": s.base_tariff_pct.value / 100.0,
-        "domestic_supply_value": s.domestic_supply_value.value,
-        "domestic_supply_elasticity": s.domestic_supply_elasticity.value,
+        "value": value,
+        "eps": get("eps", s.eps),
+        "eta": get("eta", s.eta),
+        "base_tariff": t0_pct / 100.0,
+        "base_pct": t0_pct,
+        "domestic_supply_value": dsv,
+        "domestic_supply_elasticity": dse,
+        "price_transmission": armington_transmission(
+            get("substitution", s.substitution),
+            get("demand_elasticity", s.demand_elasticity),
+            dse,
+            share,
+        ),
     }
-    base = s.base_tariff_pct.value
+    if s.quota is not None:
+        kw["quota_share"] = get("quota.share", s.quota.share)
+        kw["in_quota_tariff"] = (t0_pct + get("quota.in_quota_pct", s.quota.in_quota_pct)) / 100
+    return kw
+
+
+def importer_objective(s: Sector, changes: Mapping, weight=None) -> np.ndarray:
+    """The importer's objective from a sector's :func:`~sim.payoffs.trade.sector_changes`:
+    buyers' surplus, tariff revenue, the quota rent if it stays at home, and ``weight`` times
+    the domestic producers' surplus (Grossman & Helpman 1994)."""
+    out = changes["buyers"] + changes["revenue"]
+    if s.quota is not None and s.quota.rent_to != "exporters":
+        out = out + changes["quota_rent"]
+    if weight is not None:
+        out = out + weight * changes["domestic_producer_surplus"]
+    return out
+
+
+def _sector_pieces(name: str, s: Sector, weights: Mapping) -> list[Piece]:
+    kw = sector_kwargs(s)
+    base = kw.pop("base_pct")
 
     def field(attr: str, scale: float = 1.0) -> Evaluator:
         def ev(x: np.ndarray, _names: np.ndarray | None = None) -> np.ndarray:
@@ -79,9 +131,18 @@ def _sector_pieces(name: str, s: Sector, weights: Mapping) -> list[Piece]:
         f"value={s.value.cite()} $bn/yr; eps={s.eps.cite()}; eta={s.eta.cite()}; "
         f"base tariff={s.base_tariff_pct.cite()} %; tariff = base + {s.issue} (%)"
     )
+    if s.quota is not None:
+        q = s.quota
+        inputs += (
+            f"; tariff-rate quota {q.share.cite()} x base volume at base + "
+            f"{q.in_quota_pct.cite()} %, rent to {q.rent_to}"
+        )
     dom = (
         f"; domestic supply={s.domestic_supply_value.cite()} $bn/yr, elasticity="
         + s.domestic_supply_elasticity.cite()
+        + f", substitution={s.substitution.cite()}, demand elasticity="
+        + s.demand_elasticity.cite()
+        + f" (price transmission {float(kw['price_transmission']):.3g})"
         if s.domestic_supply_value.value > 0
         else ""
     )
@@ -138,6 +199,20 @@ def _sector_pieces(name: str, s: Sector, weights: Mapping) -> list[Piece]:
                 field("domestic_producer_surplus"),
             ),
         )
+    if s.quota is not None:
+        to = imp if s.quota.rent_to != "exporters" else exp
+        pieces.insert(
+            2,
+            Piece(
+                to,
+                name,
+                s.issue,
+                f"quota rent ({s.quota.rent_to})",
+                "welfare",
+                inputs,
+                field("quota_rent"),
+            ),
+        )
     for party, lobby, attr in (
         (imp, s.importer_lobby, "domestic_producer_surplus"),
         (exp, s.exporter_lobby, "exporter_welfare"),
@@ -161,9 +236,7 @@ def _political_piece(
 ) -> Piece | None:
     """The extra Grossman–Helpman weight on an organised group's surplus, if the party puts
     one on ``lobby``; ``evaluator(weight)`` gives the piece's value function."""
-    if lobby is None or party not in weights:
-        return None
-    w = weights[party].lobbies.get(lobby)
+    w = lobby_weight(weights, party, lobby)
     if w is None:
         return None
     return Piece(
@@ -285,6 +358,49 @@ def _premium_piece(party: str, e: ElectionPremium) -> Piece:
     )
 
 
+def lobby_weight(weights: Mapping, party: str, lobby: str | None):
+    """The ``Param`` of ``party``'s extra weight on ``lobby`` (``None`` if it puts none)."""
+    if lobby is None or party not in weights:
+        return None
+    return weights[party].lobbies.get(lobby)
+
+
+def _precedent_pieces(spec: TradePayoffs) -> list[Piece]:
+    """The giver's objective on each listed sector, again ``multiplier`` times, measured from
+    the reference tariff: what the same cut costs (or earns) on the trade it extends to."""
+    prec = spec.precedent
+    if prec is None:
+        return []
+    m = prec.multiplier
+    pieces = []
+    for name, ref in prec.sectors.items():
+        s = spec.sectors[name]
+        kw = sector_kwargs(s)
+        base = kw.pop("base_pct")
+        w = lobby_weight(spec.weights, s.importer, s.importer_lobby)
+        wv = None if w is None else w.value
+
+        def ev(x, _names=None, s=s, kw=kw, base=base, ref=ref, wv=wv):
+            x = np.asarray(x, dtype=float)
+            here = importer_objective(s, sector_changes((base + x) / 100.0, **kw), wv)
+            there = importer_objective(s, sector_changes((base + ref) / 100.0, **kw), wv)
+            return m.value * (here - there)
+
+        weight = "" if w is None else f"; weight on {s.importer_lobby}={w.cite()}"
+        pieces.append(
+            Piece(
+                prec.giver,
+                name,
+                s.issue,
+                f"precedent: the same tariff on others' trade (from {ref:g} %)",
+                "welfare",
+                f"multiplier={m.cite()} x the {name} objective, from {s.issue}={ref:g}{weight}",
+                ev,
+            )
+        )
+    return pieces
+
+
 def issue_pieces(spec: TradePayoffs) -> dict[str, list[Piece]]:
     """All additive pieces of every party's objective, grouped by the issue driving them."""
     out: dict[str, list[Piece]] = {i: [] for i in spec.issues()}
@@ -296,6 +412,8 @@ def issue_pieces(spec: TradePayoffs) -> dict[str, list[Piece]]:
     for party, w in spec.weights.items():
         for e in w.election_premium:
             out[e.issue].append(_premium_piece(party, e))
+    for piece in _precedent_pieces(spec):
+        out[piece.issue].append(piece)
     return out
 
 

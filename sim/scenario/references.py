@@ -240,6 +240,8 @@ def _trade_payoffs(scenario: Scenario, pay: TradePayoffs) -> Found:
                     )
         else:
             yield from party_key_problems(scenario, c.gains, (*loc, "gains"))
+    if pay.precedent is not None:
+        yield from _party(scenario, pay.precedent.giver, (*base, "precedent", "giver"))
     for code, w in pay.weights.items():
         loc = (*base, "weights", code)
         yield from _party(scenario, code, loc)

@@ -16,15 +16,17 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from sim.quantity import Q, QInf, Quantity
+from sim.quantity import Q, QInf, Quantity, UnboundedQuantity
 
 __all__ = [
     "ElectionPremium",
     "LumpConcession",
     "Param",
     "PartyWeights",
+    "Precedent",
     "PurchaseConcession",
     "Sector",
+    "TariffQuota",
     "TradePayoffs",
 ]
 
@@ -42,6 +44,26 @@ def _positive(p: Param, name: str, *, allow_zero: bool = False) -> None:
     lo = p.value if p.range is None else min(p.value, p.range[0])
     if lo < 0 or (lo == 0 and not allow_zero):
         raise ValueError(f"{name} must be {'non-negative' if allow_zero else 'positive'}")
+
+
+class TariffQuota(BaseModel):
+    """A tariff-rate quota on a sector: ``share`` of the base import quantity enters at
+    ``in_quota_pct`` (extra tariff in % over the base, like the issue), the rest at the
+    issue's rate; the quota rent goes to ``rent_to`` (the importer's ``government`` as
+    revenue, its ``importers`` as licence holders, or the ``exporters`` that hold the
+    allocations)."""
+
+    model_config = _FROZEN
+
+    share: P = Field(description="quota volume as a fraction of base import quantity")
+    in_quota_pct: P = Field(description="extra tariff (%) on in-quota imports, over the base")
+    rent_to: Literal["government", "importers", "exporters"] = "government"
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> TariffQuota:
+        _positive(self.share, "quota share")
+        return self
 
 
 class Sector(BaseModel):
@@ -68,6 +90,16 @@ class Sector(BaseModel):
         description="import-competing domestic output at base, $bn/yr (splits CS from PS)",
     )
     domestic_supply_elasticity: P = Field(default_factory=lambda: Param(value=1.0))
+    substitution: QInf = Field(
+        default_factory=lambda: UnboundedQuantity(value=float("inf")),
+        description="Armington elasticity of substitution between imports and the domestic "
+        "good (.inf = perfect substitutes)",
+    )
+    demand_elasticity: P = Field(
+        default_factory=lambda: Param(value=1.0),
+        description="price elasticity of demand for the sector's composite good (Armington)",
+    )
+    quota: TariffQuota | None = None
     importer_lobby: str | None = Field(None, description="organised import-competing producers")
     exporter_lobby: str | None = Field(None, description="organised exporters (e.g. carmakers)")
     note: str | None = None
@@ -81,6 +113,8 @@ class Sector(BaseModel):
         _positive(self.eta, "eta")
         _positive(self.domestic_supply_value, "domestic_supply_value", allow_zero=True)
         _positive(self.domestic_supply_elasticity, "domestic_supply_elasticity", allow_zero=True)
+        _positive(self.substitution, "substitution")
+        _positive(self.demand_elasticity, "demand_elasticity", allow_zero=True)
         if self.base_tariff_pct.value <= -100:
             raise ValueError("base_tariff_pct must be above -100")
         return self
@@ -197,6 +231,30 @@ class PartyWeights(BaseModel):
         return self
 
 
+class Precedent(BaseModel):
+    """What the giver concedes here it concedes to others: its objective on ``sectors`` counts
+    ``1 + multiplier`` times, measured from each sector's reference tariff (most-favoured-
+    nation spill-over; reputation across parallel negotiations; docs/payoff-model.md).
+
+    ``sectors`` maps a sector name to the extra tariff (%) at which nothing is conceded (the
+    no-deal rate): the precedent term is ``multiplier * (O(x) - O(reference))``.
+    """
+
+    model_config = _FROZEN
+
+    giver: str
+    multiplier: P = Field(description="others' trade the concession extends to, per $ of this")
+    sectors: dict[str, float]
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Precedent:
+        _positive(self.multiplier, "precedent multiplier", allow_zero=True)
+        if not self.sectors:
+            raise ValueError("a precedent names at least one sector")
+        return self
+
+
 class TradePayoffs(BaseModel):
     """The ``payoffs`` section with ``model: trade``."""
 
@@ -206,6 +264,7 @@ class TradePayoffs(BaseModel):
     sectors: dict[str, Sector] = Field(default_factory=dict)
     concessions: dict[str, Concession] = Field(default_factory=dict)
     weights: dict[str, PartyWeights] = Field(default_factory=dict)
+    precedent: Precedent | None = None
     tolerance: float = Field(
         default=0.01,
         gt=0,
@@ -221,6 +280,16 @@ class TradePayoffs(BaseModel):
         clash = set(self.sectors) & set(self.concessions)
         if clash:
             raise ValueError(f"names used both as sector and concession: {sorted(clash)}")
+        if self.precedent is not None:
+            for name in self.precedent.sectors:
+                s = self.sectors.get(name)
+                if s is None:
+                    raise ValueError(f"precedent.sectors.{name}: no such sector")
+                if s.importer != self.precedent.giver:
+                    raise ValueError(
+                        f"precedent.sectors.{name}: the giver {self.precedent.giver!r} is not "
+                        f"the sector's importer {s.importer!r}"
+                    )
         tagged = {(s.importer, s.importer_lobby) for s in self.sectors.values()}
         tagged |= {(s.exporter, s.exporter_lobby) for s in self.sectors.values()}
         for c in self.concessions.values():
