@@ -99,6 +99,8 @@ def sector_kwargs(s: Sector, get: Callable = _plain) -> dict:
             share,
         ),
     }
+    kappa = kw["price_transmission"]
+    kw["price_transmission"] = float(kappa) if np.ndim(kappa) == 0 else kappa
     if s.quota is not None:
         kw["quota_share"] = get("quota.share", s.quota.share)
         kw["in_quota_tariff"] = (t0_pct + get("quota.in_quota_pct", s.quota.in_quota_pct)) / 100
