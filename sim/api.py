@@ -319,6 +319,96 @@ def save(result, out: str | Path | None = None, *, plots: bool | str = "png,svg"
     return write_run(result, Path(out) if out is not None else None, plots=plots)
 
 
+#: Titles of the run's figures in a report, by the plot function drawing them.
+_FIGURE_TITLES = {
+    "payoff_space": "Payoff space: every outcome, the Pareto frontier, no deal and each "
+    "model's deal",
+    "strategic_heatmap": "The strategic game: payoffs of each pair of strategies",
+    "timeline": "Timeline: rounds, deadline and when each dynamic model agrees",
+    "win_sets": "Win-sets: what each side can ratify",
+}
+
+
+def report(
+    scenario: str | Path | LoadedScenario,
+    out: str | Path | None = None,
+    *,
+    compare: bool = False,
+    sweep: int = 0,
+    models: Iterable[str] | None = None,
+    seed: int | None = None,
+) -> Path:
+    """Write one self-contained HTML report of a scenario (see :mod:`sim.render.report`).
+
+    It shows the scenario in words, every parameter with its range and the fact it cites
+    (in-page links to the facts, with their articles), the deal sheet, each model's
+    equilibria, the figures as inline SVG, the assumptions and caveats, the scenario's hash,
+    the seed and the ``sim`` version.
+
+    Parameters
+    ----------
+    scenario : path or LoadedScenario
+    out : path, optional
+        The HTML file to write; never overwritten (``-2``... is added to a name taken).
+        Default ``runs/<scenario id>/report-<UTC timestamp>.html``.
+    compare : bool
+        Add the comparison of the scenario's concession packages (:func:`compare`).
+    sweep : int
+        Reserved for the sensitivity results of a sweep of this many draws; must be 0 until
+        the sweep lands.
+    models : iterable of str, optional
+        As :func:`run`.
+    seed : int, optional
+        As :func:`run` (and the comparison's draws).
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
+    from sim.analysis.parameters import quantities
+    from sim.facts import load_facts
+    from sim.render import plots
+    from sim.render.report import ReportInputs, render_report, write_report
+    from sim.results.folder import figure_functions
+    from sim.results.run import SIM_VERSION
+    from sim.scenario.references import iter_sources
+
+    if sweep:
+        raise ValueError("sensitivity results need the sweep, which this version lacks")
+    loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
+    result = run(loaded, models=models, seed=seed)
+    sc = loaded.scenario
+    figures = {
+        _FIGURE_TITLES.get(fn, fn): getattr(plots, fn)(result)
+        for fn in figure_functions(result).values()
+    }
+    inputs = {}
+    if compare:
+        from sim.analysis.compare import compare as compare_packages
+        from sim.render.compare_plots import cost_relief, rank_heatmap
+
+        table = compare_packages(loaded, models=models, seed=seed)
+        inputs["comparison"] = table
+        inputs["comparison_figures"] = {
+            "Cost to the giver against tariff relief bought, by model": cost_relief(table),
+            "Rank of each package under each model": rank_heatmap(table),
+        }
+    digest = load_facts(loaded.path.parent / sc.facts if sc.facts else None)
+    html = render_report(
+        ReportInputs(
+            run=result,
+            quantities=quantities(loaded),
+            cited=[fact_id for _, fact_id in iter_sources(sc)],
+            digest=digest,
+            figures=figures,
+            sim_version=SIM_VERSION,
+            **inputs,
+        )
+    )
+    return write_report(html, Path(out) if out is not None else None, sc.id, result.created)
+
+
 def solve_game(
     path: str | Path, *, method: str = "auto", tol: float = 1e-8, time_limit: float | None = None
 ):

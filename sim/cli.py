@@ -271,6 +271,39 @@ def compare(
 
 
 @app.command()
+def report(
+    scenario: ScenarioArg,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="HTML file to write (default runs/<id>/report-<UTC>.html); "
+            "a name taken gets -2, -3...",
+        ),
+    ] = None,
+    compare: Annotated[
+        bool, typer.Option("--compare", help="Add the comparison of the concession packages.")
+    ] = False,
+    model: Annotated[
+        list[str] | None,
+        typer.Option("--model", "-m", help="Run only this model (repeatable)."),
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed of every random choice.")] = None,
+) -> None:
+    """Write one self-contained HTML report (inline figures; opens offline, prints)."""
+    from sim import api
+
+    if out is not None and out.is_dir():
+        _fail(f"--out {out}: is a folder; give a file name such as report.html")
+    try:
+        path = _guard(api.report, scenario, out, compare=compare, models=model, seed=seed)
+    except ValueError as exc:
+        _fail(f"{scenario}: {exc}")
+    except OSError as exc:
+        _fail(f"cannot write the report: {exc}")
+    typer.echo(f"wrote {path}")
+
+
+@app.command()
 def validate(scenario: ScenarioArg) -> None:
     """Check a scenario file without running it."""
     from sim import api

@@ -27,7 +27,14 @@ from pydantic import BaseModel
 from sim.errors import Problem, ScenarioError
 from sim.quantity import Quantity
 
-__all__ = ["Parameter", "check_columns", "declared_parameters", "lookup", "patch_scenario"]
+__all__ = [
+    "Parameter",
+    "check_columns",
+    "declared_parameters",
+    "lookup",
+    "patch_scenario",
+    "quantities",
+]
 
 
 @dataclass(frozen=True)
@@ -112,6 +119,22 @@ def declared_parameters(loaded) -> list[Parameter]:
         for parts, q in _walk(scenario, ())
         if q.range is not None
     ]
+
+
+def quantities(loaded) -> list[tuple[str, Quantity]]:
+    """Every number of the scenario written as a :class:`~sim.quantity.Quantity` (with or
+    without a ``range``), with its dotted path, in document order (what a report lists as
+    the scenario's parameters).
+
+    Examples
+    --------
+    >>> import sim
+    >>> qs = dict(quantities(sim.load("scenarios/japan_us_2025.yaml")))
+    >>> qs["calendar.breakdown_risk"].value
+    0.05
+    """
+    scenario = getattr(loaded, "scenario", loaded)
+    return [(".".join(parts), q) for parts, q in _walk(scenario, ())]
 
 
 def _child(node: Any, key: str) -> tuple[Any, Any]:

@@ -53,6 +53,12 @@ class LoadedScenario:
     sha256: str
     files: tuple[Path, ...]
 
+    def _repr_html_(self) -> str:
+        """The scenario in words, for Jupyter."""
+        from sim.render.report import scenario_html
+
+        return scenario_html(self)
+
 
 def _plain(node: Any) -> Any:
     """Turn ruamel round-trip nodes into plain dicts/lists (dates stay dates)."""
