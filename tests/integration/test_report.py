@@ -122,7 +122,9 @@ def test_deal_sheet_shows_each_models_deal(html):
 def test_cli_writes_whole_and_never_overwrites(tmp_path):
     out = tmp_path / "r.html"
     out.write_text("an earlier report")
-    res = CliRunner().invoke(app, ["report", str(BASELINE), "-m", "nash_bargaining", "-o", str(out)])
+    res = CliRunner().invoke(
+        app, ["report", str(BASELINE), "-m", "nash_bargaining", "-o", str(out)]
+    )
     assert res.exit_code == 0, res.output
     assert out.read_text() == "an earlier report"
     second = tmp_path / "r-2.html"

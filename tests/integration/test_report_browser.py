@@ -65,8 +65,14 @@ class Browser:
             os.dup2(child[1], 4)
 
         self.proc = subprocess.Popen(
-            [exe, *FLAGS, "--remote-debugging-pipe", f"--user-data-dir={user_data_dir}",
-             f"--window-size={size[0]},{size[1]}", "about:blank"],  # fmt: skip
+            [
+                exe,
+                *FLAGS,
+                "--remote-debugging-pipe",
+                f"--user-data-dir={user_data_dir}",
+                f"--window-size={size[0]},{size[1]}",
+                "about:blank",
+            ],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -183,10 +189,12 @@ def test_page_loads_without_console_errors_or_requests(page, report_file):
         ev
         for ev in browser.events
         if ev.get("method") == "Runtime.exceptionThrown"
-        or (ev.get("method") == "Runtime.consoleAPICalled"
-            and ev["params"]["type"] in ("error", "assert"))
+        or (
+            ev.get("method") == "Runtime.consoleAPICalled"
+            and ev["params"]["type"] in ("error", "assert")
+        )
         or (ev.get("method") == "Log.entryAdded" and ev["params"]["entry"]["level"] == "error")
-    ]  # fmt: skip
+    ]
     assert errors == []
     requests = [
         ev["params"]["request"]["url"]
