@@ -334,7 +334,6 @@ def report(
     out: str | Path | None = None,
     *,
     compare: bool = False,
-    sweep: int = 0,
     models: Iterable[str] | None = None,
     seed: int | None = None,
 ) -> Path:
@@ -353,9 +352,6 @@ def report(
         Default ``runs/<scenario id>/report-<UTC timestamp>.html``.
     compare : bool
         Add the comparison of the scenario's concession packages (:func:`compare`).
-    sweep : int
-        Reserved for the sensitivity results of a sweep of this many draws; must be 0 until
-        the sweep lands.
     models : iterable of str, optional
         As :func:`run`.
     seed : int, optional
@@ -374,8 +370,6 @@ def report(
     from sim.results.run import SIM_VERSION
     from sim.scenario.references import iter_sources
 
-    if sweep:
-        raise ValueError("sensitivity results need the sweep, which this version lacks")
     loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
     result = run(loaded, models=models, seed=seed)
     sc = loaded.scenario

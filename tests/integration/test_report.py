@@ -150,3 +150,25 @@ def test_scenario_and_run_show_as_html_in_jupyter():
     loaded = sim.load(BASELINE)
     text = loaded._repr_html_()
     assert "Issues on the table" in text and "car_tariff" in text and "<script" not in text
+
+
+def test_sensitivity_tables_and_figures_render():
+    """The report shows sensitivity results handed to it (as the sweep will) as tables and
+    inline figures."""
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from sim.facts import load_facts
+    from sim.render.report import ReportInputs, render_report
+
+    run = sim.run(BASELINE, models=["nash_bargaining"])
+    frame = pd.DataFrame({"parameter": ["calendar.breakdown_risk"], "S1": [0.125]})
+    fig, ax = plt.subplots()
+    ax.bar(["x"], [0.125])
+    html = render_report(
+        ReportInputs(run=run, quantities=[], cited=[], digest=load_facts(),
+                     sensitivity={"Sobol indices": frame}, sensitivity_figures={"Tornado": fig})
+    )  # fmt: skip
+    part = html[html.index('id="sensitivity"') : html.index('id="parameters"')]
+    assert "Sobol indices" in part and "calendar.breakdown_risk" in part and "0.125" in part
+    assert part.count("<svg") == 1 and "Tornado" in part
