@@ -221,12 +221,23 @@ def load_facts(path: str | Path | None = None) -> FactDigest:
 @functools.lru_cache(maxsize=8)
 def _load_facts_cached(path: Path, mtime_ns: int, size: int) -> FactDigest:
     from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    from sim.inputs import InputError, LimitedComposer, read_text
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.Composer = LimitedComposer
     try:
-        raw = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
-    except YAMLError as exc:
-        raise ValueError(f"{path}: not valid YAML: {exc}") from None
+        raw = yaml.load(read_text(path, what="fact digest"))
+    except InputError as exc:
+        raise ValueError(str(exc)) from None
+    except MarkedYAMLError as exc:  # context and problem only: never the file's text
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        msg = " ".join(str(x) for x in (exc.context, exc.problem) if x)
+        raise ValueError(f"{where}: not valid YAML: {msg}") from None
+    except (YAMLError, ValueError, TypeError) as exc:
+        raise ValueError(f"{path}: not valid YAML ({type(exc).__name__})") from None
     if not isinstance(raw, dict):
         raise ValueError(f"{path}: expected a mapping with format_version, sources, facts")
     unknown = sorted(set(raw) - {"format_version", "sources", "facts"})

@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -37,6 +38,8 @@ __all__ = [
 ]
 
 MAX_PROFILES = 2_000_000
+#: Most node visits spent enumerating one player's pure-strategy plans (plans x nodes).
+MAX_PLAN_WORK = 5_000_000
 
 
 @dataclass(frozen=True)
@@ -290,6 +293,16 @@ def reduced_strategic_form(game: ExtensiveGame) -> Game:
     n = len(game.players)
     table = game.infosets()
     per_player = [sorted(k for k in table if k[0] == i + 1) for i in range(n)]
+    n_nodes = sum(1 for _ in game.root.walk())
+    for i in range(n):
+        plans = math.prod(len(table[key][1]) for key in per_player[i])
+        if plans * n_nodes > MAX_PLAN_WORK:
+            raise ValueError(
+                f"player {game.players[i]!r} has {plans:,} pure-strategy plans "
+                f"({len(per_player[i])} information sets) in a tree of {n_nodes:,} nodes: "
+                f"more than the {MAX_PLAN_WORK:,} node visits sim spends on enumerating "
+                "them; solve a smaller tree (fewer information sets or actions)"
+            )
     strategies = [_reduced_strategies(game, i + 1, per_player[i]) for i in range(n)]
     shape = tuple(max(len(s), 1) for s in strategies)
     if int(np.prod(shape)) > MAX_PROFILES:

@@ -16,10 +16,20 @@ from __future__ import annotations
 from fractions import Fraction
 from pathlib import Path
 
-from sim.equilibria.gambit_tokens import TokenStream, format_number, quote, read_header
+from sim.equilibria.gambit_tokens import (
+    TokenStream,
+    format_number,
+    quote,
+    read_game_text,
+    read_header,
+)
 from sim.equilibria.tree import ExtensiveGame, Node, chance_problem
 
 __all__ = ["ExtensiveGame", "Node", "dumps_efg", "loads_efg", "read_efg", "write_efg"]
+
+#: Deepest tree read (moves from the root to a leaf); deeper trees would exhaust Python's
+#: recursion in the solvers, which walk trees recursively.
+MAX_DEPTH = 100
 
 
 def _outcome(ts: TokenStream, node: Node, n_players: int, outcomes: dict) -> None:
@@ -31,7 +41,7 @@ def _outcome(ts: TokenStream, node: Node, n_players: int, outcomes: dict) -> Non
         ts.expect("{")
         pays = []
         while not ts.is_close():
-            pays.append(float(ts.number("a payoff")))
+            pays.append(ts.payoff("a payoff"))
         ts.expect("}")
         if len(pays) != n_players:
             raise ts.error(
@@ -49,10 +59,16 @@ def _outcome(ts: TokenStream, node: Node, n_players: int, outcomes: dict) -> Non
         node.outcome_label, node.payoffs = outcomes[node.outcome]
 
 
-def _node(ts: TokenStream, n_players: int, tables: dict) -> Node:
+def _node(ts: TokenStream, n_players: int, tables: dict, depth: int = 1) -> Node:
     tok = ts.next("a node ('c', 'p' or 't')")
+    if depth > MAX_DEPTH:
+        raise ts.error(
+            f"the tree is deeper than {MAX_DEPTH} moves, the limit: shorten it (e.g. merge "
+            "successive moves of one player into one move)",
+            tok,
+        )
     if tok.kind != "word" or tok.text not in ("c", "p", "t"):
-        raise ts.error(f"expected a node type 'c', 'p' or 't', found {tok.text!r}", tok)
+        raise ts.error(f"expected a node type 'c', 'p' or 't', found {tok.text[:40]!r}", tok)
     node = Node(tok.text, label=ts.string("a node name"))
     if node.kind == "t":
         _outcome(ts, node, n_players, tables["outcomes"])
@@ -92,7 +108,7 @@ def _node(ts: TokenStream, n_players: int, tables: dict) -> Node:
             )
         node.infoset_label, node.actions, node.probs = tables["infosets"][key]
     _outcome(ts, node, n_players, tables["outcomes"])
-    node.children = [_node(ts, n_players, tables) for _ in node.actions]
+    node.children = [_node(ts, n_players, tables, depth + 1) for _ in node.actions]
     return node
 
 
@@ -152,7 +168,7 @@ def dumps_efg(game: ExtensiveGame) -> str:
 def read_efg(path: str | Path) -> ExtensiveGame:
     """Read a Gambit ``.efg`` file."""
     path = Path(path)
-    return loads_efg(path.read_text(encoding="utf-8"), path)
+    return loads_efg(read_game_text(path), path)
 
 
 def write_efg(game: ExtensiveGame, path: str | Path) -> Path:

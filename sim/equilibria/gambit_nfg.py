@@ -15,10 +15,32 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.equilibria.gambit_tokens import TokenStream, format_number, quote, read_header
+from sim.equilibria.gambit_tokens import (
+    TokenStream,
+    format_number,
+    quote,
+    read_game_text,
+    read_header,
+)
 from sim.equilibria.game import Game
 
 __all__ = ["dumps_nfg", "loads_nfg", "read_nfg", "write_nfg"]
+
+
+#: Most strategy profiles (products of the players' strategy counts) a file may declare.
+MAX_PROFILES = 2_000_000
+#: Most players a file may declare.
+MAX_PLAYERS = 20
+
+
+def _too_big(players: int, profiles: int) -> str:
+    if players > MAX_PLAYERS:
+        return f"more than {MAX_PLAYERS} players, the limit: solve a smaller game"
+    return (
+        f"the strategy counts declared so far make {profiles:,} strategy profiles, more "
+        f"than the limit of {MAX_PROFILES:,}: remove strategies (e.g. dominated ones) "
+        "before solving"
+    )
 
 
 def _body_order(arrays: tuple[np.ndarray, ...]) -> np.ndarray:
@@ -38,18 +60,24 @@ def loads_nfg(text: str, path: str | Path | None = None) -> Game:
     ts.expect("{")
     strategies: list[tuple[str, ...]] = []
     outcome_version = ts.is_open()
-    if outcome_version:
-        while ts.is_open():
+    profiles = 1
+    while ts.is_open() if outcome_version else not ts.is_close():
+        start = ts.peek()
+        if outcome_version:
             ts.expect("{")
             names = []
             while not ts.is_close():
                 names.append(ts.string("a strategy name"))
             ts.expect("}")
-            strategies.append(tuple(names))
-    else:
-        while not ts.is_close():
+        else:
+            names = None
             count = ts.integer("a number of strategies", minimum=1)
-            strategies.append(tuple(str(j + 1) for j in range(count)))
+        profiles *= len(names) if names is not None else count
+        if len(strategies) >= MAX_PLAYERS or profiles > MAX_PROFILES:
+            raise ts.error(_too_big(len(strategies) + 1, profiles), start)
+        if names is None:
+            names = [str(j + 1) for j in range(count)]
+        strategies.append(tuple(names))
     close = ts.expect("}")
     if len(strategies) != len(players):
         raise ts.error(f"{len(players)} players but strategies for {len(strategies)}", close)
@@ -68,7 +96,7 @@ def loads_nfg(text: str, path: str | Path | None = None) -> Game:
         while ts.is_open():
             ts.expect("{")
             ts.string("an outcome name")
-            pays = [float(ts.number("a payoff")) for _ in range(k)]
+            pays = [ts.payoff("a payoff") for _ in range(k)]
             if not ts.is_close():
                 raise ts.error(f"an outcome needs exactly {k} payoffs")
             ts.expect("}")
@@ -85,7 +113,7 @@ def loads_nfg(text: str, path: str | Path | None = None) -> Game:
     else:
         flat = []
         for idx in range(n_profiles * k):
-            flat.append(float(ts.number(f"payoff {idx + 1} of {n_profiles * k}")))
+            flat.append(ts.payoff(f"payoff {idx + 1} of {n_profiles * k}"))
         table = np.array(flat).reshape(n_profiles, k)
     if not ts.at_end():
         raise ts.error(f"unexpected text after the last entry: {ts.peek().text!r}")
@@ -123,7 +151,7 @@ def dumps_nfg(game: Game, *, version: str = "payoff", comment: str = "") -> str:
 def read_nfg(path: str | Path) -> Game:
     """Read a Gambit ``.nfg`` file (payoff or outcome version)."""
     path = Path(path)
-    return loads_nfg(path.read_text(encoding="utf-8"), path)
+    return loads_nfg(read_game_text(path), path)
 
 
 def write_nfg(game: Game, path: str | Path, *, version: str = "outcome") -> Path:

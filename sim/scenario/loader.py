@@ -19,6 +19,7 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from sim.errors import Problem, ScenarioError, format_loc
+from sim.inputs import InputError, LimitedComposer, allowed_roots, outside_reach, read_text
 from sim.scenario.schema import Scenario
 
 Loc = tuple[str | int, ...]
@@ -118,13 +119,12 @@ def _positions(node: Any, path: Path, loc: Loc = ()) -> Positions:
 def read_yaml(path: Path) -> tuple[Any, Positions]:
     """Parse one YAML file, keeping positions; syntax errors become ScenarioError."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError.single(path, None, "", "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError.single(path, None, "", f"cannot read file: {exc}") from None
+        text = read_text(path, what="scenario file")
+    except InputError as exc:
+        raise ScenarioError.single(path, exc.line, "", exc.message) from None
     yaml = YAML(typ="rt")
     yaml.Constructor = _Constructor
+    yaml.Composer = LimitedComposer
     yaml.allow_duplicate_keys = False
     try:
         node = yaml.load(text)
@@ -179,8 +179,15 @@ def _move_positions(opos: Positions, old: Loc, new: Loc, pos: Positions) -> None
             pos[new + key[n:]] = value
 
 
-def _resolve(path: Path, depth: int = 0, seen: tuple[Path, ...] = ()) -> tuple[dict, Positions]:
+def _resolve(
+    path: Path,
+    depth: int = 0,
+    seen: tuple[Path, ...] = (),
+    roots: tuple[Path, ...] | None = None,
+) -> tuple[dict, Positions]:
     path = path.resolve()
+    if roots is None:  # the scenario itself: files it extends must be within reach of it
+        roots = allowed_roots(path)
     if path in seen:
         chain = " -> ".join(p.name for p in (*seen, path))
         raise ScenarioError.single(path, None, "extends", f"extends itself in a cycle: {chain}")
@@ -188,17 +195,25 @@ def _resolve(path: Path, depth: int = 0, seen: tuple[Path, ...] = ()) -> tuple[d
         raise ScenarioError.single(path, None, "extends", "too many levels of extends")
     node, pos = read_yaml(path)
     data = _plain(node)
+    if seen and not set(data) & set(Scenario.model_fields):
+        child = seen[-1]
+        line = _extends_line(child)
+        raise ScenarioError.single(
+            child, line, "extends", f"{path} is not a scenario file (no scenario key at its top)"
+        )
     parent = data.get("extends")
     if parent is None:
         return data, pos
+    line = pos.get(("extends",), (path, None))[1]
     if not isinstance(parent, str):
-        line = pos.get(("extends",), (path, None))[1]
         raise ScenarioError.single(path, line, "extends", "extends takes a file path")
     parent_path = (path.parent / parent).resolve()
+    far = outside_reach(parent_path, roots)
+    if far:
+        raise ScenarioError.single(path, line, "extends", f"{parent} {far}")
     if not parent_path.exists():
-        line = pos.get(("extends",), (path, None))[1]
         raise ScenarioError.single(path, line, "extends", f"no scenario file {parent!r}")
-    base, base_pos = _resolve(parent_path, depth + 1, (*seen, path))
+    base, base_pos = _resolve(parent_path, depth + 1, (*seen, path), roots)
     merged_pos = dict(base_pos)
     for key, value in pos.items():  # the child's own positions win, except inside keyed
         if key[0] not in MERGE_KEYS or len(key) == 1:  # lists, whose items _merge moves
@@ -206,6 +221,12 @@ def _resolve(path: Path, depth: int = 0, seen: tuple[Path, ...] = ()) -> tuple[d
     merged = _merge(base, data, (), merged_pos, pos)
     merged["extends"] = parent
     return merged, merged_pos
+
+
+def _extends_line(path: Path) -> int | None:
+    """The line of ``extends:`` in a scenario file already read once."""
+    _node, pos = read_yaml(path)
+    return pos.get(("extends",), (path, None))[1]
 
 
 def locate(loc: Loc, positions: Positions, default: Path) -> tuple[Path, int | None, Loc]:

@@ -302,8 +302,14 @@ def iter_sources(node: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
 
 def _citations(scenario: Scenario, base_dir: Path) -> Found:
     from sim.facts import load_facts
+    from sim.inputs import allowed_roots, outside_reach
 
     path = (base_dir / scenario.facts) if scenario.facts else None
+    if path is not None:
+        far = outside_reach(path, allowed_roots(base_dir / "scenario"))
+        if far:
+            yield ("facts",), f"{scenario.facts} {far}"
+            return
     try:
         digest = load_facts(path)
     except (OSError, ValueError) as exc:
