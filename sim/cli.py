@@ -109,17 +109,17 @@ def run(
         formats = () if no_plots else plot_formats(plots)
     except ValueError as exc:
         _fail(f"--plots: {exc}")
-    for path, what in ((out, "--out"), (export_games, "--export-games")):
-        problem = _unusable_dir(path)
-        if problem:
-            _fail(f"{what} {path}: {problem}")
+    _check_out(out)
+    problem = _unusable_dir(export_games)
+    if problem:
+        _fail(f"--export-games {export_games}: {problem}")
     result = _guard(api.run, scenario, models=model, seed=seed)
     from sim.render.tables import print_run
 
     print_run(result)
     try:
         folder = _guard(api.save, result, out, plots=formats)
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         _fail(f"cannot write the run folder: {exc}")
     typer.echo(f"\nwrote {folder}/results.json")
     if export_games is not None:
@@ -130,6 +130,15 @@ def run(
                 typer.echo(f"wrote {path}")
         except OSError as exc:
             _fail(f"cannot write the games to {export_games}: {exc}")
+
+
+def _check_out(out: Path | None) -> None:
+    """Exit 2 (before anything is solved) if ``--out`` names no new folder."""
+    from sim.outputs import out_problem
+
+    problem = out_problem(out)
+    if problem:
+        _fail(f"--out {str(out)!r}: {problem}")
 
 
 def _unusable_dir(path: Path | None) -> str:
@@ -238,9 +247,7 @@ def compare(
     """Compare concession packages: cost, relief bought, acceptance, efficiency, rank."""
     from sim import api
 
-    problem = _unusable_dir(out)
-    if problem:
-        _fail(f"--out {out}: {problem}")
+    _check_out(out)
     if packages is not None and all_combinations:
         _fail("give --packages or --all-combinations, not both")
     loaded = _guard(api.load, scenario)
@@ -265,7 +272,7 @@ def compare(
             "samples": samples, "seed": seed}  # fmt: skip
     try:
         folder = write_comparison(table, loaded, out, args=args, plots=not no_plots)
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         _fail(f"cannot write the comparison folder: {exc}")
     typer.echo(f"\nwrote {folder}/comparison.csv")
 
@@ -334,7 +341,12 @@ def schema(
     if out is None:
         sys.stdout.write(text)
     else:
-        out.write_text(text)
+        from sim.outputs import replace_file
+
+        try:
+            replace_file(text, out)
+        except OSError as exc:
+            _fail(f"--out {out}: cannot write the schema there ({exc.strerror or exc})")
         typer.echo(f"wrote {out}")
 
 
@@ -347,6 +359,22 @@ def models() -> None:
         typer.echo(f"{name:20s} {registry.summary(name)}")
 
 
+def _quiet_warnings() -> None:
+    """Python warnings become one line, ``warning: <message>``, with no source line (once
+    per message); ``SIM_DEBUG=1`` keeps Python's own format."""
+    import os
+    import warnings
+
+    if os.environ.get("SIM_DEBUG"):
+        return
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        text = str(message).strip().splitlines()
+        sys.stderr.write(f"warning: {text[0] if text else category.__name__}\n")
+
+    warnings.showwarning = show
+
+
 def main() -> None:
     """Console entry point.
 
@@ -355,6 +383,10 @@ def main() -> None:
     """
     import os
 
+    from sim.outputs import exit_on_sigterm
+
+    exit_on_sigterm()  # temporaries are removed on SIGTERM too
+    _quiet_warnings()
     try:
         app()
     except Exception as exc:  # last-resort report of a bug

@@ -9,40 +9,9 @@ Files are named ``<scenario id>_<suffix>``.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
-
-def _candidates(path: Path):
-    """``path``, then ``stem-2.ext``, ``stem-3.ext``..."""
-    yield path
-    n = 1
-    while True:
-        n += 1
-        yield path.with_name(f"{path.stem}-{n}{path.suffix}")
-
-
-def _write_whole(text: str, path: Path) -> Path:
-    """Write ``text`` to a new file at ``path`` or the first free ``stem-N.ext``.
-
-    The text goes to a temporary file first, which is then hard-linked to its name: the
-    link fails if the name exists, so a file appearing meanwhile is never overwritten and
-    no reader ever sees a partial file.
-    """
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        for target in _candidates(path):
-            try:
-                os.link(tmp, target)
-            except FileExistsError:
-                continue
-            return target
-    finally:
-        os.unlink(tmp)
-    raise AssertionError("unreachable")  # pragma: no cover
+from sim.outputs import write_new_file
 
 
 def run_games(run) -> dict[str, str]:
@@ -63,9 +32,10 @@ def run_games(run) -> dict[str, str]:
 def export_games(run, folder: str | Path) -> list[Path]:
     """Write the run's games to ``folder`` (created if needed); returns the files written.
 
-    Each file is written whole (a temporary file renamed into place), and an existing
-    file is never overwritten: a suffix ``-2``, ``-3``... is added instead.
+    Each file is written whole (a temporary file hard-linked into place, see
+    :func:`sim.outputs.write_new_file`), and an existing file (or a planted link) is never
+    overwritten or written through: a suffix ``-2``, ``-3``... is added instead.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    return [_write_whole(text, folder / name) for name, text in run_games(run).items()]
+    return [write_new_file(text, folder / name) for name, text in run_games(run).items()]

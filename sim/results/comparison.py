@@ -3,7 +3,7 @@
 ``runs/<scenario id>/compare-<UTC timestamp>[-n]/`` holds ``comparison.csv``,
 ``comparison.json`` (format version, sim version, scenario hash, the arguments and the
 rows), ``comparison.parquet`` when pyarrow is installed, and the plots (PNG and SVG).
-As :func:`sim.results.run.write_run`, everything goes to a hidden temporary folder that is
+As :func:`sim.results.folder.write_run`, everything goes to a hidden temporary folder that is
 renamed into place at the end: a comparison never overwrites another.
 """
 
@@ -12,11 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import os
 import shutil
-import tempfile
 from pathlib import Path
 
+from sim.outputs import out_problem, publish_dir, temp_dir
 from sim.results.folder import new_run_dir
 from sim.results.run import SIM_VERSION as __version__
 
@@ -61,9 +60,11 @@ def write_comparison(table, loaded, out: Path | None = None, *, args=None, plots
     if out is None:
         stamp = created.replace("-", "").replace(":", "")
         out = Path("runs") / loaded.scenario.id / f"compare-{stamp}"
+    problem = out_problem(out)
+    if problem:
+        raise ValueError(f"{out}: {problem}")
     dest = new_run_dir(Path(out), loaded.scenario.id, created)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
+    tmp = temp_dir(dest.parent)
     try:
         files = ["comparison.csv", "comparison.json"]
         table.to_csv(tmp / "comparison.csv", index=False)
@@ -92,11 +93,10 @@ def write_comparison(table, loaded, out: Path | None = None, *, args=None, plots
         (tmp / "comparison.json").write_text(
             json.dumps(payload, indent=2, allow_nan=False, default=str) + "\n"
         )
-        os.rename(tmp, dest)  # atomic on one filesystem
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return dest
+    return publish_dir(tmp, dest)
 
 
 def _plots(table, folder: Path) -> list[str]:

@@ -2,19 +2,18 @@
 the figures.
 
 A run folder is written whole or not at all: everything goes to a hidden temporary folder
-next to the destination, which is renamed into place at the end.  A run never overwrites
-an earlier one.
+next to the destination, which is renamed into place at the end (:mod:`sim.outputs`).  A
+run never overwrites an earlier one, and two runs started together both land.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from sim.outputs import out_problem, publish_dir, temp_dir
 from sim.results.run import SIM_VERSION, RunResult
 
 #: Figure file formats ``sim run --plots`` and :func:`write_run` can write.
@@ -52,15 +51,15 @@ def plot_formats(plots: bool | str | Iterable[str] | None) -> tuple[str, ...]:
 
 
 def new_run_dir(out: Path | None, scenario_id: str, created: str) -> Path:
-    """A run folder that does not exist yet: ``runs/<id>/<UTC timestamp>[-n]``."""
+    """The run folder asked for: ``out``, or ``runs/<id>/<UTC timestamp>``.
+
+    Where it lands is decided when it is written (:func:`sim.outputs.publish_dir`): the
+    first of ``<folder>``, ``<folder>-2``, ``<folder>-3``... that is free at that moment.
+    """
     if out is None:
         stamp = created.replace("-", "").replace(":", "")
-        out = Path("runs") / scenario_id / stamp
-    candidate, n = out, 1
-    while candidate.exists():
-        n += 1
-        candidate = out.with_name(f"{out.name}-{n}")
-    return candidate
+        return Path("runs") / scenario_id / stamp
+    return out
 
 
 def write_run(
@@ -72,8 +71,9 @@ def write_run(
     ----------
     run : RunResult
     out : Path, optional
-        Destination folder; it must not exist (default: ``runs/<id>/<timestamp>``, made
-        unique).  An existing folder is never overwritten: a suffix ``-2``, ``-3``... is added.
+        Destination folder (default: ``runs/<id>/<timestamp>``).  An existing folder is
+        never overwritten or written into: a suffix ``-2``, ``-3``... is added, also when
+        another run takes the name while this one is being written.
     plots : str, bool or list of str
         Figure formats (see :func:`plot_formats`); default PNG and SVG.
 
@@ -81,11 +81,18 @@ def write_run(
     -------
     Path
         The folder written.
+
+    Raises
+    ------
+    ValueError
+        If ``out`` names no new folder (``.``, ``/``, a path through a file).
     """
     formats = plot_formats(plots)
+    problem = out_problem(out)
+    if problem:
+        raise ValueError(f"{out}: {problem}")
     dest = new_run_dir(Path(out) if out is not None else None, run.scenario.id, run.created)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
+    tmp = temp_dir(dest.parent)
     try:
         files = ["results.json", "scenario.resolved.yaml"]
         if formats:
@@ -94,11 +101,10 @@ def write_run(
         payload["files"] = sorted(files)
         (tmp / "results.json").write_text(json.dumps(payload, indent=2, allow_nan=False) + "\n")
         _write_resolved(run, tmp / "scenario.resolved.yaml")
-        os.rename(tmp, dest)  # atomic on one filesystem; fails if dest appeared meanwhile
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return dest
+    return publish_dir(tmp, dest)
 
 
 def _write_resolved(run: RunResult, path: Path) -> None:
