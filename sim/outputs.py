@@ -174,7 +174,7 @@ def write_new_file(text: str, path: Path) -> Path:
     try:
         for target in candidates(path):
             try:
-                os.link(tmp, target, follow_symlinks=False)
+                os.link(tmp, target)
             except FileExistsError:
                 continue
             return target

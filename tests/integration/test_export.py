@@ -123,17 +123,17 @@ def test_exports_come_from_the_registry_and_the_results_alone(exported):
 
 def test_export_keeps_an_existing_file_that_appears(tmp_path, exported, monkeypatch):
     """A file taking the name after the free name was chosen is not overwritten."""
-    from sim import export
+    from sim import export, outputs
 
     run, _ = exported
-    real_link = export.os.link
+    real_link = outputs.os.link
 
     def racing_link(src, dst):
         if not Path(dst).exists() and Path(dst).name.endswith("_strategic.nfg"):
             Path(dst).write_text("someone else's")
         return real_link(src, dst)
 
-    monkeypatch.setattr(export.os, "link", racing_link)
+    monkeypatch.setattr(outputs.os, "link", racing_link)
     written = export.export_games(run, tmp_path)
     assert (tmp_path / "japan_us_2025_strategic.nfg").read_text() == "someone else's"
     assert tmp_path / "japan_us_2025_strategic-2.nfg" in written
