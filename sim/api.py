@@ -40,10 +40,22 @@ def validate(path: str | Path) -> LoadedScenario:
     """
     loaded = load_scenario(path)
     check_sizes(loaded, loaded.scenario.models.selected())
+    _space(loaded).disagreement_point()
+    return loaded
+
+
+def _space(loaded: LoadedScenario):
+    """The scenario's outcome space; payoffs that cannot be compiled (a value function
+    that cannot be interpolated within its tolerance) are a problem in the file."""
     from sim.space import OutcomeSpace
 
-    OutcomeSpace.from_scenario(loaded.scenario).disagreement_point()
-    return loaded
+    try:
+        return OutcomeSpace.from_scenario(loaded.scenario)
+    except (ValueError, ArithmeticError) as exc:
+        from sim.scenario.loader import scenario_error
+
+        problem = [(("payoffs",), f"cannot compile the payoffs: {exc}")]
+        raise scenario_error(loaded.path, problem) from None
 
 
 def model_sizes(scenario: LoadedScenario, models: Iterable[str]) -> dict:
@@ -155,7 +167,6 @@ def run(
     """
     from sim import registry
     from sim.results import RunResult
-    from sim.space import OutcomeSpace
 
     loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
     sc = loaded.scenario
@@ -173,7 +184,7 @@ def run(
 
         raise scenario_error(loaded.path, [(("parties",), m) for m in too_many])
     check_sizes(loaded, names)
-    space = OutcomeSpace.from_scenario(sc)
+    space = _space(loaded)
     rngs = model_rngs(seed)
     results = {}
     for name in names:
@@ -181,7 +192,7 @@ def run(
         if options is None:
             options = registry.options_class(name)()
         with _memory(f"model {name!r}"):
-            results[name] = registry.model(name).run(space, options, rng=rngs[name])
+            results[name] = _solve(name, space, options, rngs[name])
     with _memory("the payoff-space summary of the figures"):
         payoff_space = _payoff_space(space, seed)
     return RunResult(
@@ -209,6 +220,28 @@ def _memory(what: str):
             "`sim validate` shows each model's size (fewer issues, levels or strategies, "
             "or --model to run fewer models)"
         ) from None
+
+
+def _solve(name: str, space, options, rng):
+    """One model's result; a model that cannot solve this scenario (its maths refuses the
+    numbers: a discount factor of 0, a degenerate weight) or whose answer is not finite
+    reports ``not_run`` with the reason, so the other models' results are still written."""
+    import json
+
+    from sim import registry
+
+    module = registry.model(name)
+    try:
+        result = module.run(space, options, rng=rng)
+    except (ValueError, ArithmeticError) as exc:
+        return module.Result.not_run(name, f"cannot solve this scenario: {exc}")
+    try:
+        json.dumps(result.to_dict(), allow_nan=False, default=str)
+    except ValueError:
+        return module.Result.not_run(
+            name, "its answer is not a finite number for these inputs (check extreme values)"
+        )
+    return result
 
 
 def _no_deals(space, results) -> dict:

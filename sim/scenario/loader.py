@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,8 @@ from typing import Any
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.composer import ComposerError
+from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from sim.errors import Problem, ScenarioError, format_loc
@@ -91,7 +93,53 @@ class _Constructor(RoundTripConstructor):
             return str(self.construct_scalar(node))
 
 
+    def construct_object(self, node, deep=False):
+        """Any failure to build a value (``!!bool maybe``, ``!!int 1.5``) is reported at the
+        value's line, as a YAML error."""
+        try:
+            return super().construct_object(node, deep=deep)
+        except (KeyError, ValueError, TypeError, OverflowError, AttributeError) as exc:
+            raise ConstructorError(
+                None, None, f"cannot read this value as {node.tag.split(':')[-1]!r} "
+                f"({type(exc).__name__})", node.start_mark,
+            ) from None  # fmt: skip
+
+
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+
+#: Largest magnitude of a number in a scenario (the shipped ones stay below 2,000): larger
+#: numbers overflow the solvers' sums and products; use larger units instead.
+MAX_NUMBER = 1e9
+
+
+def _value_problems(node: Any, loc: Loc = ()) -> list[tuple[Loc, str]]:
+    """Numbers beyond ±:data:`MAX_NUMBER` and text that is not valid Unicode, anywhere."""
+    out: list[tuple[Loc, str]] = []
+    stack = [(loc, node)]
+    while stack:
+        here, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str) and not _encodable(key):
+                    out.append(((*here, key), "a key that is not valid Unicode text"))
+                stack.append(((*here, key), item))
+        elif isinstance(value, list):
+            stack.extend(((*here, i), item) for i, item in enumerate(value))
+        elif isinstance(value, str) and not _encodable(value):
+            out.append((here, "text that is not valid Unicode (a lone surrogate such as \\ud800)"))
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            if math.isfinite(value) and abs(value) > MAX_NUMBER:
+                out.append((here, f"{value:g} is beyond ±{MAX_NUMBER:g}, the largest number a "
+                            "scenario may hold; use larger units (e.g. $bn)"))  # fmt: skip
+    return sorted(out, key=lambda p: str(p[0]))
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _positions(node: Any, path: Path, loc: Loc = ()) -> Positions:
@@ -132,7 +180,8 @@ def read_yaml(path: Path) -> tuple[Any, Positions]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         msg = " ".join(str(x) for x in (exc.context, exc.problem) if x) or "invalid YAML"
-        raise ScenarioError.single(path, line, "", f"YAML syntax error: {msg}") from None
+        kind = "YAML" if isinstance(exc, ComposerError | ConstructorError) else "YAML syntax error"
+        raise ScenarioError.single(path, line, "", f"{kind}: {msg}") from None
     except YAMLError as exc:
         raise ScenarioError.single(path, None, "", f"YAML error: {exc}") from None
     except ValueError as exc:  # e.g. a date such as 2025-13-45 that the YAML reader rejects
@@ -156,8 +205,8 @@ def _merge(base: Any, over: Any, loc: Loc, pos: Positions, opos: Positions) -> A
         key_field
         and isinstance(base, list)
         and isinstance(over, list)
-        and all(isinstance(i, dict) and key_field in i for i in base + over)
-    ):
+        and all(isinstance(i, dict) and isinstance(i.get(key_field), str) for i in base + over)
+    ):  # (a key that is not text, e.g. a list, is left for validation to report)
         out_list = list(base)
         index = {item[key_field]: i for i, item in enumerate(base)}
         for j, item in enumerate(over):
@@ -362,6 +411,10 @@ def validate_data(
     where = path.resolve()
     if positions is None:
         positions = _data_positions(data, where)
+    bad = _value_problems(data)
+    if bad:
+        raise ScenarioError([Problem(*locate(loc, positions, where)[:2], format_loc(loc), msg)
+                             for loc, msg in bad])  # fmt: skip
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:

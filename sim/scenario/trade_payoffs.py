@@ -267,9 +267,10 @@ class TradePayoffs(BaseModel):
     precedent: Precedent | None = None
     tolerance: float = Field(
         default=0.01,
-        gt=0,
+        ge=1e-6,
         description="Largest error ($bn/yr) allowed when a continuous issue's value is "
-        "replaced by a piecewise-linear interpolant for the solvers.",
+        "replaced by a piecewise-linear interpolant for the solvers (at least 1e-6: finer "
+        "needs more breakpoints than the solvers take).",
     )
     note: str | None = None
 
