@@ -223,12 +223,12 @@ def _load_facts_cached(path: Path, mtime_ns: int, size: int) -> FactDigest:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    from sim.inputs import InputError, LimitedComposer, read_text
+    from sim.inputs import InputError, LimitedComposer, read_yaml_text
 
     yaml = YAML(typ="safe", pure=True)
     yaml.Composer = LimitedComposer
     try:
-        raw = yaml.load(read_text(path, what="fact digest"))
+        raw = yaml.load(read_yaml_text(path, what="fact digest"))
     except InputError as exc:
         raise ValueError(str(exc)) from None
     except MarkedYAMLError as exc:  # context and problem only: never the file's text

@@ -9,7 +9,7 @@ A file passes the gate when it is
 * **no larger than its limit** (:data:`MAX_YAML_BYTES` for YAML, ``MAX_GAME_BYTES`` of
   :mod:`sim.equilibria.gambit_tokens` for game files), and read no further than the
   limit even if it grows meanwhile;
-* UTF-8 text;
+* UTF-8 text (YAML: no line longer than :data:`MAX_YAML_LINE`);
 * for YAML, within :data:`MAX_YAML_DEPTH` levels of nesting and :data:`MAX_YAML_NODES`
   nodes *counting every alias expanded* (a "billion laughs" document of a few hundred bytes
   is refused after composing a few thousand nodes, in milliseconds), see
@@ -35,12 +35,14 @@ __all__ = [
     "ALLOW_ENV",
     "MAX_YAML_BYTES",
     "MAX_YAML_DEPTH",
+    "MAX_YAML_LINE",
     "MAX_YAML_NODES",
     "InputError",
     "LimitedComposer",
     "allowed_roots",
     "outside_reach",
     "read_text",
+    "read_yaml_text",
 ]
 
 #: Largest YAML file read (scenario, ``extends:`` target, fact digest): 1 MB, fifty times
@@ -50,8 +52,11 @@ MAX_YAML_BYTES = 1_000_000
 #: Deepest nesting of YAML mappings and lists (shipped scenarios nest 7 deep).
 MAX_YAML_DEPTH = 50
 #: Most YAML nodes in one file, each alias counted as the nodes it stands for (the
-#: baseline scenario has about 1,000).
-MAX_YAML_NODES = 50_000
+#: baseline scenario has 1,412, seeds/facts.yaml 2,643; the reader composes a few thousand
+#: a second).
+MAX_YAML_NODES = 20_000
+#: Longest line of a YAML file (the YAML reader slows down on longer ones quadratically).
+MAX_YAML_LINE = 10_000
 #: Environment variable listing further folders (``os.pathsep``-separated) that
 #: scenarios may refer to with ``extends:`` and ``facts:``.
 ALLOW_ENV = "SIM_ALLOW_PATH"
@@ -79,6 +84,21 @@ class InputError(ValueError):
 
 def _size(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
+
+
+def read_yaml_text(path: str | Path, *, what: str = "scenario file") -> str:
+    """:func:`read_text` with the YAML limits: :data:`MAX_YAML_BYTES` and lines of at most
+    :data:`MAX_YAML_LINE` characters."""
+    text = read_text(path, limit=MAX_YAML_BYTES, what=what)
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_YAML_LINE:
+            raise InputError(
+                path,
+                f"line {number} is {len(line):,} characters long, more than the limit of "
+                f"{MAX_YAML_LINE:,}; break it (YAML folds long text with '>')",
+                number,
+            )
+    return text
 
 
 def read_text(path: str | Path, *, limit: int = MAX_YAML_BYTES, what: str = "file") -> str:

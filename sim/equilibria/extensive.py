@@ -300,8 +300,8 @@ def reduced_strategic_form(game: ExtensiveGame) -> Game:
             raise ValueError(
                 f"player {game.players[i]!r} has {plans:,} pure-strategy plans "
                 f"({len(per_player[i])} information sets) in a tree of {n_nodes:,} nodes: "
-                f"more than the {MAX_PLAN_WORK:,} node visits sim spends on enumerating "
-                "them; solve a smaller tree (fewer information sets or actions)"
+                f"enumerating them takes more than the limit of {MAX_PLAN_WORK:,} node "
+                "visits; solve a smaller tree (fewer information sets or actions)"
             )
     strategies = [_reduced_strategies(game, i + 1, per_player[i]) for i in range(n)]
     shape = tuple(max(len(s), 1) for s in strategies)

@@ -21,7 +21,13 @@ from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from sim.errors import Problem, ScenarioError, format_loc
-from sim.inputs import InputError, LimitedComposer, allowed_roots, outside_reach, read_text
+from sim.inputs import (
+    InputError,
+    LimitedComposer,
+    allowed_roots,
+    outside_reach,
+    read_yaml_text,
+)
 from sim.scenario.schema import Scenario
 
 Loc = tuple[str | int, ...]
@@ -167,7 +173,7 @@ def _positions(node: Any, path: Path, loc: Loc = ()) -> Positions:
 def read_yaml(path: Path) -> tuple[Any, Positions]:
     """Parse one YAML file, keeping positions; syntax errors become ScenarioError."""
     try:
-        text = read_text(path, what="scenario file")
+        text = read_yaml_text(path, what="scenario file")
     except InputError as exc:
         raise ScenarioError.single(path, exc.line, "", exc.message) from None
     yaml = YAML(typ="rt")
