@@ -28,9 +28,10 @@ def load(path: str | Path) -> LoadedScenario:
     return load_scenario(path)
 
 
-def validate(path: str | Path) -> LoadedScenario:
-    """Check a scenario without running it: loads it, checks every selected model's size
-    (:func:`model_sizes`) and builds its outcome space.
+def validate(path: str | Path | LoadedScenario) -> LoadedScenario:
+    """Check a scenario without running it: everything ``run`` checks before solving (the
+    schema, references, every selected model's size (:func:`model_sizes`), the outcome
+    space and its payoffs).
 
     Raises
     ------
@@ -38,7 +39,7 @@ def validate(path: str | Path) -> LoadedScenario:
         For a problem in the file, or a model over a size limit (which model, how large,
         the limit and what to change, at the file and line that set the size).
     """
-    loaded = load_scenario(path)
+    loaded = path if isinstance(path, LoadedScenario) else load_scenario(path)
     check_sizes(loaded, loaded.scenario.models.selected())
     _space(loaded).disagreement_point()
     return loaded
