@@ -406,3 +406,18 @@ def test_killed_runs_leave_nothing_partial(tmp_path, write_scenario, minimal_tex
     for folder in runs.iterdir():  # every visible folder is a whole run
         data = json.loads((folder / "results.json").read_text())
         assert all((folder / f).is_file() for f in data["files"])
+
+
+def test_python_warnings_are_one_line_without_source(tmp_path):
+    code = (
+        "import sys, warnings; sys.argv = ['sim', 'models']\n"
+        "import sim.cli as c\n"
+        "c.app = lambda: (warnings.warn('overflow encountered\\nmore', RuntimeWarning),"
+        " warnings.warn('x', UserWarning))\n"
+        "c.main()\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    res = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                         text=True, timeout=TIMEOUT, env=env)  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    assert res.stderr.splitlines() == ["warning: overflow encountered", "warning: x"]
