@@ -23,8 +23,9 @@ def load_game(path: str | Path) -> Game | ExtensiveGame:
         If the file is missing, has another extension, or is malformed.
     """
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise GameFileError(path, None, "no such file")
+    # a folder, FIFO or device is refused by the input gate (sim.inputs) when read
     suffix = path.suffix.lower()
     if suffix == ".nfg":
         return read_nfg(path)
