@@ -133,7 +133,9 @@ def read_text(path: str | Path, *, limit: int = MAX_YAML_BYTES, what: str = "fil
         if not stat.S_ISREG(info.st_mode):
             if stat.S_ISDIR(info.st_mode):
                 raise InputError(path, f"is a folder, not a {what}")
-            raise InputError(path, f"is not a regular file (a FIFO, device or socket); give a {what}")
+            raise InputError(
+                path, f"is not a regular file (a FIFO, device or socket); give a {what}"
+            )
         if info.st_size > limit:
             raise InputError(path, _too_big(info.st_size, limit, what))
         with os.fdopen(fd, "rb", closefd=False) as fh:
