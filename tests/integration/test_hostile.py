@@ -385,7 +385,7 @@ def test_killed_runs_leave_nothing_partial(tmp_path, write_scenario, minimal_tex
     args = [sys.executable, "-m", "sim", "run", str(path), "--plots", "png,svg"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     rng = random.Random(16)
-    for sig in (signal.SIGKILL, signal.SIGKILL, signal.SIGTERM):
+    for sig in (signal.SIGTERM, signal.SIGKILL, signal.SIGKILL):
         proc = subprocess.Popen(args, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)  # fmt: skip
         mine = f".simtmp-{proc.pid}-"
