@@ -13,10 +13,10 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from sim.results.model import ModelResult, Status
 from sim.scenario.types import DisagreementAt, Frozen, Identifier, IssueSetting, Q
@@ -41,16 +41,10 @@ class StrategicPlayer(Frozen):
     ``moves`` adds explicit named strategies.
     """
 
-    grid: dict[str, Annotated[tuple[IssueSetting, ...], Field(min_length=1)]] | None = None
+    grid: dict[str, tuple[IssueSetting, ...]] | None = None
     packages: tuple[str, ...] | None = None
     hold: bool = True
     moves: tuple[Move, ...] = ()
-
-    @model_validator(mode="after")
-    def _has_a_strategy(self) -> StrategicPlayer:
-        if not (self.grid or self.packages or self.hold or self.moves):
-            raise ValueError("this player has no strategy: give a grid, packages, moves or hold")
-        return self
 
 
 class Move(Frozen):
