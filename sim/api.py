@@ -24,14 +24,19 @@ def load(path: str | Path) -> LoadedScenario:
     ------
     sim.errors.ScenarioError
         Naming the file, line and field of every problem.
+
+    The result's ``warnings`` hold the plausibility warnings (:mod:`sim.plausibility`:
+    numbers probably in the wrong unit), with file and line.
     """
-    return load_scenario(path)
+    from sim.plausibility import with_warnings
+
+    return with_warnings(load_scenario(path))
 
 
 def validate(path: str | Path | LoadedScenario) -> LoadedScenario:
     """Check a scenario without running it: everything ``run`` checks before solving (the
     schema, references, every selected model's size (:func:`model_sizes`), the outcome
-    space and its payoffs).
+    space and its payoffs); ``warnings`` as :func:`load`.
 
     Raises
     ------
@@ -39,7 +44,7 @@ def validate(path: str | Path | LoadedScenario) -> LoadedScenario:
         For a problem in the file, or a model over a size limit (which model, how large,
         the limit and what to change, at the file and line that set the size).
     """
-    loaded = path if isinstance(path, LoadedScenario) else load_scenario(path)
+    loaded = path if isinstance(path, LoadedScenario) else load(path)
     check_sizes(loaded, loaded.scenario.models.selected())
     _space(loaded).disagreement_point()
     return loaded

@@ -65,6 +65,21 @@ def _guard(fn, *args, **kwargs):
               "shows each model's size)")  # fmt: skip
 
 
+Strict = Annotated[
+    bool,
+    typer.Option("--strict", help="Treat plausibility warnings (likely wrong units) as errors."),
+]
+
+
+def _warn(loaded, strict: bool) -> None:
+    """Print a scenario's plausibility warnings (file:line); with --strict they are errors."""
+    for problem in loaded.warnings:
+        typer.echo(f"{'error' if strict else 'warning'}: {problem}", err=True)
+    if strict and loaded.warnings:
+        typer.echo(f"{len(loaded.warnings)} warning(s) refused by --strict", err=True)
+        raise typer.Exit(2)
+
+
 @app.command()
 def run(
     scenario: ScenarioArg,
@@ -100,6 +115,7 @@ def run(
             "results.json. Recorded there; without it seed 0 is used (recorded as null).",
         ),
     ] = None,
+    strict: Strict = False,
 ) -> None:
     """Solve a scenario with its models, print a summary and write a run folder."""
     from sim import api
@@ -113,7 +129,9 @@ def run(
     problem = _unusable_dir(export_games)
     if problem:
         _fail(f"--export-games {export_games}: {problem}")
-    result = _guard(api.run, scenario, models=model, seed=seed)
+    loaded = _guard(api.load, scenario)
+    _warn(loaded, strict)
+    result = _guard(api.run, loaded, models=model, seed=seed)
     from sim.render.tables import print_run
 
     print_run(result)
@@ -311,11 +329,12 @@ def report(
 
 
 @app.command()
-def validate(scenario: ScenarioArg) -> None:
-    """Check a scenario file without running it."""
+def validate(scenario: ScenarioArg, strict: Strict = False) -> None:
+    """Check a scenario file without running it (plausibility warnings too)."""
     from sim import api
 
     loaded = _guard(api.validate, scenario)
+    _warn(loaded, strict)
     sc = loaded.scenario
     typer.echo(
         f"ok: {scenario} ({sc.id}: {len(sc.parties)} parties, {len(sc.issues)} issues, "

@@ -54,6 +54,9 @@ class LoadedScenario:
         Hash of the canonical JSON of the resolved scenario.
     files : tuple of Path
         Every file read (the scenario and those it extends).
+    warnings : tuple of Problem
+        Plausibility warnings (:mod:`sim.plausibility`, filled in by :func:`sim.api.load`):
+        numbers that validate but are probably in the wrong unit, with file and line.
     """
 
     scenario: Scenario
@@ -61,6 +64,7 @@ class LoadedScenario:
     data: dict
     sha256: str
     files: tuple[Path, ...]
+    warnings: tuple[Problem, ...] = ()
 
     def _repr_html_(self) -> str:
         """The scenario in words, for Jupyter."""
@@ -346,13 +350,19 @@ def scenario_error(path: str | Path, found: list[tuple[Loc, str]]) -> ScenarioEr
     ``found`` holds ``(location, message)`` pairs; the file is read again (with the files
     it extends) to find each location's line.
     """
+    return ScenarioError(located(path, found))
+
+
+def located(path: str | Path, found: list[tuple[Loc, str]]) -> list[Problem]:
+    """``(location, message)`` pairs as problems naming file and line (the file, and those
+    it extends, read again)."""
     path = Path(path)
     _data, positions = _resolve(path)
     problems = []
     for loc, message in found:
         file, line, _clean = locate(loc, positions, path.resolve())
         problems.append(Problem(file, line, format_loc(loc), message))
-    return ScenarioError(problems)
+    return problems
 
 
 def canonical_json(data: Any) -> str:

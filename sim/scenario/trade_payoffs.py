@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from sim.quantity import Q, QInf, Quantity, UnboundedQuantity
 
@@ -64,6 +64,18 @@ class TariffQuota(BaseModel):
     def _check(self) -> TariffQuota:
         _positive(self.share, "quota share")
         return self
+
+
+def _share(p: Param, name: str, what: str, *, low: float) -> None:
+    """A share of the price (margin, premium) lies in [low, 1], its range too."""
+    lo, hi = p.range if p.range is not None else (p.value, p.value)
+    if not (low <= p.value <= 1 and low <= lo and hi <= 1):
+        bad = p.value if not low <= p.value <= 1 else (lo if lo < low else hi)
+        hint = f" ({bad:g} % is written {bad / 100:g})" if abs(bad) > 1 else ""
+        raise ValueError(
+            f"{name} is {what} as a share of the price and must lie in [{low:g}, 1], "
+            f"got {bad:g}{hint}"
+        )
 
 
 class Sector(BaseModel):
@@ -156,8 +168,19 @@ class PurchaseConcession(BaseModel):
             raise ValueError("a purchase's buyer and seller must be different parties")
         _positive(self.price_usd_per_t, "price_usd_per_t")
         _positive(self.mt_per_unit, "mt_per_unit")
-        _positive(self.seller_margin, "seller_margin", allow_zero=True)
         return self
+
+    @field_validator("seller_margin")
+    @classmethod
+    def _margin(cls, p: Param) -> Param:
+        _share(p, "seller_margin", "the seller's surplus", low=0.0)
+        return p
+
+    @field_validator("buyer_premium")
+    @classmethod
+    def _premium(cls, p: Param) -> Param:
+        _share(p, "buyer_premium", "the buyer's extra cost", low=-1.0)
+        return p
 
 
 class LumpConcession(BaseModel):
