@@ -94,12 +94,13 @@ def write_run(
     dest = new_run_dir(Path(out) if out is not None else None, run.scenario.id, run.created)
     tmp = temp_dir(dest.parent)
     try:
-        files = ["results.json", "scenario.resolved.yaml"]
+        files = ["results.json", "scenario.resolved.yaml", "facts.yaml"]
         if formats:
             files += write_figures(run, tmp, formats)
         payload = run.to_dict()
         payload["files"] = sorted(files)
         (tmp / "results.json").write_text(json.dumps(payload, indent=2, allow_nan=False) + "\n")
+        shutil.copyfile(_digest_path(run), tmp / "facts.yaml")
         _write_resolved(run, tmp / "scenario.resolved.yaml")
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -107,19 +108,38 @@ def write_run(
     return publish_dir(tmp, dest)
 
 
+def _digest_path(run: RunResult) -> Path:
+    """The fact digest the run's scenario cites (its ``facts:`` or the project's)."""
+    from sim.facts import DEFAULT_FACTS_PATH
+
+    facts = run.scenario.facts
+    return run.loaded.path.resolve().parent / facts if facts else DEFAULT_FACTS_PATH
+
+
 def _write_resolved(run: RunResult, path: Path) -> None:
+    """The resolved scenario, standing alone in the run folder: no ``extends:`` (already
+    merged in) and ``facts:`` pointing at the copy of the digest it used (``facts.yaml``)."""
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = False
     yaml.sort_base_mapping_type_on_output = False  # type: ignore[attr-defined]
+    data = {k: v for k, v in run.loaded.data.items() if k != "extends"}
+    notes = []
+    if "extends" in run.loaded.data:
+        notes.append(f"extends: {run.loaded.data['extends']} (merged in)")
+    if run.scenario.facts:  # its own digest, by a path relative to the scenario's folder
+        data["facts"] = "facts.yaml"
+        notes.append(f"facts: {run.scenario.facts} (now facts.yaml, the copy it used)")
     header = (
         f"# Scenario {run.scenario.id} as resolved by sim {SIM_VERSION}\n"
         f"# sha256 of its canonical JSON: {run.loaded.sha256}\n"
+        + (f"# (that is before this copy dropped {'; '.join(notes)})\n" if notes else "")
+        + "# facts.yaml next to this file is the fact digest the run cited.\n"
     )
     with path.open("w") as fh:
         fh.write(header)
-        yaml.dump(run.loaded.data, fh)
+        yaml.dump(data, fh)
 
 
 def figure_functions(run: RunResult) -> dict[str, str]:
