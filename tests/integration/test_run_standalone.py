@@ -48,6 +48,7 @@ def test_run_folder_revalidates_and_reruns(tmp_path, which):
     first = (moved / "results.json").read_text()
     again = (tmp_path / "run2" / "results.json").read_text()
     key = '"nash_bargaining"'
-    assert first[first.index(key) :].split('"options"')[0] == again[again.index(key) :].split(
-        '"options"'
-    )[0]
+    assert (
+        first[first.index(key) :].split('"options"')[0]
+        == again[again.index(key) :].split('"options"')[0]
+    )
