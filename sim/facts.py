@@ -4,7 +4,7 @@
 ``FACTS.md``) say, one fact per stable id, each citing its sources.  Scenario files cite
 these ids (``source: <id>``); :func:`load_facts` reads and validates the digest and
 :meth:`FactDigest.get` resolves a citation.  The format is documented in
-``seeds/README.md``.
+``docs/facts-format.md`` (and the project's digest in ``seeds/README.md``).
 
 Examples
 --------
@@ -18,6 +18,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import functools
 from collections import Counter
 from pathlib import Path
@@ -28,7 +29,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["DEFAULT_FACTS_PATH", "FACT_KINDS", "Fact", "FactDigest", "Source", "load_facts"]
+__all__ = [
+    "DEFAULT_FACTS_PATH",
+    "FACT_KINDS",
+    "Fact",
+    "FactDigest",
+    "Source",
+    "load_facts",
+    "scenario_facts",
+]
 
 #: The digest shipped with the project.
 DEFAULT_FACTS_PATH = Path(__file__).resolve().parent.parent / "seeds" / "facts.yaml"
@@ -56,7 +65,8 @@ class Source(BaseModel):
     """Where facts come from: a seed article, or a source cited in FACTS.md.
 
     A seed article has ``file`` (its file name in ``../shared/seeds/``); a FACTS.md source
-    has ``cited_in`` (the section citing it).  At least one of the two is required.
+    has ``cited_in`` (the section citing it); a web page has ``url``.  At least one of the
+    three is required (``docs/facts-format.md``).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -67,12 +77,15 @@ class Source(BaseModel):
     publication: str | None = None
     date: dt.date | None = None
     cited_in: str | None = None
+    url: str | None = None
     note: str | None = None
 
     @model_validator(mode="after")
     def _has_origin(self) -> Source:
-        if self.file is None and self.cited_in is None:
-            raise ValueError("a source needs `file` (a seed article) or `cited_in` (FACTS.md)")
+        if self.file is None and self.cited_in is None and self.url is None:
+            raise ValueError(
+                "a source needs `file` (a seed article), `cited_in` (FACTS.md) or `url`"
+            )
         return self
 
 
@@ -177,19 +190,69 @@ def _first_error(exc: ValidationError) -> str:
     return f"{loc}: {msg}" if loc else msg
 
 
+def _line(node: Any, key: Any) -> int | None:
+    """1-based line of ``key`` (a mapping key or a list index) in a ruamel node."""
+    try:
+        return (node.lc.item(key) if isinstance(key, int) else node.lc.key(key))[0] + 1
+    except (AttributeError, KeyError, TypeError, IndexError):
+        return None
+
+
+def _at(path: Path, line: int | None) -> str:
+    return f"{path}:{line}" if line is not None else str(path)
+
+
 def _validate_items(path: Path, raw: Any, key: str, model: type[BaseModel]) -> list[BaseModel]:
     items = raw.get(key)
     if not isinstance(items, list):
-        raise ValueError(f"{path}: `{key}` must be a list")
+        raise ValueError(f"{_at(path, _line(raw, key))}: `{key}` must be a list")
     out = []
     for i, item in enumerate(items):
         label = item.get("id") if isinstance(item, dict) else None
         what = f"{key[:-1]} {label!r}" if label else f"{key[:-1]} #{i + 1}"
         try:
-            out.append(model.model_validate(item))
+            out.append(model.model_validate(_plain(item)))
         except ValidationError as exc:
-            raise ValueError(f"{path}: {what}: {_first_error(exc)}") from None
+            field = exc.errors()[0]["loc"][:1]
+            line = (_line(item, field[0]) if field else None) or _line(items, i)
+            raise ValueError(f"{_at(path, line)}: {what}: {_first_error(exc)}") from None
     return out
+
+
+def _plain(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    if isinstance(node, str):
+        return str(node)
+    if type(node).__name__ == "ScalarFloat":
+        return float(node)
+    if type(node).__name__ == "ScalarBoolean":
+        return bool(node)
+    return node
+
+
+def _check_ids(path: Path, raw: Any, sources: list, facts: list) -> None:
+    """Duplicate ids and citations of unknown sources, at the digest's own lines."""
+    for key, items in (("sources", sources), ("facts", facts)):
+        seen: set[str] = set()
+        for i, item in enumerate(items):
+            if item.id in seen:
+                line = _line(raw[key], i)
+                raise ValueError(f"{_at(path, line)}: duplicate {key[:-1]} id {item.id!r}")
+            seen.add(item.id)
+    known = {s.id for s in sources}
+    for i, fact in enumerate(facts):
+        missing = [s for s in fact.sources if s not in known]
+        if missing:
+            line = _line(raw["facts"][i], "sources") or _line(raw["facts"], i)
+            near = difflib.get_close_matches(missing[0], sorted(known), n=1)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            raise ValueError(
+                f"{_at(path, line)}: fact {fact.id!r} cites unknown source(s): "
+                f"{', '.join(missing)}{hint}"
+            )
 
 
 def load_facts(path: str | Path | None = None) -> FactDigest:
@@ -225,7 +288,7 @@ def _load_facts_cached(path: Path, mtime_ns: int, size: int) -> FactDigest:
 
     from sim.inputs import InputError, LimitedComposer, read_yaml_text
 
-    yaml = YAML(typ="safe", pure=True)
+    yaml = YAML(typ="rt")  # round trip: the digest's own lines in its errors
     yaml.Composer = LimitedComposer
     try:
         raw = yaml.load(read_yaml_text(path, what="fact digest"))
@@ -249,7 +312,37 @@ def _load_facts_cached(path: Path, mtime_ns: int, size: int) -> FactDigest:
         )
     sources = _validate_items(path, raw, "sources", Source)
     facts = _validate_items(path, raw, "facts", Fact)
+    _check_ids(path, raw, sources, facts)
     try:
         return FactDigest(format_version=_FORMAT_VERSION, sources=sources, facts=facts)
     except ValidationError as exc:
         raise ValueError(f"{path}: {_first_error(exc)}") from None
+
+
+def scenario_facts(path: str | Path | None = None) -> FactDigest:
+    """The facts a scenario may cite: the project's digest, plus its own (``facts:``).
+
+    A scenario's own digest adds to the project's ``seeds/facts.yaml``: its sources and facts
+    are added, and where an id is in both, the scenario's own wins.
+
+    Parameters
+    ----------
+    path
+        The scenario's own digest, or None for the project's alone.
+
+    Raises
+    ------
+    ValueError
+        As :func:`load_facts`, naming the digest file and line.
+    """
+    project = load_facts()
+    if path is None or Path(path).resolve() == DEFAULT_FACTS_PATH:
+        return project
+    own = load_facts(path)
+    mine = set(own.ids)
+    my_sources = {s.id for s in own.sources}
+    return FactDigest.model_construct(
+        format_version=_FORMAT_VERSION,
+        sources=tuple(s for s in project.sources if s.id not in my_sources) + own.sources,
+        facts=tuple(f for f in project.facts if f.id not in mine) + own.facts,
+    )

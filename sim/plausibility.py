@@ -227,11 +227,11 @@ def _issues(sc: Scenario, digest) -> Found:
 
 def plausibility_warnings(scenario: Scenario, *, base_dir: Path) -> list[tuple[Loc, str]]:
     """Every plausibility warning of a valid scenario, as ``(location, message)`` pairs."""
-    from sim.facts import load_facts
+    from sim.facts import scenario_facts
 
     path = (base_dir / scenario.facts) if scenario.facts else None
     try:
-        digest = load_facts(path)
+        digest = scenario_facts(path)
     except (OSError, ValueError):  # reported as an error by the reference check
         return []
     found = list(_issues(scenario, digest))

@@ -220,6 +220,7 @@ def _merge(base: Any, over: Any, loc: Loc, pos: Positions, opos: Positions) -> A
         out_list = list(base)
         index = {item[key_field]: i for i, item in enumerate(base)}
         for j, item in enumerate(over):
+            _check_new_item(base, item, key_field, (*loc, j), opos)
             if item[key_field] in index:
                 i = index[item[key_field]]
                 out_list[i] = _merge(base[i], item, (*loc, i), pos, opos)
@@ -229,6 +230,28 @@ def _merge(base: Any, over: Any, loc: Loc, pos: Positions, opos: Positions) -> A
                 out_list.append(item)
         return out_list
     return over
+
+
+def _check_new_item(base: list, item: dict, key_field: str, loc: Loc, opos: Positions) -> None:
+    """A variant's item whose id is not in the base must be a whole new item: one that lacks
+    keys every base item has and is named like a base item is a misspelt id."""
+    from sim.scenario.references import did_you_mean
+
+    ids = [b[key_field] for b in base]
+    if item[key_field] in ids or not base:
+        return
+    needed = set.intersection(*(set(b) for b in base)) - set(item)
+    hint = did_you_mean(item[key_field], ids)
+    if needed and hint:
+        file, line = opos.get((*loc, key_field), opos.get(loc, (None, None)))
+        what = str(loc[0]).removesuffix("s")
+        raise ScenarioError.single(
+            file,
+            line,
+            format_loc((*loc, key_field)),
+            f"no {what} {item[key_field]!r} in the base scenario to change{hint}; a new "
+            f"{what} needs {', '.join(sorted(needed))}",
+        )
 
 
 def _move_positions(opos: Positions, old: Loc, new: Loc, pos: Positions) -> None:
@@ -272,6 +295,15 @@ def _resolve(
         raise ScenarioError.single(path, line, "extends", f"{parent} {far}")
     if not parent_path.exists():
         raise ScenarioError.single(path, line, "extends", f"no scenario file {parent!r}")
+    if not parent_path.is_file():
+        raise ScenarioError.single(path, line, "extends", f"{parent!r} is a folder, not a file")
+    if parent_path in (*seen, path):
+        chain = " -> ".join(p.name for p in (*seen, path, parent_path))
+        raise ScenarioError.single(path, line, "extends", f"extends itself in a cycle: {chain}")
+    if depth >= MAX_EXTENDS_DEPTH:
+        raise ScenarioError.single(
+            path, line, "extends", f"more than {MAX_EXTENDS_DEPTH} levels of extends"
+        )
     base, base_pos = _resolve(parent_path, depth + 1, (*seen, path), roots)
     merged_pos = dict(base_pos)
     for key, value in pos.items():  # the child's own positions win, except inside keyed
@@ -310,17 +342,10 @@ def locate(loc: Loc, positions: Positions, default: Path) -> tuple[Path, int | N
 
 
 def _message(err: dict) -> str:
-    kind = err.get("type", "")
-    msg = err.get("msg", "invalid value")
-    if kind == "extra_forbidden":
-        return f"unknown key {err['loc'][-1]!r} (check the spelling; see `sim schema`)"
-    if kind == "missing":
-        return "this required field is missing"
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, ") :]
-    if msg.startswith("Assertion failed, "):
-        msg = msg[len("Assertion failed, ") :]
-    return msg
+    """A pydantic error as a plain sentence (no validator jargon)."""
+    from sim.scenario.messages import plain_message
+
+    return plain_message(err)
 
 
 def _problems_from_validation(

@@ -6,6 +6,7 @@ with file and line.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,11 @@ def settings_problems(scenario: Scenario, settings: dict[str, IssueSetting], loc
     issues = {i.id: i for i in scenario.issues}
     for issue_id, value in settings.items():
         if issue_id not in issues:
-            yield (*loc, issue_id), f"no issue {issue_id!r} (issues: {', '.join(issues)})"
+            yield (
+                (*loc, issue_id),
+                f"no issue {issue_id!r}{did_you_mean(issue_id, issues)} "
+                f"(issues: {', '.join(issues)})",
+            )
             continue
         try:
             issues[issue_id].coordinate(value)
@@ -45,7 +50,10 @@ def party_key_problems(scenario: Scenario, mapping: dict[str, Any], loc: Loc) ->
     codes = scenario.party_codes
     for code in mapping:
         if code not in codes:
-            yield (*loc, code), f"no party {code!r} (parties: {', '.join(codes)})"
+            yield (
+                (*loc, code),
+                f"no party {code!r}{did_you_mean(code, codes)} (parties: {', '.join(codes)})",
+            )
 
 
 def _party(scenario: Scenario, code: str | None, loc: Loc) -> Found:
@@ -133,7 +141,7 @@ def _structure(scenario: Scenario) -> Found:
         yield from _party(scenario, pkg.offered_by, (*loc, "offered_by"))
         for j, inc in enumerate(pkg.includes):
             if inc not in ids:
-                yield (*loc, "includes", j), f"no package {inc!r}"
+                yield (*loc, "includes", j), f"no package {inc!r}{did_you_mean(inc, ids)}"
     yield from _package_cycles(scenario)
 
     # calendar
@@ -200,7 +208,7 @@ def _linear_payoffs(scenario: Scenario, pay: LinearPayoffs) -> Found:
         for issue_id, spec in values.items():
             loc = ("payoffs", "parties", code, issue_id)
             if issue_id not in issues:
-                yield loc, f"no issue {issue_id!r} (issues: {', '.join(issues)})"
+                yield loc, f"no issue {issue_id!r}{did_you_mean(issue_id, issues)}"
             else:
                 yield from _issue_value(issues[issue_id], spec, loc)
 
@@ -208,7 +216,7 @@ def _linear_payoffs(scenario: Scenario, pay: LinearPayoffs) -> Found:
 def _issue_ref(scenario: Scenario, issue_id: str, loc: Loc, *, kinds: tuple[str, ...]) -> Found:
     ids = [i.id for i in scenario.issues]
     if issue_id not in ids:
-        yield loc, f"no issue {issue_id!r} (issues: {', '.join(ids)})"
+        yield loc, f"no issue {issue_id!r}{did_you_mean(issue_id, ids)} (issues: {', '.join(ids)})"
         return
     kind = scenario.issue(issue_id).kind
     if kind not in kinds:
@@ -301,7 +309,7 @@ def iter_sources(node: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
 
 
 def _citations(scenario: Scenario, base_dir: Path) -> Found:
-    from sim.facts import load_facts
+    from sim.facts import scenario_facts
     from sim.inputs import allowed_roots, outside_reach
 
     path = (base_dir / scenario.facts) if scenario.facts else None
@@ -311,14 +319,26 @@ def _citations(scenario: Scenario, base_dir: Path) -> Found:
             yield ("facts",), f"{scenario.facts} {far}"
             return
     try:
-        digest = load_facts(path)
+        digest = scenario_facts(path)
     except (OSError, ValueError) as exc:
         yield ("facts",), f"cannot load the fact digest: {exc}"
         return
     known = set(digest.ids)
+    where = (
+        f"{scenario.facts}, added to the project's seeds/facts.yaml"
+        if scenario.facts
+        else "the project's seeds/facts.yaml"
+    )
     for loc, fact_id in iter_sources(scenario):
         if fact_id not in known:
-            yield loc, f"cites fact {fact_id!r}, which is not in the fact digest (seeds/facts.yaml)"
+            hint = did_you_mean(fact_id, known)
+            yield loc, f"cites fact {fact_id!r}, which is not in the fact digest ({where}){hint}"
+
+
+def did_you_mean(word: str, choices) -> str:
+    """``" (did you mean 'car_tariff'?)"`` for the nearest of ``choices``, or ``""``."""
+    near = difflib.get_close_matches(str(word), sorted(map(str, choices)), n=1, cutoff=0.75)
+    return f" (did you mean {near[0]!r}?)" if near else ""
 
 
 def check_references(scenario: Scenario, *, base_dir: Path) -> list[tuple[Loc, str]]:

@@ -241,12 +241,16 @@ class Deadline(Frozen):
     date: dt.date
     label: str
     source: str | None = None
+    context: str | None = Field(default=None, description="Id of a fact giving context.")
+    note: str | None = None
 
 
 class Event(Frozen):
     date: dt.date
     label: str
     source: str | None = None
+    context: str | None = Field(default=None, description="Id of a fact giving context.")
+    note: str | None = None
 
 
 class Calendar(Frozen):

@@ -77,3 +77,5 @@ class Round(Frozen):
     label: str
     proposer: str | None = Field(default=None, description="Party code of the side that proposes.")
     source: str | None = None
+    context: str | None = Field(default=None, description="Id of a fact giving context.")
+    note: str | None = None
