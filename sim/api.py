@@ -323,7 +323,7 @@ def explain(
     scenario : path or LoadedScenario
     outcome : dict issue id -> setting, or list of ``"ISSUE=VALUE"`` strings, optional
         Settings applied to the status quo (the disagreement outcome as of the scenario's
-        date), after ``package``.
+        date), after ``package``.  An empty one (``{}``) changes nothing: the status quo.
     package : str, optional
         A package id applied to the status quo.
 
@@ -344,7 +344,7 @@ def explain(
     sc = loaded.scenario
     if isinstance(outcome, list | tuple):
         outcome = parse_outcome(sc, outcome)
-    return explain_scenario(sc, outcome=outcome or None, package=package)
+    return explain_scenario(sc, outcome=outcome, package=package)
 
 
 def save(result, out: str | Path | None = None, *, plots: bool | str = "png,svg") -> Path:

@@ -136,7 +136,8 @@ def explain_scenario(
     ----------
     scenario : Scenario
     outcome : mapping issue id -> setting, optional
-        Settings applied to the status quo (after ``package``, if given).
+        Settings applied to the status quo (after ``package``, if given); an empty mapping
+        is the status quo alone.
     package : str, optional
         A package id, applied to the status quo.
 
@@ -172,7 +173,8 @@ def explain_scenario(
             scenario.issue(key).coordinate(value)
             settings[key] = value
             label.append(f"{key}={value}")
-        wanted = [(", ".join(label) + " (on the status quo)", settings)]
+        text = ", ".join(label) + " (on the status quo)" if label else "status quo"
+        wanted = [(f"{text} ({scenario.as_of})" if not label else text, settings)]
     explained = []
     for label, settings in wanted:
         coords = space.outcome(settings, status_quo)

@@ -216,6 +216,7 @@ def deadline(
     breakdown: float | ArrayLike = 0.0,
     proposers: Sequence[int] | None = None,
     first_proposer: int = 0,
+    changes: Sequence[tuple[dt.date | str, ArrayLike]] = (),
 ) -> DeadlineResult:
     """Solve finite-horizon alternating offers over dated rounds by backward induction.
 
@@ -238,6 +239,11 @@ def deadline(
         Probability that talks break down after a rejection in each round.
     proposers : sequence of {0, 1}, optional
         Proposer of each round; default alternating from ``first_proposer``.
+    changes : sequence of (date, array_like), optional
+        Dated changes of the disagreement flow (needs dated rounds): the flow is
+        ``d_before`` until the first change and each change's value from its date on.
+        When given, they replace the single switch from ``d_before`` to ``d_after`` at
+        ``deadline_at`` (which then only marks the deadline).
 
     Returns
     -------
@@ -278,8 +284,7 @@ def deadline(
             raise ValueError(f"Need one proposer (0 or 1) per round ({n}).")
 
     # value of never agreeing from each round's date, per party: shape (n, 2)
-    left = np.maximum(tau_d - tau, 0.0)[:, None]
-    S = da + (db - da) * (1.0 - np.exp(-r[None, :] * left))
+    S = _no_deal_values(tau, db, _steps(changes, dates, delta, tau_d, da), r)
     disc = np.exp(-r[None, :] * np.diff(tau)[:, None])  # (n-1, 2)
     disc = np.vstack([disc, np.full((1, 2), np.nan)])
 
@@ -356,6 +361,41 @@ def deadline(
         deadline_effect=effect,
         reason=reason,
     )
+
+
+def _steps(changes, dates, delta, tau_d: float, da: np.ndarray) -> list:
+    """``(time, flow)`` of each change of the disagreement flow, in the rounds' time unit."""
+    if not changes:
+        return [(tau_d, da)]
+    if dates is None:
+        raise ValueError("Dated changes of the disagreement point need dated rounds.")
+    first = _as_date(dates[0])
+    out = []
+    for when, flow in changes:
+        d = np.asarray(flow, dtype=float).reshape(-1)
+        if d.size != 2 or not np.all(np.isfinite(d)):
+            raise ValueError("Disagreement points need two finite numbers each.")
+        day = _as_date(when)
+        if delta is not None:  # time counted in rounds: the change comes at the next round
+            t = float(sum(_as_date(x) < day for x in dates))
+        else:
+            t = (day - first).days / _DAYS_PER_YEAR
+        out.append((t, d))
+    return sorted(out, key=lambda step: step[0])
+
+
+def _no_deal_values(tau: np.ndarray, d0: np.ndarray, steps: list, r: np.ndarray) -> np.ndarray:
+    """Present value (as a flow) of never agreeing from each time ``tau``: the flow in force
+    then, plus each later jump discounted to ``tau``,
+    ``S(tau) = d(tau) + sum_{t_c > tau} (d_c - d_{c-1}) exp(-r (t_c - tau))``."""
+    S = np.broadcast_to(d0, (tau.size, 2)).astype(float)
+    prev = d0
+    for t, d in steps:
+        jump = d - prev
+        wait = (t - tau)[:, None]
+        S = S + np.where(wait > 0, jump * np.exp(-r[None, :] * np.maximum(wait, 0.0)), jump)
+        prev = d
+    return S
 
 
 def _deadline_effect(offers: np.ndarray, prop: np.ndarray, S: np.ndarray) -> dict:

@@ -96,14 +96,37 @@ class Result(alt.AlternatingResult):
         if self.agreement is not None:
             head += f"; {self.payoff_text()}"
         when = (self.deadline or {}).get("date")
+        changes = (self.deadline_effect or {}).get("no_deal_changes") or []
+        moves = "; ".join(
+            f"{c['date']}: " + ", ".join(f"{p} {v:+.2f}" for p, v in c["shift"].items())
+            for c in changes
+        )
+        tail = (
+            f"no-deal values move ({self.unit}) on {moves}"
+            if changes
+            else "no-deal values unchanged from the first round to the deadline"
+        )
         if len(self.offer_path) == 1:
             return (
                 f"{head}; the only round left before the deadline {when}: "
-                "a take-it-or-leave-it offer"
+                f"a take-it-or-leave-it offer; {tail}"
             )
-        shift = (self.deadline_effect or {}).get("disagreement_shift") or {}
-        moves = ", ".join(f"{p} {v:+.2f}" for p, v in shift.items())
-        return f"{head}; deadline {when} moves the no-deal values by {moves} {self.unit}"
+        return f"{head}; deadline {when}; {tail}"
+
+
+def _no_deal_changes(P, first: dt.date, d0, steps) -> list[dict]:
+    """Each dated change of the no-deal flow after the first round: date and shift."""
+    out, prev = [], d0
+    for when, d in steps:
+        if when > first and any(abs(d - prev) > 1e-12):
+            out.append(
+                {
+                    "date": when.isoformat(),
+                    "shift": {p: float(v) for p, v in zip(P, d - prev, strict=True)},
+                }
+            )
+        prev = d
+    return out
 
 
 def check(scenario, options: DeadlineOptions):
@@ -181,6 +204,11 @@ def run(space: OutcomeSpace, options: DeadlineOptions, *, rng=None) -> Result:
             return Result.not_run("deadline", str(exc), unit=unit, options=opts)
     d_before = space.disagreement_point(when - dt.timedelta(days=1))
     d_after = space.disagreement_point(when)
+    # the no-deal flow changes at each dated change (and the deadline), not all at once
+    change_dates = sorted({c.date for c in space.scenario.disagreement.changes} | {when})
+    start_flow = min(change_dates[0], rounds[0].date) - dt.timedelta(days=1)
+    d_start = space.disagreement_point(start_flow)
+    steps = [(c, space.disagreement_point(c)) for c in change_dates]
     if all(r.proposer is not None for r in rounds) and options.first_proposer is None:
         proposers = [P.index(r.proposer) for r in rounds]  # type: ignore[arg-type]
     else:
@@ -195,8 +223,8 @@ def run(space: OutcomeSpace, options: DeadlineOptions, *, rng=None) -> Result:
     core = deadline(
         front.chain,
         [r.date for r in rounds],
-        d_before=d_before,
-        d_after=d_after,
+        d_before=d_start,
+        changes=steps,
         deadline_at=when,
         breakdown=sf.breakdown_value(space, options.breakdown),
         proposers=proposers,
@@ -209,8 +237,10 @@ def run(space: OutcomeSpace, options: DeadlineOptions, *, rng=None) -> Result:
         no_deal = float(core.disagreement[k0][i0])
         deal = front.deal_at(core.offers[k0], proposer=i0, proposer_min=no_deal)
     notes = [
-        f"disagreement before the deadline: as of {when - dt.timedelta(days=1)}; "
-        f"after: as of {when} (disagreement.changes)"
+        "no-deal value at each round: the disagreement in force on its date plus the present "
+        "value of each dated change still to come ("
+        + ", ".join(c.isoformat() for c in change_dates)
+        + "; disagreement.changes and the deadline)"
     ]
     if dropped:
         notes.append(
@@ -274,6 +304,7 @@ def run(space: OutcomeSpace, options: DeadlineOptions, *, rng=None) -> Result:
         deadline_effect={
             "disagreement_shift": pd_(P, eff["disagreement_shift"]),
             "offer_shift_by_proposer": shift,
+            "no_deal_changes": _no_deal_changes(P, rounds[0].date, d_start, steps),
         },
         **fields,
     )
