@@ -10,6 +10,7 @@ tolerant de-duplication; (4) maximal Nash subsets for the complete methods
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Sequence
 
@@ -25,13 +26,34 @@ from sim.equilibria.support import support_enumeration
 from sim.equilibria.verify import dedupe_profiles, payoff_range, regret
 from sim.equilibria.vertex import vertex_enumeration
 
-__all__ = ["METHODS", "VERTEX_MAX_DIM", "solve"]
+__all__ = ["METHODS", "VERTEX_BUDGET_S", "VERTEX_MAX_DIM", "solve", "vertex_seconds"]
 
 METHODS = ("auto", "vertex", "support", "lemke-howson", "pure")
-#: "auto" enumerates vertices when the smaller side of the reduced game is at most this.
+#: "auto" enumerates vertices when the smaller side of the reduced game is at most this,
 VERTEX_MAX_DIM = 16
+#: or when the estimated time of vertex enumeration (:func:`vertex_seconds`) is at most this.
+VERTEX_BUDGET_S = 60.0
 #: "auto" uses support enumeration only on games this small (both sides).
 DEDUPE_ATOL = 1e-7
+
+
+def vertex_seconds(m: int, n: int) -> float:
+    """Rough time (s) of vertex enumeration on a generic ``m x n`` game.
+
+    Grows like the number of label sets, ``C(m + n, m)^0.85``, calibrated on random square
+    games on a shared 2-core machine (``benchmarks/bench_vertex.py``: 16x16 about 4 s,
+    18x18 about 30 s); a guide for ``method="auto"``, not a promise.
+    """
+    ratio = math.comb(m + n, min(m, n)) / math.comb(32, 16)
+    return 4.0 * ratio**0.85
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"about {max(seconds, 1):.0f} s"
+    if seconds < 5400:
+        return f"about {seconds / 60:.0f} min"
+    return f"about {seconds / 3600:.0f} h" if seconds < 3 * 86400 else "days or more"
 
 
 def _pick(m: int, n: int, complete: bool) -> tuple[str, str]:
@@ -39,14 +61,15 @@ def _pick(m: int, n: int, complete: bool) -> tuple[str, str]:
         return "vertex", f"the reduced game is {m}x{n}: enumeration is trivial"
     if not complete:
         return "lemke-howson", "complete=False: Lemke–Howson paths from every label (fast)"
-    if min(m, n) <= VERTEX_MAX_DIM:
+    est = vertex_seconds(m, n)
+    if min(m, n) <= VERTEX_MAX_DIM or est <= VERTEX_BUDGET_S:
         return "vertex", (
-            f"the reduced game is {m}x{n} (smaller side <= {VERTEX_MAX_DIM}): "
-            "complete vertex enumeration"
+            f"the reduced game is {m}x{n}: complete vertex enumeration (estimated {_duration(est)})"
         )
     return "lemke-howson", (
-        f"the reduced game is {m}x{n} (smaller side > {VERTEX_MAX_DIM}): complete enumeration "
-        "would be too slow, so Lemke–Howson paths from every label were followed"
+        f"the reduced game is {m}x{n}: complete vertex enumeration would take "
+        f"{_duration(est)} (estimated), so Lemke–Howson paths from every label were "
+        "followed; for every equilibrium use method 'vertex' (sim solve --method vertex)"
     )
 
 

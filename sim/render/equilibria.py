@@ -23,6 +23,12 @@ def print_game_solution(sol, console: Console | None = None) -> None:
         table.add_row(str(k + 1), *cells, ", ".join(f"{v:.6g}" for v in eq.payoffs))
     console.print(table)
     console.print(f"method: {result.method}; complete: {result.complete}; {result.reason}")
+    if not result.complete:
+        console.print(
+            f"[bold]Incomplete:[/bold] these are {len(result)} equilibria found by "
+            f"{result.method}; the game may have more. For all of them: "
+            f"sim solve {sol.path.name} --method vertex"
+        )
     if sol.backward_induction is not None:
         bi = sol.backward_induction
         console.print(

@@ -191,3 +191,30 @@ def test_auto_method_choice_is_explained():
     assert not timed.complete and "time limit" in timed.reason
     with pytest.raises(ValueError, match="unknown method"):
         solve(A, B, method="magic")
+
+
+def test_auto_keeps_vertex_enumeration_while_its_estimate_is_reasonable():
+    from sim.equilibria.solve import VERTEX_BUDGET_S, _pick, vertex_seconds
+
+    # an 18x18 game: vertex enumeration takes tens of seconds, so auto keeps it (complete)
+    assert vertex_seconds(18, 18) <= VERTEX_BUDGET_S
+    assert _pick(18, 18, True)[0] == "vertex"
+    method, why = _pick(24, 24, True)
+    assert method == "lemke-howson" and "--method vertex" in why
+    assert _pick(16, 200, True)[0] == "vertex"  # the smaller side alone still qualifies
+
+
+def test_terminal_says_plainly_when_incomplete(tmp_path):
+    from typer.testing import CliRunner
+
+    from sim.cli import app
+    from sim.equilibria.gambit_nfg import write_nfg
+    from sim.equilibria.game import Game
+
+    rng = np.random.default_rng(5)
+    A, B = rng.random((20, 20)), rng.random((20, 20))
+    path = tmp_path / "g.nfg"
+    write_nfg(Game.bimatrix(A, B), path)
+    res = CliRunner().invoke(app, ["solve", str(path)])
+    assert res.exit_code == 0, res.output
+    assert "Incomplete" in res.output and "--method vertex" in res.output
