@@ -337,7 +337,8 @@ def _citations(scenario: Scenario, base_dir: Path) -> Found:
 
 def did_you_mean(word: str, choices) -> str:
     """``" (did you mean 'car_tariff'?)"`` for the nearest of ``choices``, or ``""``."""
-    near = difflib.get_close_matches(str(word), sorted(map(str, choices)), n=1, cutoff=0.75)
+    others = sorted({str(c) for c in choices} - {str(word)})
+    near = difflib.get_close_matches(str(word), others, n=1, cutoff=0.75)
     return f" (did you mean {near[0]!r}?)" if near else ""
 
 

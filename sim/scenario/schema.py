@@ -145,6 +145,8 @@ class DisagreementChange(Frozen):
         description="Extra payoff per party code added to the disagreement payoff from this date.",
     )
     source: str | None = None
+    context: str | None = Field(default=None, description="Id of a fact giving context.")
+    note: str | None = None
 
 
 class Disagreement(Frozen):

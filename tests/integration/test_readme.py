@@ -57,3 +57,24 @@ def test_readme_predictions_match_a_run():
     for label, values in checks.items():
         for shown, value in zip(_row(text, label), values, strict=True):
             assert abs(shown - value) <= 0.051, (label, shown, value)
+
+
+def test_writing_your_own_scenario_walks_through_units_and_a_variant(tmp_path):
+    """The section's variant validates without warnings; its units table names the
+    conventions the plausibility checks enforce."""
+    import shutil
+
+    import sim
+
+    text = (ROOT / "README.md").read_text()
+    section = text.split("## Writing your own scenario", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```yaml\n(.*?)```", section, re.S)
+    assert block and "extends:" in block.group(1)
+    scen = tmp_path / "scenarios"
+    shutil.copytree(ROOT / "scenarios", scen)
+    (scen / "my_variant.yaml").write_text(block.group(1))
+    loaded = sim.validate(scen / "my_variant.yaml")
+    assert loaded.warnings == ()
+    assert loaded.scenario.disagreement.changes[0].date.isoformat() == "2025-07-01"
+    for word in ("`25` for 25 %", "`0.2` for 20 %", "--strict", "facts-format.md"):
+        assert word in section, word
