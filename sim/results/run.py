@@ -156,11 +156,15 @@ class RunResult:
 
     def summary_frame(self):
         """One row per model of :meth:`deals` and party: status, payoff, no-deal payoff and
-        gain (pandas DataFrame)."""
+        gain, then the deal itself, one ``agreement.<issue>`` column per issue (pandas
+        DataFrame; None where a model reports no deal)."""
         import pandas as pd
 
+        deals = self.deals()
+        issues = list(dict.fromkeys(k for d in deals.values() for k in d["agreement"] or {}))
         rows = []
-        for name, d in self.deals().items():
+        for name, d in deals.items():
+            deal = d["agreement"] or {}
             for party in self.parties:
                 rows.append(
                     {
@@ -170,6 +174,7 @@ class RunResult:
                         "payoff": (d.get("payoffs") or {}).get(party),
                         "disagreement": (d.get("disagreement") or {}).get(party),
                         "gain": (d.get("gains") or {}).get(party),
+                        **{f"agreement.{i}": deal.get(i) for i in issues},
                     }
                 )
         return pd.DataFrame(rows)
