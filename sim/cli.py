@@ -219,6 +219,10 @@ def explain(
     package: Annotated[
         str | None, typer.Option("--package", help="A package applied to the status quo.")
     ] = None,
+    notes: Annotated[
+        bool,
+        typer.Option("--notes", help="Show the notes of the numbers marked 'no fact: see note'."),
+    ] = False,
 ) -> None:
     """Show how each party's payoff of an outcome is built up, with sources.
 
@@ -232,7 +236,7 @@ def explain(
         _fail(str(exc))
     from sim.render.explain import print_explanation
 
-    print_explanation(result)
+    print_explanation(result, notes=notes)
 
 
 @app.command()

@@ -175,19 +175,58 @@ def explain_scenario(
             label.append(f"{key}={value}")
         text = ", ".join(label) + " (on the status quo)" if label else "status quo"
         wanted = [(f"{text} ({scenario.as_of})" if not label else text, settings)]
-    explained = []
-    for label, settings in wanted:
+    def rows_at(settings):
         coords = space.outcome(settings, status_quo)
         rows = (
             _trade_rows(scenario, coords)
             if scenario.payoffs.model == "trade"
             else _linear_rows(scenario, coords)
         )
-        explained.append(ExplainedOutcome(label, space.describe(coords), tuple(rows)))
+        return coords, tuple(rows)
+
+    explained = []
+    for label, settings in wanted:
+        coords, rows = rows_at(settings)
+        explained.append(ExplainedOutcome(label, space.describe(coords), rows))
+    difference = None
+    if len(explained) == 1 and not explained[0].label.startswith("status quo"):
+        base = ExplainedOutcome("status quo", {}, rows_at({})[1]).totals()
+        difference = {
+            p: t["objective"] - base.get(p, {}).get("objective", 0.0)
+            for p, t in explained[0].totals().items()
+        }
     unit = getattr(scenario.payoffs, "unit", "$bn/yr")
     return Explanation(
-        scenario.id, scenario.payoffs.model, unit, scenario.party_codes, tuple(explained)
+        scenario.id,
+        scenario.payoffs.model,
+        unit,
+        scenario.party_codes,
+        tuple(explained),
+        notes=dict(uncited_notes(scenario)),
+        difference=difference,
     )
+
+
+def uncited_notes(node, loc: tuple = ()):
+    """``(dotted path, note)`` of every number (:class:`~sim.quantity.Quantity`) that cites
+    no fact but has a note: what "no fact: see note" refers to."""
+    from pydantic import BaseModel
+
+    from sim.errors import format_loc
+    from sim.quantity import Quantity
+
+    if isinstance(node, Quantity):
+        if node.source is None and node.note:
+            yield format_loc(loc), " ".join(node.note.split())
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            yield from uncited_notes(getattr(node, name), (*loc, name))
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from uncited_notes(value, (*loc, key))
+    elif isinstance(node, tuple | list):
+        for i, value in enumerate(node):
+            yield from uncited_notes(value, (*loc, i))
 
 
 def _check_issue(scenario: Scenario, key: str) -> None:

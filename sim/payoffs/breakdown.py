@@ -9,7 +9,7 @@ prints (:mod:`sim.render.explain`).  Plain data only: nothing here computes a pa
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 
 __all__ = ["ExplainRow", "ExplainedOutcome", "Explanation"]
 
@@ -97,6 +97,11 @@ class Explanation:
     unit: str
     parties: tuple[str, ...]
     outcomes: tuple[ExplainedOutcome, ...]
+    #: Dotted path -> note of every number with no fact ("no fact: see note").
+    notes: Mapping[str, str] = field(default_factory=dict)
+    #: Per party, the payoff of the one outcome asked for minus the status quo's (None when
+    #: the status quo is among the outcomes).
+    difference: Mapping[str, float] | None = None
 
     def to_dict(self) -> dict:
         """JSON-safe builtins."""
@@ -105,14 +110,28 @@ class Explanation:
             "payoff_model": self.payoff_model,
             "unit": self.unit,
             "outcomes": [o.to_dict() for o in self.outcomes],
+            "notes": dict(self.notes),
+            "difference_from_status_quo": None if self.difference is None else dict(self.difference),
         }
 
+    def row_notes(self, item: str) -> str:
+        """The notes of the numbers of one sector or concession (``field: note; ...``)."""
+        out = []
+        for path, note in self.notes.items():
+            parts = path.split(".")
+            if len(parts) > 3 and parts[0] == "payoffs" and parts[2] == item:
+                out.append(f"{'.'.join(parts[3:])}: {note}")
+        return "; ".join(out)
+
     def to_frame(self):
-        """A tidy pandas DataFrame: one row per outcome (its label) and component."""
+        """A tidy pandas DataFrame: one row per outcome (its label) and component, with the
+        ``notes`` of its numbers that cite no fact."""
         import pandas as pd
 
-        data = [[o.label, *r.cells()] for o in self.outcomes for r in o.rows]
-        return pd.DataFrame(data, columns=["outcome", *COLUMNS])
+        data = [
+            [o.label, *r.cells(), self.row_notes(r.item)] for o in self.outcomes for r in o.rows
+        ]
+        return pd.DataFrame(data, columns=["outcome", *COLUMNS, "notes"])
 
     def totals_frame(self):
         """Per outcome and party: welfare, political and objective (in ``unit``)."""

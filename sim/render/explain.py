@@ -61,18 +61,39 @@ def totals_table(explanation) -> Table:
         if explanation.payoff_model == "trade"
         else ("objective",)
     )
+    diff = getattr(explanation, "difference", None)
+    if diff is not None:
+        table.add_column("vs. status quo", justify="right")
     for p in explanation.parties:
         for part in parts:
             cells = [_num(t.get(p, {}).get(part, 0.0)) for t in totals]
             name = "payoff" if part == "objective" else part
+            if diff is not None:
+                cells.append(_num(diff.get(p, 0.0)) if part == "objective" else "")
             table.add_row(p, name, *cells, style="bold" if part == "objective" else None)
         table.add_section()
     return table
 
 
-def print_explanation(explanation, console: Console | None = None) -> None:
-    """Print every outcome's table, then the totals side by side."""
+def notes_table(explanation) -> Table:
+    """Every number that cites no fact ("no fact: see note") with its note."""
+    table = Table(title=f"Numbers with no fact: their notes ({len(explanation.notes)})")
+    table.add_column("number (scenario path)", overflow="fold", ratio=2)
+    table.add_column("note", overflow="fold", ratio=3)
+    for path, note in explanation.notes.items():
+        table.add_row(escape(path), escape(note))
+    return table
+
+
+def print_explanation(
+    explanation, console: Console | None = None, *, notes: bool = False
+) -> None:
+    """Print every outcome's table, then the totals side by side (``notes``: the notes of
+    the numbers that cite no fact instead)."""
     console = console or Console()
+    if notes:
+        console.print(notes_table(explanation))
+        return
     console.print(
         f"[bold]{explanation.scenario_id}[/bold]: payoff model "
         f"[bold]{explanation.payoff_model}[/bold]"
