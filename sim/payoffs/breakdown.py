@@ -111,7 +111,9 @@ class Explanation:
             "unit": self.unit,
             "outcomes": [o.to_dict() for o in self.outcomes],
             "notes": dict(self.notes),
-            "difference_from_status_quo": None if self.difference is None else dict(self.difference),
+            "difference_from_status_quo": None
+            if self.difference is None
+            else dict(self.difference),
         }
 
     def row_notes(self, item: str) -> str:
