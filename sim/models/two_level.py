@@ -162,7 +162,10 @@ class Result(ModelResult):
         unc = self.without_ratification
         if self.payoffs is not None and unc is not None:
             moved = ", ".join(f"{p} {v - unc['payoffs'][p]:+.2f}" for p, v in self.payoffs.items())
-            txt += f" (vs. no ratification constraint: {moved})"
+            txt += (
+                f" (ratification changes the payoffs by {moved} {self.unit} compared with the "
+                "deal without a ratification constraint)"
+            )
         return txt
 
 
