@@ -58,9 +58,16 @@ def _payoff_axes(ax, parties, unit: str, title: str) -> None:
     """Labels, title, grid and legend of a plot in the two parties' payoff space."""
     ax.set_xlabel(f"{parties[0]} payoff ({unit})")
     ax.set_ylabel(f"{parties[1]} payoff ({unit})")
-    ax.set_title(title, fontsize=10)
+    ax.set_title(wrap_title(title), fontsize=10)
     ax.grid(alpha=0.3)
     _legend_right(ax)
+
+
+def wrap_title(title: str, width: int = 70) -> str:
+    """A long title on several lines (never cut)."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(title, width)) or title
 
 
 def _draw_space(ax, ps, *, points: bool = True, frontier_color="tab:blue") -> None:
@@ -158,19 +165,31 @@ def payoff_space(run, ax=None):
             s=22,
             color="tab:orange",
             zorder=4,
-            label="packages (alone, no tariff change)",
+            label="packages (each applied alone to the no-deal outcome)",
         )
-        for pid, (x, y) in list(zip(ps.package_ids, ps.packages, strict=True))[:MAX_LABELS]:
-            ax.annotate(
-                pid,
-                (x, y),
-                textcoords="offset points",
-                xytext=(4, 3),
-                fontsize=7,
-                color="tab:orange",
-            )
+        _package_labels(ax, ps)
     _payoff_axes(ax, ps.parties, ps.unit, f"{run.scenario.title}: payoff space")
     return fig
+
+
+def _package_labels(ax, ps) -> None:
+    """Package ids next to their points, moved apart by adjustText so none overlap."""
+    from adjustText import adjust_text
+
+    shown = list(zip(ps.package_ids, ps.packages, strict=True))[:MAX_LABELS]
+    texts = [ax.text(x, y, pid, fontsize=7, color="tab:orange", zorder=7) for pid, (x, y) in shown]
+    if len(texts) > 1:
+        if not hasattr(ax.figure.canvas, "get_renderer"):
+            from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+            FigureCanvasAgg(ax.figure)
+        adjust_text(
+            texts,
+            x=ps.packages[:, 0],
+            y=ps.packages[:, 1],
+            ax=ax,
+            arrowprops={"arrowstyle": "-", "color": "tab:orange", "lw": 0.5},
+        )
 
 
 def _draw_deals(ax, run, parties) -> None:
@@ -249,6 +268,9 @@ def strategic_heatmap(run, axes=None):
         for eq in d.get("equilibria", [])[:MAX_LABELS]
     ]
     markers = ["*", "o", "s", "P", "X", "h"]
+    numbers = all(M.size <= 150 for M in mats)  # small games: payoffs printed in the cells
+    # equilibrium markers in the upper part of a cell, the payoff in the lower part
+    mark_dy, size = (-0.2, (20, 80)) if numbers else (0.0, (30, 220))
     for ax, M, party in zip(axes, mats, players, strict=True):
         im = ax.imshow(M, cmap="viridis", aspect="auto", interpolation="nearest")
         fig.colorbar(im, ax=ax, label=f"{party} payoff ({d.get('unit', '')})")
@@ -266,8 +288,8 @@ def strategic_heatmap(run, axes=None):
             cells = np.argwhere(prob > 1e-9)
             ax.scatter(
                 cells[:, 1],
-                cells[:, 0],
-                s=30 + 220 * prob[cells[:, 0], cells[:, 1]],
+                cells[:, 0] + mark_dy,
+                s=size[0] + size[1] * prob[cells[:, 0], cells[:, 1]],
                 marker=markers[k % len(markers)],
                 facecolor="red" if pure else "none",
                 edgecolor="red",
@@ -276,14 +298,14 @@ def strategic_heatmap(run, axes=None):
             for r, c in cells[:4]:
                 ax.annotate(
                     f"E{k + 1}",
-                    (c, r),
+                    (c, r + mark_dy),
                     textcoords="offset points",
-                    xytext=(7, 5),
+                    xytext=(7, 3),
                     fontsize=7,
                     color="red",
                     fontweight="bold",
                 )
-        if M.size <= 150:  # small games: print the payoffs in the cells
+        if numbers:
             mid = (M.min() + M.max()) / 2
             for (r, c), v in np.ndenumerate(M):
                 ax.text(
@@ -423,7 +445,7 @@ def timeline(run, ax=None):
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
     ax.legend(h1 + h2, l1 + l2, fontsize=7, loc="lower left")
-    ax.set_title(f"{run.scenario.title}: timeline", fontsize=10)
+    ax.set_title(wrap_title(f"{run.scenario.title}: timeline"), fontsize=10)
     for label in ax.get_xticklabels():
         label.set_rotation(30)
         label.set_ha("right")
