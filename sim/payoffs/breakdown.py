@@ -126,14 +126,17 @@ class Explanation:
         return "; ".join(out)
 
     def to_frame(self):
-        """A tidy pandas DataFrame: one row per outcome (its label) and component, with the
-        ``notes`` of its numbers that cite no fact."""
+        """A tidy pandas DataFrame: one row per outcome (its label) and component; when some
+        numbers cite no fact, a ``notes`` column with the notes of each row's numbers."""
         import pandas as pd
 
+        extra = ["notes"] if self.notes else []
         data = [
-            [o.label, *r.cells(), self.row_notes(r.item)] for o in self.outcomes for r in o.rows
+            [o.label, *r.cells(), *([self.row_notes(r.item)] if extra else [])]
+            for o in self.outcomes
+            for r in o.rows
         ]
-        return pd.DataFrame(data, columns=["outcome", *COLUMNS, "notes"])
+        return pd.DataFrame(data, columns=["outcome", *COLUMNS, *extra])
 
     def totals_frame(self):
         """Per outcome and party: welfare, political and objective (in ``unit``)."""
