@@ -94,8 +94,9 @@ def _disagreement(scenario, values, params: Params, at) -> np.ndarray:
     return u + adj
 
 
-def _batched_columns(scenario, values, solved, d) -> dict:
-    """Record columns of a batched solution."""
+def _batched_columns(scenario, values, solved, d, polish=None) -> dict:
+    """Record columns of a batched solution; ``polish(coords, u, d, zone)`` (optional) returns
+    them polished on the true value functions (:func:`_polisher`)."""
     n = values.n
     cols: dict = {"status": np.where(solved.zone, "ok", "no_agreement").astype(object)}
     disc = [j for j, i in enumerate(scenario.issues) if i.kind != "continuous"]
@@ -105,16 +106,20 @@ def _batched_columns(scenario, values, solved, d) -> dict:
     for j, issue in enumerate(scenario.issues):
         if issue.kind == "continuous":
             coords[:, j] = solved.coords[j]
-            cols[f"agreement.{issue.id}"] = np.where(
-                solved.zone, np.round(solved.coords[j], 10), np.nan
-            )
         else:
             k = disc.index(j)
-            level = (solved.combo // strides[k]) % sizes[k]
-            coords[:, j] = level
-            labels = np.array([lv.label for lv in issue.level_list()], dtype=object)
-            cols[f"agreement.{issue.id}"] = np.where(solved.zone, labels[level], None)
+            coords[:, j] = (solved.combo // strides[k]) % sizes[k]
     u = values.evaluate(coords)
+    if polish is not None:
+        coords, u, d = polish(coords, u, d, solved.zone)
+    for j, issue in enumerate(scenario.issues):
+        if issue.kind == "continuous":
+            value = np.round(coords[:, j], 10)
+            cols[f"agreement.{issue.id}"] = np.where(solved.zone, value, np.nan)
+        else:
+            labels = np.array([lv.label for lv in issue.level_list()], dtype=object)
+            level = coords[:, j].astype(np.intp)
+            cols[f"agreement.{issue.id}"] = np.where(solved.zone, labels[level], None)
     for i, p in enumerate(scenario.party_codes):
         cols[f"payoff.{p}"] = np.where(solved.zone, u[:, i], np.nan)
         cols[f"disagreement.{p}"] = d[:, i]
@@ -148,6 +153,42 @@ def _record(result, scenario) -> dict:
     return out
 
 
+def _with_smooth(vf, scenario):
+    """A draw's value functions with the true forms ``sim.run`` polishes on (issue 9)."""
+    if scenario.payoffs.model != "trade":
+        return vf
+    import dataclasses
+
+    from sim.payoffs.trade_values import smooth_functions
+
+    spec = scenario.payoffs
+    return dataclasses.replace(
+        vf, smooth=smooth_functions(spec, scenario.issues, scenario.party_codes)
+    )
+
+
+def _polisher(sc, values, arrays, name: str, weights, at):
+    """``polish(coords, u, d, zone)``: each draw's batched answer polished on its true value
+    functions, as ``sim.run`` does (:func:`sim.models._smooth.polish_axiomatic`); None when
+    the payoffs have no true forms beyond the interpolant."""
+    if sc.payoffs.model != "trade" or not sc.payoffs.refine:
+        return None
+    from sim.models._smooth import polish_axiomatic
+    from sim.space import OutcomeSpace
+
+    def polish(coords, u, d, zone):
+        coords, u, d = coords.copy(), u.copy(), d.copy()
+        for k in np.flatnonzero(zone):
+            patched = patch_scenario(sc, {p: v[k] for p, v in arrays.items()})
+            space = OutcomeSpace(patched, _with_smooth(values.draw(k), patched))
+            got = polish_axiomatic(name, space, coords[k], at, weights)
+            if got is not None:
+                coords[k], u[k], d[k] = got
+        return coords, u, d
+
+    return polish
+
+
 def _per_draw(loaded, name: str, arrays: dict, values=None) -> list[dict]:
     """Records of one model, draw by draw, through the registry (no validation)."""
     from sim import registry
@@ -159,7 +200,7 @@ def _per_draw(loaded, name: str, arrays: dict, values=None) -> list[dict]:
     for k in range(n):
         patched = patch_scenario(sc, {p: v[k] for p, v in arrays.items()})
         if values is not None:
-            space = OutcomeSpace(patched, values.draw(k))
+            space = OutcomeSpace(patched, _with_smooth(values.draw(k), patched))
         else:
             space = OutcomeSpace.from_scenario(patched)
         result = registry.model(name).run(space, _options(patched, name), rng=_rng(name))
@@ -273,4 +314,5 @@ def _solve(sc, values, arrays, name: str) -> dict:
         combo=np.concatenate([p.combo for p in parts]),
         coords={j: np.concatenate([p.coords[j] for p in parts]) for j in parts[0].coords},
     )
-    return _batched_columns(sc, values, solved, d)
+    polish = _polisher(sc, values, arrays, name, kw["weights"], options.disagreement_at)
+    return _batched_columns(sc, values, solved, d, polish)

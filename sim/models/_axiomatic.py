@@ -49,15 +49,39 @@ class AxiomaticResult(ModelResult):
 
 def solve(name: str, space: OutcomeSpace, options: AxiomaticOptions, solver, **kw: Any):
     """Solve ``solver(utility_set, d, **kw)`` on the scenario and map the point to a deal."""
+    from sim.models._smooth import polish_axiomatic
+
     d = space.disagreement_point(options.disagreement_at)
     point = solver(space.utility_set, d, **kw)
-    return result_from_point(name, space, point, d, options.model_dump(mode="json"))
+    coords = space.cell_outcome(int(point.cell), point.x) if point.zone_of_agreement else None
+    w = point.options.get("weights", (1.0, 1.0))
+    polished = polish_axiomatic(name, space, coords, options.disagreement_at, w)
+    return result_from_point(name, space, point, d, options.model_dump(mode="json"), polished)
 
 
 def result_from_point(
-    name: str, space: OutcomeSpace, point: Any, d: np.ndarray, options: dict
+    name: str, space: OutcomeSpace, point: Any, d: np.ndarray, options: dict, polished=None
 ) -> AxiomaticResult:
-    """An :class:`AxiomaticResult` from a :class:`sim.bargaining.axiomatic.BargainingPoint`."""
+    """An :class:`AxiomaticResult` from a :class:`sim.bargaining.axiomatic.BargainingPoint`,
+    or from ``polished = (coords, payoffs, d)``, its answer on the true value functions
+    (:func:`sim.models._smooth.polish_axiomatic`)."""
+    if polished is not None:
+        from sim.models._smooth import NOTE
+
+        coords, u, d = polished
+        notes = (NOTE,) if point.is_pareto else (NOTE, "the solution is only weakly Pareto-optimal")
+        return AxiomaticResult(
+            status=Status.OK,
+            agreement=space.describe(coords),
+            payoffs={p: float(v) for p, v in zip(space.parties, u, strict=True)},
+            zone_of_agreement=True,
+            is_pareto=bool(point.is_pareto),
+            notes=notes,
+            model=name,
+            disagreement={p: float(v) for p, v in zip(space.parties, d, strict=True)},
+            unit=space.values.unit,
+            options=options,
+        )
     parties = space.parties
     common = {
         "model": name,

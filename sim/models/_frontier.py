@@ -125,17 +125,10 @@ class ScenarioFrontier:
         u = np.asarray(point, dtype=float)
         loc = self.chain.locate(u[0])
         seg, w = int(loc.segment[0]), float(loc.weight[0])
-        m = len(self.cells)
         sp = self.space
         parties = sp.parties
-        if m == 1 or w <= 1e-12 or w >= 1 - 1e-12 or self.same_piece[seg]:
-            if m == 1 or w <= 1e-12:
-                cell, x = int(self.cells[seg]), self.xs[seg]
-            elif w >= 1 - 1e-12:
-                cell, x = int(self.cells_in[seg + 1]), self.xs_in[seg + 1]
-            else:
-                cell, x = int(self.cells[seg]), (1 - w) * self.xs[seg] + w * self.xs_in[seg + 1]
-            coords = sp.cell_outcome(cell, np.clip(x, 0.0, 1.0))
+        coords = self.exact_coords(u)
+        if coords is not None:
             return _deal(sp, coords, u, exact=True)
         a = sp.cell_outcome(int(self.cells[seg]), self.xs[seg])
         b = sp.cell_outcome(int(self.cells_in[seg + 1]), self.xs_in[seg + 1])
@@ -162,6 +155,30 @@ class ScenarioFrontier:
         if coords is None:
             return Deal(None, None, False, _pd(parties, u), lottery)
         return _deal(sp, coords, u, exact=False, lottery=lottery)
+
+
+    def exact_coords(self, point: Any, *, same_setting: bool = False) -> np.ndarray | None:
+        """Coordinates of the outcome at a point of the chain when it is a vertex or lies on
+        an edge inside one cell (an exact outcome), else None.  ``same_setting``: also the
+        interpolation between an edge's ends when they share every discrete setting (the
+        start from which :mod:`sim.models._smooth` polishes)."""
+        loc = self.chain.locate(float(np.asarray(point, dtype=float)[0]))
+        seg, w = int(loc.segment[0]), float(loc.weight[0])
+        m = len(self.cells)
+        if not (m == 1 or w <= 1e-12 or w >= 1 - 1e-12 or self.same_piece[seg]):
+            if not same_setting:
+                return None
+            a = self.space.cell_outcome(int(self.cells[seg]), self.xs[seg])
+            b = self.space.cell_outcome(int(self.cells_in[seg + 1]), self.xs_in[seg + 1])
+            disc = list(self.space.discrete)
+            return (1 - w) * a + w * b if np.array_equal(a[disc], b[disc]) else None
+        if m == 1 or w <= 1e-12:
+            cell, x = int(self.cells[seg]), self.xs[seg]
+        elif w >= 1 - 1e-12:
+            cell, x = int(self.cells_in[seg + 1]), self.xs_in[seg + 1]
+        else:
+            cell, x = int(self.cells[seg]), (1 - w) * self.xs[seg] + w * self.xs_in[seg + 1]
+        return self.space.cell_outcome(cell, np.clip(x, 0.0, 1.0))
 
 
 @dataclass(frozen=True)

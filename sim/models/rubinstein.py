@@ -135,6 +135,7 @@ def run(space: OutcomeSpace, options: RubinsteinOptions, *, rng=None) -> Result:
     """
     from sim.bargaining.alternating import nash_weights_limit, rubinstein
     from sim.models import _frontier as sf
+    from sim.models import _smooth
 
     P = space.parties
     opts = options.model_dump(mode="json")
@@ -177,6 +178,14 @@ def run(space: OutcomeSpace, options: RubinsteinOptions, *, rng=None) -> Result:
     if core.agreement:
         no_deal = max(v for v in (core.disagreement[first], core.outside[first]) if v is not None)
         deal = front.deal_at(core.payoffs, proposer=first, proposer_min=float(no_deal))
+    offers_u = (core.offer_by_1, core.offer_by_2)
+    polished = _smooth.polish_rubinstein(space, front, core, d, options.disagreement_at) if (
+        deal is not None and deal.exact
+    ) else None
+    if polished is not None:  # the offers on the true value functions (issue 9)
+        coords, u, offers_u, d = polished
+        deal = sf.Deal(space.describe(coords), sf._pd(P, u), True, sf._pd(P, u))
+        notes.append(_smooth.NOTE)
     limit = hazard = None
     if options.delta is None and period is not None:
         # breakdown p per round of `period` days, read as a constant hazard per year
@@ -210,7 +219,7 @@ def run(space: OutcomeSpace, options: RubinsteinOptions, *, rng=None) -> Result:
         {
             "round": k + 1,
             "proposer": P[i],
-            "offer": sf._pd(P, core.offer_by_1 if i == 0 else core.offer_by_2),
+            "offer": sf._pd(P, offers_u[i]),
             "accepted": k == 0 and core.agreement,
         }
         for k, i in enumerate((core.proposer, 1 - core.proposer))

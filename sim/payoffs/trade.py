@@ -49,6 +49,7 @@ __all__ = [
     "optimal_tariff",
     "pass_through",
     "sector_changes",
+    "sector_slopes",
     "sector_welfare",
 ]
 
@@ -164,6 +165,15 @@ class SectorWelfare:
         return pd.DataFrame({f.name: np.ravel(getattr(self, f.name)) for f in fields(self)})
 
 
+def _shares(t, eps, eta, base_tariff):
+    """``(eta is inf, eta with inf replaced, pass-through a, exporter's share b, log rho)``."""
+    small = np.isinf(eta)
+    eta_f = np.where(small, 1.0, eta)
+    a = np.where(small, 1.0, eta_f / (eps + eta_f))
+    b = np.where(small, 0.0, eps / (eps + eta_f))
+    return small, eta_f, a, b, np.log1p(t) - np.log1p(base_tariff)
+
+
 def sector_changes(
     tariff,
     *,
@@ -191,11 +201,7 @@ def sector_changes(
         ``exporter`` (``dX``), in the units of ``value``.
     """
     t = np.asarray(tariff, dtype=float)
-    small = np.isinf(eta)
-    eta_f = np.where(small, 1.0, eta)
-    a = np.where(small, 1.0, eta_f / (eps + eta_f))
-    b = np.where(small, 0.0, eps / (eps + eta_f))
-    log_rho = np.log1p(t) - np.log1p(base_tariff)
+    small, eta_f, a, b, log_rho = _shares(t, eps, eta, base_tariff)
     t_in = t if in_quota_tariff is None else np.minimum(in_quota_tariff, t)
     if quota_share is not None:
         # tariff-rate quota: the tariff at the margin is t_in while imports fit in the quota,
@@ -329,3 +335,49 @@ def sector_welfare(
         quota_rent=c["quota_rent"],
         effective_tariff=c["effective_tariff"],
     )
+
+
+def sector_slopes(
+    tariff, *, value, eps, eta, base_tariff=0.0, domestic_supply_value=0.0,
+    domestic_supply_elasticity=1.0, price_transmission=1.0,
+) -> dict[str, np.ndarray]:  # fmt: skip
+    """Closed-form derivatives with respect to the tariff ``t`` of :func:`sector_changes`.
+
+    With ``L = log((1 + t) / (1 + t0))`` and ``L' = 1 / (1 + t)``, every surplus term is
+    ``c (exp(m L) - 1) / m`` (``c L`` at ``m = 0``), whose derivative is
+    ``c exp(m L) L'``: buyers ``c = -(1 + t0) V a``, ``m = (1 - eps) a``; domestic producers
+    ``c = S0 kappa a``, ``m = (1 + e_s) kappa a`` (``kappa``: price transmission); exporters ``c = -V b``, ``m = -(1 + eta) b``.
+    Tariff revenue ``V (t exp(-k L) - t0)`` with ``k = b + eps a`` has derivative
+    ``V exp(-k L) (1 - k t L')``.  At ``t = 1 / eta`` the importer's total
+    ``buyers + revenue`` has zero slope (the optimal tariff, Johnson 1953).
+
+    Without a tariff-rate quota only (the quota makes the terms kinked).
+
+    Returns
+    -------
+    dict of arrays
+        ``buyers``, ``revenue``, ``domestic_producer_surplus`` and ``exporter``: each
+        term's derivative ``d/dt`` (units of ``value`` per unit of tariff fraction).
+
+    Examples
+    --------
+    >>> s = sector_slopes(0.25, value=10.0, eps=3.0, eta=4.0)
+    >>> abs(float(s["buyers"] + s["revenue"])) < 1e-12
+    True
+    """
+    t = np.asarray(tariff, dtype=float)
+    small, eta_f, a, b, log_rho = _shares(t, eps, eta, base_tariff)
+    dl = 1.0 / (1.0 + t)
+    k = b + eps * a
+    return {
+        "buyers": -(1.0 + base_tariff) * value * a * np.exp((1.0 - eps) * a * log_rho) * dl,
+        "revenue": value * np.exp(-k * log_rho) * (1.0 - k * t * dl),
+        "domestic_producer_surplus": domestic_supply_value
+        * price_transmission
+        * a
+        * np.exp((1.0 + domestic_supply_elasticity) * price_transmission * a * log_rho)
+        * dl,
+        "exporter": np.where(
+            small, 0.0, -value * b * np.exp(-(1.0 + eta_f) * b * log_rho) * dl
+        ),
+    }

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.payoffs.trade import armington_transmission, sector_changes, sector_welfare
+from sim.payoffs.trade import armington_transmission, sector_changes, sector_slopes, sector_welfare
 from sim.scenario.trade_payoffs import (
     ElectionPremium,
     LumpConcession,
@@ -64,6 +64,15 @@ class Piece:
     def counted(self) -> bool:
         """Whether the piece is part of the party's objective (memo rows are not)."""
         return self.kind != "memo"
+
+
+#: The objective's sector terms as sums of :func:`sim.payoffs.trade.sector_slopes` terms.
+_SLOPES = {
+    "consumer_surplus": (("buyers", 1.0), ("domestic_producer_surplus", -1.0)),
+    "domestic_producer_surplus": (("domestic_producer_surplus", 1.0),),
+    "tariff_revenue": (("revenue", 1.0),),
+    "exporter_welfare": (("exporter", 1.0),),
+}
 
 
 def _plain(_path: str, q) -> float:
@@ -123,10 +132,19 @@ def _sector_pieces(name: str, s: Sector, weights: Mapping) -> list[Piece]:
     kw = sector_kwargs(s)
     base = kw.pop("base_pct")
 
+    slopes = _SLOPES
+
     def field(attr: str, scale: float = 1.0) -> Evaluator:
         def ev(x: np.ndarray, _names: np.ndarray | None = None) -> np.ndarray:
             return scale * getattr(sector_welfare((base + x) / 100.0, **kw), attr)
 
+        if attr in slopes and s.quota is None:  # d/dx, x in percentage points: d/dt / 100
+
+            def slope(x: np.ndarray) -> np.ndarray:
+                d = sector_slopes((base + np.asarray(x, dtype=float)) / 100.0, **kw)
+                return scale / 100.0 * sum(sign * d[term] for term, sign in slopes[attr])
+
+            ev.derivative = slope  # type: ignore[attr-defined]
         return ev
 
     inputs = (
@@ -256,6 +274,8 @@ def _linear(coef: float) -> Evaluator:
     def ev(x: np.ndarray, _names: np.ndarray | None = None) -> np.ndarray:
         return coef * np.asarray(x, dtype=float)
 
+    ev.derivative = lambda x: np.full(np.shape(x), coef)  # type: ignore[attr-defined]
+    ev.linear = True  # type: ignore[attr-defined]
     return ev
 
 
@@ -348,6 +368,13 @@ def _premium_piece(party: str, e: ElectionPremium) -> Piece:
         def ev(x: np.ndarray, _names: np.ndarray | None = None) -> np.ndarray:
             return v * np.clip((np.asarray(x, dtype=float) - z) / (f - z), 0.0, 1.0)
 
+        def slope(x: np.ndarray) -> np.ndarray:  # one-sided at the kinks: 0 outside
+            x = np.asarray(x, dtype=float)
+            inside = (x > min(z, f)) & (x < max(z, f))
+            return np.where(inside, v / (f - z), 0.0)
+
+        ev.derivative = slope  # type: ignore[attr-defined]
+        ev.kinks = (min(z, f), max(z, f))  # type: ignore[attr-defined]
         rule = f"0 at {e.issue}={z:g}, full at {e.issue}={f:g}, linear between"
     return Piece(
         party,
@@ -467,13 +494,48 @@ class IssueValue:
     party: str
     issue: str
 
+    def _counted(self) -> list[Piece]:
+        cached = self.__dict__.get("_pieces")
+        if cached is None:
+            cached = [
+                p
+                for p in issue_pieces(self.spec).get(self.issue, ())
+                if p.party == self.party and p.counted
+            ]
+            object.__setattr__(self, "_pieces", cached)
+        return cached
+
+    def __getstate__(self) -> dict:  # the cached pieces hold closures: not pickled
+        return {"spec": self.spec, "party": self.party, "issue": self.issue}
+
+    def __setstate__(self, state: dict) -> None:
+        for key, value in state.items():
+            object.__setattr__(self, key, value)
+
     def __call__(self, x) -> np.ndarray:
         x = np.asarray(x, dtype=float)
         total = np.zeros_like(x)
-        for p in issue_pieces(self.spec).get(self.issue, ()):
-            if p.party == self.party and p.counted:
-                total = total + p.evaluate(x, None)
+        for p in self._counted():
+            total = total + p.evaluate(x, None)
         return total
+
+    def derivative(self, x) -> np.ndarray:
+        """``d f / d x`` in closed form (at one of :attr:`kinks`: the flat side's slope)."""
+        x = np.asarray(x, dtype=float)
+        total = np.zeros_like(x)
+        for p in self._counted():
+            total = total + p.evaluate.derivative(x)  # type: ignore[attr-defined]
+        return total
+
+    @property
+    def kinks(self) -> tuple[float, ...]:
+        """Points where the derivative jumps (the ends of an election premium's ramp)."""
+        return tuple(sorted({k for p in self._counted() for k in getattr(p.evaluate, "kinks", ())}))
+
+    @property
+    def linear(self) -> bool:
+        """Whether the function is linear (a piecewise-linear interpolant is then exact)."""
+        return all(getattr(p.evaluate, "linear", False) for p in self._counted())
 
 
 def trade_value_functions(

@@ -133,7 +133,26 @@ def compile_trade(spec: TradePayoffs, issues, parties: tuple[str, ...]) -> Value
         functions=tuple(tuple(c) for c in columns),
         unit="$bn/yr",
         notes=(f"trade payoff model; continuous issues interpolated within {spec.tolerance:g}",),
+        smooth=smooth_functions(spec, issues, parties, exact),
     )
+
+
+def smooth_functions(spec: TradePayoffs, issues, parties: tuple[str, ...], exact=None):
+    """The true value functions the interpolant approximates, for
+    :attr:`sim.payoffs.values.ValueFunctions.smooth`: per party, per issue, the
+    :class:`~sim.payoffs.trade_compile.IssueValue` of a continuous issue whose value is not
+    linear, else None; None when there is none or ``spec.refine`` is false."""
+    if not spec.refine:
+        return None
+    if exact is None:
+        exact = trade_value_functions(spec, _issue_descriptions(issues))
+
+    def true(code, issue):
+        f = exact.get(code, {}).get(issue.id)
+        return f if issue.kind == "continuous" and callable(f) and not f.linear else None
+
+    rows = tuple(tuple(true(code, issue) for issue in issues) for code in parties)
+    return rows if any(f is not None for row in rows for f in row) else None
 
 
 def interpolation_error(

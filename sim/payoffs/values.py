@@ -8,6 +8,7 @@ Evaluation is vectorised over any number of outcomes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -48,12 +49,19 @@ class ValueFunctions:
         ``functions[i][j]`` is party ``i``'s value of issue ``j``.
     unit : str
         Unit of every payoff.
+    smooth : tuple of tuple, or None
+        ``smooth[i][j]``: party ``i``'s true value of continuous issue ``j`` where the
+        piecewise-linear ``functions[i][j]`` only approximates it -- a vectorised callable
+        with ``derivative(x)`` (closed form) and ``kinks`` (points where the derivative
+        jumps) -- else None (discrete issues, linear and zero functions).  None when every
+        function is exact (or the payoff model asks for no refinement).
     """
 
     parties: tuple[str, ...]
     functions: tuple[tuple[IssueFunction, ...], ...]
     unit: str = "$bn/yr"
     notes: tuple[str, ...] = field(default=())
+    smooth: tuple[tuple[Any, ...], ...] | None = None
 
     def evaluate(self, coords: np.ndarray) -> np.ndarray:
         """Payoffs of outcomes.
@@ -68,14 +76,35 @@ class ValueFunctions:
         -------
         ndarray, shape (n, n_parties) (or (n_parties,) for one outcome)
         """
+        return self._total(coords, exact=False)
+
+    def evaluate_exact(self, coords: np.ndarray) -> np.ndarray:
+        """Payoffs of outcomes on the true functions (:attr:`smooth` where given), as
+        :meth:`evaluate` otherwise."""
+        return self._total(coords, exact=self.smooth is not None)
+
+    def _total(self, coords: np.ndarray, *, exact: bool) -> np.ndarray:
         coords = np.asarray(coords, dtype=float)
         single = coords.ndim == 1
         coords = np.atleast_2d(coords)
         out = np.zeros((coords.shape[0], len(self.parties)))
         for i, row in enumerate(self.functions):
             for j, fn in enumerate(row):
-                out[:, i] += fn(coords[:, j])
+                true = self.smooth[i][j] if exact else None  # type: ignore[index]
+                out[:, i] += (fn if true is None else true)(coords[:, j])
         return out[0] if single else out
+
+    def slope(self, i: int, j: int, x: np.ndarray) -> np.ndarray:
+        """``d f_ij / d x`` of continuous issue ``j`` for party ``i``: closed form where
+        :attr:`smooth` gives it, else the slope of the linear piece (right-continuous)."""
+        x = np.asarray(x, dtype=float)
+        true = None if self.smooth is None else self.smooth[i][j]
+        if true is not None:
+            return true.derivative(x)
+        fn = self.functions[i][j]
+        assert fn.xs is not None and fn.vs is not None
+        k = np.clip(np.searchsorted(fn.xs, x, side="right") - 1, 0, len(fn.xs) - 2)
+        return (fn.vs[k + 1] - fn.vs[k]) / (fn.xs[k + 1] - fn.xs[k])
 
     def breakpoints(self, j: int, lo: float, hi: float) -> np.ndarray:
         """All breakpoints of issue ``j`` over every party, within ``[lo, hi]``."""

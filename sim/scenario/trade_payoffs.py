@@ -295,6 +295,12 @@ class TradePayoffs(BaseModel):
         "replaced by a piecewise-linear interpolant for the solvers (at least 1e-6: finer "
         "needs more breakpoints than the solvers take).",
     )
+    refine: bool = Field(
+        default=True,
+        description="Polish each model's answer on the true (smooth) value functions after "
+        "solving on the piecewise-linear interpolant (docs/payoff-model.md, section 7); "
+        "false: report the interpolant's answer.",
+    )
     note: str | None = None
 
     @model_validator(mode="after")

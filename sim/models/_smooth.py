@@ -1,0 +1,216 @@
+"""Answers polished on the true (smooth) value functions: what the model adapters share.
+
+The solvers work on the piecewise-linear compilation of the payoffs (exact for linear
+payoffs, within ``payoffs.tolerance`` for the trade model).  When the compiled value
+functions carry their true forms (:attr:`sim.payoffs.values.ValueFunctions.smooth`), each
+model's answer is polished with :func:`sim.bargaining.smooth.polish`: the discrete settings
+stay, the continuous issues move so that the solution's first-order conditions hold on the
+true functions (docs/payoff-model.md, section 7).  The polished answer is kept only when it
+is found and is at least as good, by the solution's own criterion, as the interpolant's
+answer evaluated on the true functions; otherwise the interpolant's answer stands.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sim.bargaining.smooth import Slice
+    from sim.space import OutcomeSpace
+
+NOTE = (
+    "polished on the smooth trade model: the continuous issues solve the solution's "
+    "first-order conditions on the true value functions (closed-form derivatives)"
+)
+
+
+def active(space: OutcomeSpace) -> bool:
+    """Whether the payoffs have true forms the interpolant only approximates."""
+    return space.values.smooth is not None and len(space.parties) == 2
+
+
+def exact_disagreement(space: OutcomeSpace, at) -> np.ndarray:
+    """The disagreement point on the true functions."""
+    u = space.values.evaluate_exact(space.disagreement_outcome(at))
+    return u + space.disagreement_adjustment(at)
+
+
+def slice_at(space: OutcomeSpace, coords: np.ndarray) -> Slice:
+    """The two parties' true payoffs as functions of the continuous issues, every discrete
+    issue at its level in ``coords``."""
+    from sim.bargaining.smooth import Slice
+
+    vf = space.values
+    cont = list(space.continuous)
+    base = np.asarray(coords, dtype=float).copy()
+
+    def at(z):
+        c = base.copy()
+        c[cont] = z
+        return c
+
+    def value(z):
+        return vf.evaluate_exact(at(z))
+
+    def slopes(z):
+        return np.array([[float(vf.slope(i, j, z[n])) for n, j in enumerate(cont)] for i in (0, 1)])
+
+    breaks, movable = [], []
+    for j in cont:
+        lo, hi = space.issues[j].range  # type: ignore[misc]
+        kinks = {lo, hi}
+        cares = False
+        for i in (0, 1):
+            true = vf.smooth[i][j]  # type: ignore[index]
+            fn = vf.functions[i][j]
+            if true is not None:
+                kinks |= {k for k in true.kinks if lo < k < hi}
+                cares = True
+            elif np.any(fn.vs != 0.0):
+                cares = True
+        breaks.append(np.array(sorted(kinks), dtype=float))
+        movable.append(cares)
+    return Slice(value, slopes, base[cont], tuple(breaks), np.array(movable, dtype=bool))
+
+
+def apply(space: OutcomeSpace, coords: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """``coords`` with the continuous issues set to ``z``."""
+    out = np.asarray(coords, dtype=float).copy()
+    out[list(space.continuous)] = z
+    return out
+
+
+def _constrained(s: Slice, w: np.ndarray, d: np.ndarray):
+    """The maximiser of ``w @ U`` subject to ``U >= d``, polished on slice ``s``: the
+    unconstrained first-order conditions, else those with one participation constraint
+    binding (the feasible one with the larger ``w @ U``).  None if neither is found."""
+    from sim.bargaining import smooth
+
+    scale = 1e-9 * max(1.0, float(np.abs(s.value(s.z0)).max()))
+
+    def feasible(got):
+        return got is not None and bool((got.u[0] >= d - scale).all())
+
+    got = smooth.polish([s], smooth.weighted_sum(w))
+    if feasible(got):
+        return got
+    found = [smooth.polish([s], smooth.level(i, float(d[i]))) for i in (0, 1)]
+    found = [g for g in found if feasible(g)]
+    return max(found, key=lambda g: float(w @ g.u[0])) if found else None
+
+
+def _best(space: OutcomeSpace, d: np.ndarray, party: int, start: np.ndarray):
+    """Party ``party``'s best payoff among the outcomes giving the other at least ``d``,
+    polished from ``start`` (its best on the interpolant): the Kalai--Smorodinsky ideal."""
+    s = slice_at(space, start)
+    got = _constrained(s, np.eye(2)[party], d)
+    u0 = s.value(s.z0)
+    if got is None or ((u0 >= d).all() and got.u[0, party] < u0[party]):
+        return None
+    return float(got.u[0, party])
+
+
+def polish_axiomatic(name: str, space: OutcomeSpace, coords, at, weights=(1.0, 1.0)):
+    """``(coords, payoffs, d)`` of an axiomatic solution polished on the true functions, or
+    None (keep the interpolant's answer).  ``coords`` is the outcome the solution found on
+    the interpolant (None: no zone of agreement); ``weights`` its bargaining weights.
+
+    Each solution's criterion judges the candidates: the Nash product (Nash 1950), the
+    weighted sum over the deals both accept (utilitarian), the smaller normalised gain
+    ``min_i (u_i - d_i) / r_i`` (Kalai--Smorodinsky 1975, ``r`` = ideal - d; egalitarian,
+    Kalai 1977, ``r`` = weights), which is the ray point when the ray meets the frontier
+    and otherwise a party's best outcome (the free-disposal hull's solution)."""
+    from sim.bargaining import smooth
+
+    if not active(space) or coords is None or not space.continuous:
+        return None
+    d = exact_disagreement(space, at)
+    s = slice_at(space, coords)
+    w = np.asarray(weights, dtype=float)
+    if name == "nash_bargaining":
+        found = [smooth.polish([s], smooth.nash(d, w))]
+
+        def score(u):
+            g = u - d
+            return float(w @ np.log(g)) if (g > 0).all() else -np.inf
+
+    elif name == "utilitarian":
+        found = [_constrained(s, w, d)]
+        tol = 1e-9 * max(1.0, float(np.abs(d).max()))
+
+        def score(u):
+            return float(w @ u) if (u >= d - tol).all() else -np.inf
+
+    else:
+        r = _ideal(space, d, at) - d if name == "kalai_smorodinsky" else w
+        if not np.isfinite(r).all() or (r <= 0).any():
+            return None
+        found = [smooth.polish([s], smooth.ray(d, r))]
+        found += [smooth.polish([s], smooth.weighted_sum(e)) for e in np.eye(2)]
+
+        def score(u):
+            return float(((u - d) / r).min())
+
+    found = [g for g in found if g is not None]
+    if not found:
+        return None
+    got = max(found, key=lambda g: score(g.u[0]))
+    before = score(s.value(s.z0))
+    if score(got.u[0]) < before - 1e-12 * max(1.0, abs(before)):
+        return None
+    return apply(space, coords, got.z[0]), got.u[0], d
+
+
+def _ideal(space: OutcomeSpace, d: np.ndarray, at) -> np.ndarray:
+    """Each party's best payoff among the deals giving the other at least ``d``, polished
+    from its best on the interpolant (NaN where that fails)."""
+    from sim.bargaining.primitives import ir_candidates
+
+    pts, cells, xs = ir_candidates(space.utility_set, space.disagreement_point(at))
+    ideal = np.full(2, np.nan)
+    for i in (0, 1):
+        k = int(np.argmax(pts[:, i]))
+        best = _best(space, d, i, space.cell_outcome(int(cells[k]), xs[k]))
+        ideal[i] = np.nan if best is None else best
+    return ideal
+
+
+def polish_rubinstein(space: OutcomeSpace, front, core, d: np.ndarray, at):
+    """The stationary offers of alternating offers polished on the true functions.
+
+    ``front`` is the :class:`sim.models._frontier.ScenarioFrontier` the equilibrium ``core``
+    (:class:`sim.bargaining.alternating.RubinsteinResult`) was solved on, with
+    disagreement point ``d`` (the interpolant's).  Each offer stays in its discrete
+    setting; both must be exact outcomes (not lotteries of two).  Returns
+    ``(coords, payoffs, offers, d)``: the accepted offer's outcome and payoffs, both
+    offers' payoffs (party 1's, party 2's) and the disagreement point on the true
+    functions; None keeps the interpolant's answer.
+    """
+    from sim.bargaining import smooth
+
+    if not active(space) or not core.agreement or not space.continuous:
+        return None
+    x0, y0 = np.asarray(core.offer_by_1, float), np.asarray(core.offer_by_2, float)
+    chain = front.chain
+    tol = 1e-9 * max(1.0, float(np.abs(chain.points).max()))
+    x_end, y_end = bool(x0[0] >= chain.max_u1 - tol), bool(y0[1] >= chain.max_u2 - tol)
+    cx = front.exact_coords((chain.max_u1, 0.0) if x_end else x0, same_setting=True)
+    cy = front.exact_coords((chain.min_u1, 0.0) if y_end else y0, same_setting=True)
+    if cx is None or cy is None:
+        return None
+    dis = space.disagreement_outcome("final" if at is None else at)
+    shift = space.values.evaluate_exact(dis) - space.values.evaluate(dis)
+    d_ex = np.asarray(d, float) + shift
+    outside = tuple(
+        None if o is None else float(o) + float(shift[i]) for i, o in enumerate(core.outside)
+    )
+    eq = smooth.rubinstein(d_ex, core.effective_delta, x_end=x_end, y_end=y_end, outside=outside)
+    sx, sy = slice_at(space, cx), slice_at(space, cy)
+    got = smooth.polish([sx, sy], eq)
+    if got is None:
+        return None
+    i = core.proposer
+    coords = apply(space, cx if i == 0 else cy, got.z[i])
+    return coords, got.u[i], (got.u[0], got.u[1]), d_ex
