@@ -5,7 +5,7 @@ payoffs, within ``payoffs.tolerance`` for the trade model).  When the compiled v
 functions carry their true forms (:attr:`sim.payoffs.values.ValueFunctions.smooth`), each
 model's answer is polished with :func:`sim.bargaining.smooth.polish`: the discrete settings
 stay, the continuous issues move so that the solution's first-order conditions hold on the
-true functions (docs/payoff-model.md, section 7).  The polished answer is kept only when it
+true functions (docs/payoff-model.md, section 7a).  The polished answer is kept only when it
 is found and is at least as good, by the solution's own criterion, as the interpolant's
 answer evaluated on the true functions; otherwise the interpolant's answer stands.
 """

@@ -298,7 +298,7 @@ class TradePayoffs(BaseModel):
     refine: bool = Field(
         default=True,
         description="Polish each model's answer on the true (smooth) value functions after "
-        "solving on the piecewise-linear interpolant (docs/payoff-model.md, section 7); "
+        "solving on the piecewise-linear interpolant (docs/payoff-model.md, section 7a); "
         "false: report the interpolant's answer.",
     )
     note: str | None = None
