@@ -37,6 +37,12 @@ def exact_disagreement(space: OutcomeSpace, at) -> np.ndarray:
     return u + space.disagreement_adjustment(at)
 
 
+def _true(vf, i: int, j: int):
+    """Party ``i``'s true value of issue ``j`` (the compiled one where that is exact)."""
+    f = vf.smooth[i][j]
+    return vf.functions[i][j] if f is None else f
+
+
 def slice_at(space: OutcomeSpace, coords: np.ndarray) -> Slice:
     """The two parties' true payoffs as functions of the continuous issues, every discrete
     issue at its level in ``coords``."""
@@ -45,14 +51,16 @@ def slice_at(space: OutcomeSpace, coords: np.ndarray) -> Slice:
     vf = space.values
     cont = list(space.continuous)
     base = np.asarray(coords, dtype=float).copy()
-
-    def at(z):
-        c = base.copy()
-        c[cont] = z
-        return c
+    fixed = np.zeros(2)  # the discrete issues' part, computed once
+    for i in (0, 1):
+        for j in space.discrete:
+            fixed[i] += float(vf.functions[i][j](base[j : j + 1])[0])
+    fns = [[_true(vf, i, j) for j in cont] for i in (0, 1)]
 
     def value(z):
-        return vf.evaluate_exact(at(z))
+        z = np.asarray(z, dtype=float)
+        var = [sum(float(f(z[n : n + 1])[0]) for n, f in enumerate(row)) for row in fns]
+        return fixed + np.array(var)
 
     def slopes(z):
         return np.array([[float(vf.slope(i, j, z[n])) for n, j in enumerate(cont)] for i in (0, 1)])
@@ -82,30 +90,33 @@ def apply(space: OutcomeSpace, coords: np.ndarray, z: np.ndarray) -> np.ndarray:
     return out
 
 
-def _constrained(s: Slice, w: np.ndarray, d: np.ndarray):
+def _constrained(s: Slice, w: np.ndarray, d: np.ndarray, binding=()):
     """The maximiser of ``w @ U`` subject to ``U >= d``, polished on slice ``s``: the
-    unconstrained first-order conditions, else those with one participation constraint
-    binding (the feasible one with the larger ``w @ U``).  None if neither is found."""
+    first Karush--Kuhn--Tucker point found among the unconstrained first-order conditions
+    and those with one participation constraint binding (multiplier >= 0: the gradient
+    weight ``lam`` on the bound party at least ``w``'s).  ``binding``: parties whose
+    constraint binds on the interpolant, tried first.  None if none is found."""
     from sim.bargaining import smooth
 
     scale = 1e-9 * max(1.0, float(np.abs(s.value(s.z0)).max()))
+    share = float(w[0] / w.sum())
+    order = [*binding, None, *(i for i in (0, 1) if i not in binding)]
+    for i in order:
+        eq = smooth.weighted_sum(w) if i is None else smooth.level(i, float(d[i]))
+        got = smooth.polish([s], eq)
+        if got is None or not (got.u[0] >= d - scale).all():
+            continue
+        lam = float(got.lam[0])
+        if i is None or (i == 0 and lam >= share - 1e-9) or (i == 1 and lam <= share + 1e-9):
+            return got
+    return None
 
-    def feasible(got):
-        return got is not None and bool((got.u[0] >= d - scale).all())
 
-    got = smooth.polish([s], smooth.weighted_sum(w))
-    if feasible(got):
-        return got
-    found = [smooth.polish([s], smooth.level(i, float(d[i]))) for i in (0, 1)]
-    found = [g for g in found if feasible(g)]
-    return max(found, key=lambda g: float(w @ g.u[0])) if found else None
-
-
-def _best(space: OutcomeSpace, d: np.ndarray, party: int, start: np.ndarray):
+def _best(space: OutcomeSpace, d: np.ndarray, party: int, start: np.ndarray, binding):
     """Party ``party``'s best payoff among the outcomes giving the other at least ``d``,
     polished from ``start`` (its best on the interpolant): the Kalai--Smorodinsky ideal."""
     s = slice_at(space, start)
-    got = _constrained(s, np.eye(2)[party], d)
+    got = _constrained(s, np.eye(2)[party], d, (1 - party,) if binding else ())
     u0 = s.value(s.z0)
     if got is None or ((u0 >= d).all() and got.u[0, party] < u0[party]):
         return None
@@ -137,7 +148,9 @@ def polish_axiomatic(name: str, space: OutcomeSpace, coords, at, weights=(1.0, 1
             return float(w @ np.log(g)) if (g > 0).all() else -np.inf
 
     elif name == "utilitarian":
-        found = [_constrained(s, w, d)]
+        u_pl, d_pl = space.payoffs(coords), space.disagreement_point(at)
+        binding = tuple(i for i in (0, 1) if u_pl[i] <= d_pl[i])
+        found = [_constrained(s, w, d, binding)]
         tol = 1e-9 * max(1.0, float(np.abs(d).max()))
 
         def score(u):
@@ -147,11 +160,12 @@ def polish_axiomatic(name: str, space: OutcomeSpace, coords, at, weights=(1.0, 1
         r = _ideal(space, d, at) - d if name == "kalai_smorodinsky" else w
         if not np.isfinite(r).all() or (r <= 0).any():
             return None
-        found = [smooth.polish([s], smooth.ray(d, r))]
-        found += [smooth.polish([s], smooth.weighted_sum(e)) for e in np.eye(2)]
-
         def score(u):
             return float(((u - d) / r).min())
+
+        found = [smooth.polish([s], smooth.ray(d, r))]
+        if found[0] is None or score(found[0].u[0]) < score(s.value(s.z0)):
+            found += [smooth.polish([s], smooth.weighted_sum(e)) for e in np.eye(2)]
 
     found = [g for g in found if g is not None]
     if not found:
@@ -168,11 +182,13 @@ def _ideal(space: OutcomeSpace, d: np.ndarray, at) -> np.ndarray:
     from its best on the interpolant (NaN where that fails)."""
     from sim.bargaining.primitives import ir_candidates
 
-    pts, cells, xs = ir_candidates(space.utility_set, space.disagreement_point(at))
+    d_pl = space.disagreement_point(at)
+    pts, cells, xs = ir_candidates(space.utility_set, d_pl)
     ideal = np.full(2, np.nan)
     for i in (0, 1):
         k = int(np.argmax(pts[:, i]))
-        best = _best(space, d, i, space.cell_outcome(int(cells[k]), xs[k]))
+        binding = bool(pts[k, 1 - i] <= d_pl[1 - i])  # on the interpolant's line u = d
+        best = _best(space, d, i, space.cell_outcome(int(cells[k]), xs[k]), binding)
         ideal[i] = np.nan if best is None else best
     return ideal
 

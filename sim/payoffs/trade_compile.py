@@ -136,6 +136,9 @@ def _sector_pieces(name: str, s: Sector, weights: Mapping) -> list[Piece]:
 
     def field(attr: str, scale: float = 1.0) -> Evaluator:
         def ev(x: np.ndarray, _names: np.ndarray | None = None) -> np.ndarray:
+            if attr in slopes and s.quota is None:  # the terms alone, as the solvers call
+                c = sector_changes((base + np.asarray(x, dtype=float)) / 100.0, **kw)
+                return scale * sum(sign * c[term] for term, sign in slopes[attr])
             return scale * getattr(sector_welfare((base + x) / 100.0, **kw), attr)
 
         if attr in slopes and s.quota is None:  # d/dx, x in percentage points: d/dt / 100

@@ -432,7 +432,10 @@ def test_baseline_payoffs_are_those_of_the_agreement(baseline):
         if d.get("agreement") is None:
             assert d.get("payoffs") is None, name
             continue
-        pay = space.payoffs(space.outcome(d["agreement"])[None, :])[0]
+        coords = space.outcome(d["agreement"])[None, :]
+        # an answer polished on the smooth trade model reports the true functions' payoffs
+        polished = any("polished on the smooth" in n for n in d["notes"])
+        pay = (space.values.evaluate_exact if polished else space.payoffs)(coords)[0]
         assert d["payoffs"] == pytest.approx(
             dict(zip(space.parties, pay, strict=True)), abs=1e-6
         ), name
