@@ -172,7 +172,12 @@ def polish(slices: Sequence[Slice], equations: Equations, *, rounds: int = 8) ->
         hi.append(np.array([p[1] for p in parts]))
         free.append(np.array([not p[2] for p in parts], dtype=bool) & s.movable)
     lam = np.array([_lam0(s, zp, f) for s, zp, f in zip(slices, z, free, strict=True)])
+    seen: set[bytes] = set()
     for _ in range(rounds):
+        state = np.concatenate(free).tobytes()
+        if state in seen:  # the active set cycles: no consistent answer near the start
+            return None
+        seen.add(state)
         sizes = [int(f.sum()) for f in free]
 
         def unpack(v, sizes=sizes):
@@ -187,11 +192,13 @@ def polish(slices: Sequence[Slice], equations: Equations, *, rounds: int = 8) ->
         def residual(v, unpack=unpack):
             # outside its piece a coordinate is evaluated at the piece's end and the excess
             # enters with the sign that makes a root beyond an end mean "held at that end"
+            # (slopes from inside the piece: at a kink the one-sided derivative that applies)
             zs, lm = unpack(v)
             res = []
             clipped = [np.clip(zp, lo[p], hi[p]) for p, zp in enumerate(zs)]
             for p, s in enumerate(slices):
-                g = s.slopes(clipped[p])[:, free[p]]
+                pad = 1e-11 * (hi[p] - lo[p])
+                g = s.slopes(np.clip(zs[p], lo[p] + pad, hi[p] - pad))[:, free[p]]
                 excess = (zs[p] - clipped[p])[free[p]]
                 res.extend(lm[p] * g[0] + (1 - lm[p]) * g[1] - excess)
             u = np.array([s.value(zp) for s, zp in zip(slices, clipped, strict=True)])

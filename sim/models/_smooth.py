@@ -90,17 +90,18 @@ def apply(space: OutcomeSpace, coords: np.ndarray, z: np.ndarray) -> np.ndarray:
     return out
 
 
-def _constrained(s: Slice, w: np.ndarray, d: np.ndarray, binding=()):
+def _constrained(s: Slice, w: np.ndarray, d: np.ndarray, binding=(), bound=(0, 1)):
     """The maximiser of ``w @ U`` subject to ``U >= d``, polished on slice ``s``: the
     first Karush--Kuhn--Tucker point found among the unconstrained first-order conditions
     and those with one participation constraint binding (multiplier >= 0: the gradient
     weight ``lam`` on the bound party at least ``w``'s).  ``binding``: parties whose
-    constraint binds on the interpolant, tried first.  None if none is found."""
+    constraint binds on the interpolant, tried first; ``bound``: parties whose constraint
+    can bind (not a party whose own payoff is maximised).  None if none is found."""
     from sim.bargaining import smooth
 
     scale = 1e-9 * max(1.0, float(np.abs(s.value(s.z0)).max()))
     share = float(w[0] / w.sum())
-    order = [*binding, None, *(i for i in (0, 1) if i not in binding)]
+    order = [*binding, None, *(i for i in bound if i not in binding)]
     for i in order:
         eq = smooth.weighted_sum(w) if i is None else smooth.level(i, float(d[i]))
         got = smooth.polish([s], eq)
@@ -116,7 +117,8 @@ def _best(space: OutcomeSpace, d: np.ndarray, party: int, start: np.ndarray, bin
     """Party ``party``'s best payoff among the outcomes giving the other at least ``d``,
     polished from ``start`` (its best on the interpolant): the Kalai--Smorodinsky ideal."""
     s = slice_at(space, start)
-    got = _constrained(s, np.eye(2)[party], d, (1 - party,) if binding else ())
+    other = 1 - party
+    got = _constrained(s, np.eye(2)[party], d, (other,) if binding else (), (other,))
     u0 = s.value(s.z0)
     if got is None or ((u0 >= d).all() and got.u[0, party] < u0[party]):
         return None
@@ -149,7 +151,8 @@ def polish_axiomatic(name: str, space: OutcomeSpace, coords, at, weights=(1.0, 1
 
     elif name == "utilitarian":
         u_pl, d_pl = space.payoffs(coords), space.disagreement_point(at)
-        binding = tuple(i for i in (0, 1) if u_pl[i] <= d_pl[i])
+        tol = 1e-9 * max(1.0, float(np.abs(d_pl).max()))
+        binding = tuple(i for i in (0, 1) if u_pl[i] <= d_pl[i] + tol)
         found = [_constrained(s, w, d, binding)]
         tol = 1e-9 * max(1.0, float(np.abs(d).max()))
 
@@ -187,7 +190,8 @@ def _ideal(space: OutcomeSpace, d: np.ndarray, at) -> np.ndarray:
     ideal = np.full(2, np.nan)
     for i in (0, 1):
         k = int(np.argmax(pts[:, i]))
-        binding = bool(pts[k, 1 - i] <= d_pl[1 - i])  # on the interpolant's line u = d
+        tol = 1e-9 * max(1.0, abs(float(d_pl[1 - i])))
+        binding = bool(pts[k, 1 - i] <= d_pl[1 - i] + tol)  # on the interpolant's u = d
         best = _best(space, d, i, space.cell_outcome(int(cells[k]), xs[k]), binding)
         ideal[i] = np.nan if best is None else best
     return ideal
