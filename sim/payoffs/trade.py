@@ -346,7 +346,8 @@ def sector_slopes(
     With ``L = log((1 + t) / (1 + t0))`` and ``L' = 1 / (1 + t)``, every surplus term is
     ``c (exp(m L) - 1) / m`` (``c L`` at ``m = 0``), whose derivative is
     ``c exp(m L) L'``: buyers ``c = -(1 + t0) V a``, ``m = (1 - eps) a``; domestic producers
-    ``c = S0 kappa a``, ``m = (1 + e_s) kappa a`` (``kappa``: price transmission); exporters ``c = -V b``, ``m = -(1 + eta) b``.
+    ``c = S0 kappa a``, ``m = (1 + e_s) kappa a`` (``kappa``: price transmission);
+    exporters ``c = -V b``, ``m = -(1 + eta) b``.
     Tariff revenue ``V (t exp(-k L) - t0)`` with ``k = b + eps a`` has derivative
     ``V exp(-k L) (1 - k t L')``.  At ``t = 1 / eta`` the importer's total
     ``buyers + revenue`` has zero slope (the optimal tariff, Johnson 1953).

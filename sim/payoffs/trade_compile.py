@@ -536,6 +536,12 @@ class IssueValue:
         return tuple(sorted({k for p in self._counted() for k in getattr(p.evaluate, "kinks", ())}))
 
     @property
+    def smooth_ready(self) -> bool:
+        """Whether every piece has a closed-form slope (not yet: tariff-rate quotas and the
+        precedent term, whose answers then stay the interpolant's)."""
+        return all(hasattr(p.evaluate, "derivative") for p in self._counted())
+
+    @property
     def linear(self) -> bool:
         """Whether the function is linear (a piecewise-linear interpolant is then exact)."""
         return all(getattr(p.evaluate, "linear", False) for p in self._counted())

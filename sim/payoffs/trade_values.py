@@ -152,6 +152,8 @@ def smooth_functions(spec: TradePayoffs, issues, parties: tuple[str, ...], exact
         return f if issue.kind == "continuous" and callable(f) and not f.linear else None
 
     rows = tuple(tuple(true(code, issue) for issue in issues) for code in parties)
+    if any(f is not None and not f.smooth_ready for row in rows for f in row):
+        return None
     return rows if any(f is not None for row in rows for f in row) else None
 
 
