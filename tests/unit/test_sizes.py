@@ -80,7 +80,7 @@ def test_large_grid_refused_with_line_model_size_limit_and_advice(tmp_path):
     values = list(np.linspace(0, 25, 20))
     path = _with_strategic(tmp_path, {"US": {"grid": {f"tariff_{s}": values for s in (1, 2, 3)}}})
     with pytest.raises(ScenarioError) as exc:
-        sim.api.validate(path)
+        sim.validate(path)
     text = exc.value.format()
     lines = path.read_text().splitlines()
     problem = exc.value.first
@@ -144,7 +144,7 @@ def test_candidate_size_bounds_the_candidates_built(tmp_path, k, n):
 def test_twenty_concessions_run_the_bargaining_models(tmp_path):
     """2^20 x 11 cells once refused: the reduced set runs them, with the payoff space."""
     path = write_scale_scenario(tmp_path, 1, 20)
-    sim.api.validate(path)
+    sim.validate(path)
     run = sim.run(path, models=["nash_bargaining", "strategic"])
     assert run.models["nash_bargaining"].status.value == "ok"
     assert run.payoff_space is not None
