@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from sim.scenario.schema import Issue, LinearPayoffs, Scenario
 from sim.scenario.trade_payoffs import PurchaseConcession, TradePayoffs
 from sim.scenario.types import IssueSetting
+from sim.scenario.uncertainty import check_uncertainty
 
 Loc = tuple[str | int, ...]
 Found = Iterator[tuple[Loc, str]]
@@ -346,4 +347,5 @@ def check_references(scenario: Scenario, *, base_dir: Path) -> list[tuple[Loc, s
     """All cross-reference problems of a structurally valid scenario."""
     found = list(_structure(scenario))
     found.extend(_citations(scenario, base_dir))
+    found.extend(check_uncertainty(scenario))
     return found

@@ -30,6 +30,7 @@ from sim.scenario.types import (
     Round,
     probability,
 )
+from sim.scenario.uncertainty import Uncertainty
 
 SCHEMA_VERSION = 1
 
@@ -358,6 +359,11 @@ class Scenario(Frozen):
     )
     assumptions: tuple[str, ...] = Field(
         default=(), description="Assumptions the analyst wants stated next to the results."
+    )
+    uncertainty: Uncertainty | None = Field(
+        default=None,
+        description="Distributions, ties and rank correlations of the numbers `sim sweep` "
+        "draws (default: each declared range, uniformly).",
     )
 
     @model_validator(mode="before")
