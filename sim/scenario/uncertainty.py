@@ -102,7 +102,7 @@ class TruncatedNormal(Frozen):
         a = self.lo if self.lo is not None else lo
         b = self.hi if self.hi is not None else hi
         return stats.truncnorm((a - self.mean) / self.sd, (b - self.mean) / self.sd,
-                               loc=self.mean, scale=self.sd)  # fmt: skip
+                               loc=self.mean, scale=self.sd)
 
 
 class LogNormal(Frozen):
@@ -277,7 +277,7 @@ def check_uncertainty(scenario) -> Iterator[tuple[Loc, str]]:
         ranges[path] = (lo, hi)
         if rng is not None and not (rng[0] <= lo and hi <= rng[1]):
             yield loc, (f"support [{lo:g}, {hi:g}] lies outside the declared range "
-                        f"[{rng[0]:g}, {rng[1]:g}]")  # fmt: skip
+                        f"[{rng[0]:g}, {rng[1]:g}]")
     seen: dict[str, int] = {}
     for t, group in enumerate(unc.ties):
         for k, path in enumerate(group):
@@ -304,7 +304,7 @@ def check_uncertainty(scenario) -> Iterator[tuple[Loc, str]]:
                 lead = ranges[group[0]]
                 if not (rng[0] <= lead[0] and lead[1] <= rng[1]):
                     yield loc, (f"takes {group[0]!r}'s values [{lead[0]:g}, {lead[1]:g}], outside "
-                                f"its declared range [{rng[0]:g}, {rng[1]:g}]")  # fmt: skip
+                                f"its declared range [{rng[0]:g}, {rng[1]:g}]")
     followers = {p for g in unc.ties for p in g[1:]}
     for c, corr in enumerate(unc.correlations):
         for k, path in enumerate(corr.between):

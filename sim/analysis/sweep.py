@@ -1,0 +1,224 @@
+"""Sweeps: a design of draws evaluated chunk by chunk into a resumable run folder.
+
+A sweep folder (``runs/<scenario id>/sweep-<UTC>/`` by default) holds
+
+* ``manifest.json``: format version, sim version, scenario hash, seed, method, models,
+  chunk size, the factors and the chunks written so far (replaced atomically);
+* ``scenario.json``: the resolved scenario (a resumed sweep checks its hash);
+* ``design.parquet``: every draw, generated up front from the seed;
+* ``chunks/chunk-NNNNNN.parquet``: one row per (draw, model) of the chunk's draws, from
+  :func:`sim.analysis.evaluate.evaluate` (inputs then the record).  Each is written to a
+  temporary name and renamed: a chunk is whole or absent.
+
+Chunks are independent (model streams depend only on the draw, not on who solves it), so
+the table is the same for one process, a Dask ``LocalCluster`` or a remote scheduler, and
+a resumed sweep computes only the chunks missing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+from sim.results.folder import new_run_dir
+from sim.results.run import SIM_VERSION
+
+__all__ = ["SWEEP_FORMAT_VERSION", "read_table", "run_sweep"]
+
+SWEEP_FORMAT_VERSION = 1
+#: Draws per chunk (memory is bounded by a chunk, not by the number of draws).
+CHUNK_SIZE = 2000
+
+
+def _write_atomic(path: Path, write) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    write(tmp)
+    os.replace(tmp, path)
+
+
+def _write_json(path: Path, payload: dict) -> None:
+    _write_atomic(path, lambda p: p.write_text(json.dumps(payload, indent=2) + "\n"))
+
+
+def evaluate_chunk(loaded, draws, models, start: int):
+    """Records of one chunk of draws, numbered from ``start`` (a Dask task)."""
+    from sim.analysis.evaluate import evaluate
+
+    out = evaluate(loaded, draws, models=models)
+    out["draw"] = out["draw"] + start
+    return out
+
+
+def _chunk_name(k: int) -> str:
+    return f"chunks/chunk-{k:06d}.parquet"
+
+
+def _bounds(n: int, size: int) -> list[tuple[int, int]]:
+    return [(lo, min(lo + size, n)) for lo in range(0, n, size)]
+
+
+def _client(workers: int, scheduler: str | None):
+    """A Dask client: an existing scheduler, or a LocalCluster of ``workers`` processes."""
+    from dask.distributed import Client, LocalCluster
+
+    if scheduler:
+        return Client(scheduler), None
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                           dashboard_address=None)
+    return Client(cluster), cluster
+
+
+def run_sweep(loaded=None, design=None, *, models=None, out=None, resume=None,
+              workers: int = 1, scheduler: str | None = None, chunk_size: int = CHUNK_SIZE,
+              progress: bool = False) -> Path:
+    """Evaluate a design chunk by chunk into a sweep folder; returns the folder.
+
+    Parameters
+    ----------
+    loaded : LoadedScenario
+    design : sim.analysis.design.Design
+    models : list of str
+    out : path, optional
+        Folder to create (must not exist; default ``runs/<id>/sweep-<UTC>``).
+    resume : path, optional
+        A sweep folder to finish: the chunks already written are kept as they are.
+    workers : int
+        More than one: a Dask ``LocalCluster`` with this many worker processes.
+    scheduler : str, optional
+        Address of an existing Dask scheduler.
+    chunk_size : int
+        Draws per chunk.
+    progress : bool
+        Show a rich progress bar.
+    """
+    import pandas as pd
+
+    if resume is not None:
+        folder = Path(resume)
+        manifest = json.loads((folder / "manifest.json").read_text())
+        if loaded is not None and loaded.sha256 != manifest["scenario_sha256"]:
+            raise ValueError(f"{folder}: the scenario changed since the sweep started")
+        from sim.scenario.loader import validate_data
+
+        if loaded is None:
+            data = json.loads((folder / "scenario.json").read_text())
+            loaded = validate_data(data, manifest["scenario"])
+        draws = pd.read_parquet(folder / "design.parquet")
+    else:
+        created = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        if out is None:
+            stamp = created.replace("-", "").replace(":", "")
+            out = Path("runs") / loaded.scenario.id / f"sweep-{stamp}"
+        folder = new_run_dir(Path(out), loaded.scenario.id, created)
+        (folder / "chunks").mkdir(parents=True)
+        draws = design.draws()
+        _write_atomic(folder / "design.parquet", lambda p: draws.to_parquet(p, index=False))
+        _write_json(folder / "scenario.json", loaded.data)
+        manifest = {
+            "format_version": SWEEP_FORMAT_VERSION,
+            "sim_version": SIM_VERSION,
+            "created": created,
+            "scenario": str(loaded.path),
+            "scenario_sha256": loaded.sha256,
+            "method": design.method,
+            "seed": design.seed,
+            "base_samples": design.base,
+            "factors": [{"path": f.path, "lo": f.lo, "hi": f.hi, "tied": list(f.followers)}
+                        for f in design.factors],
+            "grid": [{"path": p, "values": list(v)} for p, v in design.grid],
+            "models": list(models),
+            "n_draws": len(draws),
+            "chunk_size": int(chunk_size),
+            "chunks": [],
+        }
+        _write_json(folder / "manifest.json", manifest)
+    models = manifest["models"]
+    bounds = _bounds(manifest["n_draws"], manifest["chunk_size"])
+    done = {_chunk_name(k) for k in range(len(bounds)) if (folder / _chunk_name(k)).exists()}
+    todo = [k for k in range(len(bounds)) if _chunk_name(k) not in done]
+
+    def land(k: int, frame) -> None:
+        if frame is not None:
+            _write_atomic(folder / _chunk_name(k), lambda p: frame.to_parquet(p, index=False))
+            done.add(_chunk_name(k))
+        manifest["chunks"] = [{"file": _chunk_name(j), "draws": list(bounds[j])}
+                              for j in range(len(bounds)) if _chunk_name(j) in done]
+        _write_json(folder / "manifest.json", manifest)
+
+    land(-1, None)  # the manifest lists every chunk on disk (one may have landed unlisted)
+    left = sum(bounds[k][1] - bounds[k][0] for k in todo)
+    with _progress(progress, manifest["n_draws"], manifest["n_draws"] - left) as advance:
+        if workers <= 1 and not scheduler:
+            for k in todo:
+                lo, hi = bounds[k]
+                land(k, evaluate_chunk(loaded, draws.iloc[lo:hi].reset_index(drop=True),
+                                       models, lo))
+                advance(hi - lo)
+        else:
+            from dask.distributed import as_completed
+
+            client, cluster = _client(workers, scheduler)
+            try:
+                scattered = client.scatter(loaded, broadcast=True)
+                futures = {}
+                for k in todo:
+                    lo, hi = bounds[k]
+                    part = draws.iloc[lo:hi].reset_index(drop=True)
+                    fut = client.submit(evaluate_chunk, scattered, part, models, lo, pure=False)
+                    futures[fut] = k
+                for fut in as_completed(futures):
+                    k = futures[fut]
+                    land(k, fut.result())
+                    advance(bounds[k][1] - bounds[k][0])
+            finally:
+                client.close()
+                if cluster is not None:
+                    cluster.close()
+    return folder
+
+
+class _progress:
+    """A rich progress bar over draws (or nothing)."""
+
+    def __init__(self, show: bool, total: int, done: int):
+        self.show, self.total, self.done = show, total, done
+        self.bar = None
+
+    def __enter__(self):
+        if not self.show:
+            return lambda n: None
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        self.bar = Progress(TextColumn("sweep"), BarColumn(), MofNCompleteColumn(),
+                            TimeElapsedColumn(), TimeRemainingColumn(), transient=False)
+        self.bar.start()
+        task = self.bar.add_task("draws", total=self.total, completed=self.done)
+        return lambda n: self.bar.advance(task, n)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+        return False
+
+
+def read_table(folder: str | Path):
+    """The sweep's table, one row per (draw, model), from the chunks written so far."""
+    import pandas as pd
+
+    folder = Path(folder)
+    files = sorted((folder / "chunks").glob("chunk-*.parquet"))  # every chunk on disk
+    frames = [pd.read_parquet(f) for f in files]
+    if not frames:
+        return pd.DataFrame()
+    return pd.concat(frames, ignore_index=True).sort_values("draw", kind="stable").reset_index(
+        drop=True
+    )
