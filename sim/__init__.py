@@ -11,7 +11,7 @@ here lazily, so that ``import sim`` (and ``sim --help``) stays fast:
 __version__ = "0.1.0"
 
 _API = ("load", "validate", "run", "explain", "save", "modify", "json_schema", "model_names")
-_API += ("evaluate", "declared_parameters", "compare", "report")
+_API += ("evaluate", "declared_parameters", "compare", "report", "sweep", "analyse_sweep")
 
 __all__ = ["__version__", *_API]
 

@@ -127,6 +127,72 @@ def compare(
     )
 
 
+def sweep(
+    scenario: str | Path | LoadedScenario | None = None,
+    *,
+    samples: int = 1024,
+    method: str = "sobol",
+    grid=(),
+    params=None,
+    models=None,
+    seed: int | None = None,
+    out: str | Path | None = None,
+    workers: int = 1,
+    scheduler: str | None = None,
+    chunk_size: int | None = None,
+    resume: str | Path | None = None,
+    progress: bool = False,
+) -> Path:
+    """Evaluate models over a design of draws into a sweep folder (Parquet chunks and a
+    manifest); returns the folder (see :mod:`sim.analysis.sweep` and
+    :func:`sim.analysis.design.make_design`).  ``resume`` finishes an interrupted sweep.
+
+    ``models`` defaults to the scenario's models that are solved as arrays over draws
+    (``nash_bargaining``, ``utilitarian``), or all its models if it selects neither.
+
+    Raises
+    ------
+    sim.errors.ScenarioError, sim.errors.UnknownModelError, ValueError
+    """
+    from sim.analysis.sweep import CHUNK_SIZE, run_sweep
+
+    kw = {"workers": workers, "scheduler": scheduler, "progress": progress}
+    if resume is not None:
+        loaded = load_scenario(scenario) if isinstance(scenario, str | Path) else scenario
+        return run_sweep(loaded, resume=resume, **kw)
+    from sim.analysis.design import make_design
+    from sim.analysis.evaluate import BATCHED
+    from sim.registry import MODELS
+
+    loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
+    if models is None:
+        selected = loaded.scenario.models.selected()
+        models = [m for m in selected if m in BATCHED] or selected
+    models = [models] if isinstance(models, str) else list(models)
+    unknown = [m for m in models if m not in MODELS]
+    if unknown:
+        raise UnknownModelError(f"no model {unknown[0]!r}; models: {', '.join(MODELS)}")
+    grid, params = list(grid or ()), list(params) if params else None
+    design = make_design(loaded, method=method, samples=samples, seed=seed, params=params,
+                         grid=grid)
+    from sim.analysis.parameters import check_columns
+
+    check_columns(loaded, design.draws())  # grid values within the declared ranges
+    args = {"method": method, "samples": samples, "params": params, "grid": grid}
+    return run_sweep(loaded, design, models=models, out=out, chunk_size=chunk_size or CHUNK_SIZE,
+                     args=args, **kw)
+
+
+def analyse_sweep(folder: str | Path, *, outcome: str | None = None, discover=(),
+                  plots: bool = True) -> Path:
+    """Sobol'/Morris indices, tornado, grid means, issue distributions, agreement by date
+    and PRIM boxes of a finished sweep, written to ``<folder>/analysis`` (see
+    :func:`sim.analysis.sweep_report.analyse_sweep`)."""
+    from sim.analysis.sweep_report import analyse_sweep as _analyse
+
+    return _analyse(folder, outcome=outcome, discover=discover, plots=plots)
+
+
 def declared_parameters(scenario: str | Path | LoadedScenario) -> list:
     """Every number the scenario declares with a ``range`` (see
     :func:`sim.analysis.parameters.declared_parameters`)."""

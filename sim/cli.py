@@ -333,6 +333,79 @@ def report(
 
 
 @app.command()
+def sweep(
+    scenario: Annotated[
+        Path | None,
+        typer.Argument(help="Scenario file (YAML); not needed with --resume.", dir_okay=False),
+    ] = None,
+    samples: Annotated[
+        int, typer.Option("--samples", "-n", min=1, help="Draws (sobol/morris: at most this).")
+    ] = 1024,
+    method: Annotated[str, typer.Option(help="Design: mc | lhs | sobol | morris.")] = "sobol",
+    grid: Annotated[
+        list[str] | None,
+        typer.Option("--grid", help="PATH=LO:HI:N, repeatable: a full-factorial grid."),
+    ] = None,
+    param: Annotated[
+        list[str] | None, typer.Option("--param", help="Vary only this path (repeatable).")
+    ] = None,
+    model: Annotated[
+        list[str] | None,
+        typer.Option("--model", "-m", help="Model (repeatable; default: the batched ones)."),
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed of the design.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Sweep folder (must not exist yet).")
+    ] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Dask LocalCluster workers (more than 1).")
+    ] = 1,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Address of an existing Dask scheduler.")
+    ] = None,
+    chunk_size: Annotated[int | None, typer.Option(min=1, help="Draws per chunk.")] = None,
+    resume: Annotated[
+        Path | None, typer.Option(help="Finish an interrupted sweep folder.", file_okay=False)
+    ] = None,
+    outcome: Annotated[
+        str | None, typer.Option(help="Outcome the indices explain (default: first tariff).")
+    ] = None,
+    discover: Annotated[
+        list[str] | None,
+        typer.Option(help="Scenario discovery (PRIM) of a condition, e.g. "
+                     "'agreement.car_tariff >= 10' (repeatable)."),
+    ] = None,
+    no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip the plots.")] = False,
+) -> None:
+    """Sweep the scenario's uncertain numbers: Parquet table, sensitivity, discovery, plots."""
+    from sim import api
+
+    if resume is None and scenario is None:
+        _fail("give a SCENARIO file (or --resume SWEEP_FOLDER)")
+    if resume is not None and not (resume / "manifest.json").is_file():
+        _fail(f"--resume {resume}: not a sweep folder (no manifest.json)")
+    if resume is None:
+        _check_out(out)
+    loaded = _guard(api.load, scenario) if scenario is not None else None
+    try:
+        folder = _guard(api.sweep, loaded, samples=samples, method=method, grid=grid or (),
+                        params=param or None, models=model or None, seed=seed, out=out,
+                        workers=workers, scheduler=scheduler, chunk_size=chunk_size,
+                        resume=resume, progress=True)
+        typer.echo(f"wrote {folder}/chunks (the table: sim.analysis.sweep.read_table)")
+        analysis = _guard(api.analyse_sweep, folder, outcome=outcome, discover=discover or (),
+                          plots=not no_plots)
+    except ValueError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"cannot write the sweep folder: {exc}")
+    for name in ("sobol", "morris", "tornado", "discovery"):
+        if (analysis / f"{name}.csv").exists():
+            typer.echo(f"wrote {analysis}/{name}.csv")
+    typer.echo(f"wrote {analysis}/")
+
+
+@app.command()
 def validate(scenario: ScenarioArg, strict: Strict = False) -> None:
     """Check a scenario file without running it (plausibility warnings too)."""
     from sim import api

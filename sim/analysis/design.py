@@ -51,7 +51,9 @@ class Factor:
     followers: tuple[str, ...] = ()
 
     def values(self, u: np.ndarray) -> np.ndarray:
-        return np.asarray(self.dist.ppf(u), dtype=float)
+        """Quantiles of ``u``, clipped to the support (``lo + (hi - lo) * 1`` may round
+        past ``hi``)."""
+        return np.clip(np.asarray(self.dist.ppf(u), dtype=float), self.lo, self.hi)
 
 
 def factors(loaded, params=None) -> list[Factor]:
@@ -87,6 +89,7 @@ def factors(loaded, params=None) -> list[Factor]:
         rng = declared[path].range if path in declared else (-np.inf, np.inf)
         frozen = dist.frozen(*rng)
         lo, hi = (float(v) for v in frozen.support())
+        lo, hi = max(lo, rng[0]), min(hi, rng[1])  # rounding: the support within the range
         out.append(Factor(path, frozen, lo, hi, ties.get(path, ())))
     if params:
         known = {f.path for f in out}

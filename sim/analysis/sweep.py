@@ -72,7 +72,7 @@ def _client(workers: int, scheduler: str | None):
 
 def run_sweep(loaded=None, design=None, *, models=None, out=None, resume=None,
               workers: int = 1, scheduler: str | None = None, chunk_size: int = CHUNK_SIZE,
-              progress: bool = False) -> Path:
+              progress: bool = False, args: dict | None = None) -> Path:
     """Evaluate a design chunk by chunk into a sweep folder; returns the folder.
 
     Parameters
@@ -92,6 +92,9 @@ def run_sweep(loaded=None, design=None, *, models=None, out=None, resume=None,
         Draws per chunk.
     progress : bool
         Show a rich progress bar.
+    args : dict, optional
+        The design's arguments (method, samples, params, grid), recorded in the manifest so
+        that the analysis can rebuild the design (:func:`sim.analysis.sweep_report.load_sweep`).
     """
     import pandas as pd
 
@@ -129,6 +132,7 @@ def run_sweep(loaded=None, design=None, *, models=None, out=None, resume=None,
                         for f in design.factors],
             "grid": [{"path": p, "values": list(v)} for p, v in design.grid],
             "models": list(models),
+            "args": args or {},
             "n_draws": len(draws),
             "chunk_size": int(chunk_size),
             "chunks": [],
