@@ -125,6 +125,8 @@ def run_sweep(loaded=None, design=None, *, models=None, out=None, resume=None,
             data = json.loads((folder / "scenario.json").read_text())
             loaded = validate_data(data, manifest["scenario"])
         draws = pd.read_parquet(folder / "design.parquet")
+        for stale in (*folder.glob(".*.tmp-*"), *(folder / "chunks").glob(".*.tmp-*")):
+            stale.unlink()  # a chunk killed while being written: computed again below
     else:
         created = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         if out is None:
