@@ -439,6 +439,7 @@ def report(
     out: str | Path | None = None,
     *,
     compare: bool = False,
+    sweep: int = 0,
     models: Iterable[str] | None = None,
     seed: int | None = None,
 ) -> Path:
@@ -457,6 +458,10 @@ def report(
         Default ``runs/<scenario id>/report-<UTC timestamp>.html``.
     compare : bool
         Add the comparison of the scenario's concession packages (:func:`compare`).
+    sweep : int
+        With N > 0, add the sensitivity of the deal to the scenario's uncertain numbers: a
+        Sobol' sweep of at most N draws (:func:`sweep`, its default models), its indices,
+        the predicted issue values and the probability of agreement by date.
     models : iterable of str, optional
         As :func:`run`.
     seed : int, optional
@@ -493,6 +498,8 @@ def report(
             "Cost to the giver against tariff relief bought, by model": cost_relief(table),
             "Rank of each package under each model": rank_heatmap(table),
         }
+    if sweep:
+        inputs.update(_sensitivity(loaded, sweep, seed))
     digest = load_facts(loaded.path.parent / sc.facts if sc.facts else None)
     html = render_report(
         ReportInputs(
@@ -506,6 +513,41 @@ def report(
         )
     )
     return write_report(html, Path(out) if out is not None else None, sc.id, result.created)
+
+
+def _sensitivity(loaded: LoadedScenario, samples: int, seed: int | None) -> dict:
+    """The report's sensitivity section: a Sobol' sweep in a temporary folder, analysed."""
+    import tempfile
+
+    import pandas as pd
+
+    from sim.render import sweep_plots
+
+    titles = {
+        "sobol": "Sobol' indices: which uncertain numbers drive the outcome",
+        "issues": "Predicted value of each issue over the draws",
+        "agreement_by_date": "Probability of an agreement by each date",
+    }
+    with tempfile.TemporaryDirectory(prefix="sim-report-sweep-") as tmp:
+        folder = sweep(loaded, samples=samples, method="sobol", seed=seed, out=Path(tmp) / "s")
+        analysis = analyse_sweep(folder, plots=False)
+        frames = {
+            name: pd.read_csv(analysis / f"{name}.csv")
+            for name in titles
+            if (analysis / f"{name}.csv").is_file()
+        }
+    figures = {}
+    if "sobol" in frames:
+        for model, part in frames["sobol"].groupby("model", sort=False):
+            figures[f"Sobol' indices ({model})"] = sweep_plots.sobol_chart(part)
+    if "agreement_by_date" in frames:
+        figures["Probability of an agreement by date"] = sweep_plots.agreement_curve(
+            frames["agreement_by_date"]
+        )
+    return {
+        "sensitivity": {titles[name]: frame for name, frame in frames.items()},
+        "sensitivity_figures": figures,
+    }
 
 
 def solve_game(

@@ -312,6 +312,12 @@ def report(
     compare: Annotated[
         bool, typer.Option("--compare", help="Add the comparison of the concession packages.")
     ] = False,
+    sweep: Annotated[
+        int,
+        typer.Option(
+            "--sweep", min=0, help="Add a sensitivity analysis: a Sobol' sweep of N draws."
+        ),
+    ] = 0,
     model: Annotated[
         list[str] | None,
         typer.Option("--model", "-m", help="Run only this model (repeatable)."),
@@ -324,7 +330,9 @@ def report(
     if out is not None and out.is_dir():
         _fail(f"--out {out}: is a folder; give a file name such as report.html")
     try:
-        path = _guard(api.report, scenario, out, compare=compare, models=model, seed=seed)
+        path = _guard(
+            api.report, scenario, out, compare=compare, sweep=sweep, models=model, seed=seed
+        )
     except ValueError as exc:
         _fail(f"{scenario}: {exc}")
     except OSError as exc:

@@ -132,6 +132,25 @@ def test_cli_writes_whole_and_never_overwrites(tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp left
 
 
+def test_sweep_adds_the_sensitivity_section(tmp_path):
+    """``--sweep N``: the Sobol' indices of every varying parameter and the issue values,
+    with their figures inline; nothing left in tmp."""
+    out = tmp_path / "s.html"
+    res = CliRunner().invoke(
+        app, ["report", str(BASELINE), "-m", "nash_bargaining", "--sweep", "96", "-o", str(out)]
+    )
+    assert res.exit_code == 0, res.output
+    text = out.read_text()
+    section = text[text.index('<section id="sensitivity">') :]
+    section = unescape(section[: section.index("</section>")])
+    assert "Sobol' indices: which uncertain numbers drive the outcome" in section
+    assert "Predicted value of each issue over the draws" in section
+    assert section.count("<svg") >= 1  # the Sobol' chart
+    varying = [p.path for p in sim.declared_parameters(BASELINE)]
+    assert sum(path in section for path in varying) >= len(varying) // 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.html"]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
