@@ -257,7 +257,7 @@ def run(
         raise scenario_error(loaded.path, [(("parties",), m) for m in too_many])
     check_sizes(loaded, names)
     space = _space(loaded)
-    rngs = model_rngs(seed)
+    rngs = registry.rngs(seed)
     results = {}
     for name in names:
         options = getattr(sc.models, name, None)
@@ -359,21 +359,6 @@ def _payoff_space(space, seed: int | None):
 
 #: Spawn key of the run's own random stream (models' streams are 0, 1, ... in registry order).
 PAYOFF_SPACE_STREAM = 2**31 - 1
-
-
-def model_rngs(seed: int | None) -> dict:
-    """One independent generator per registered model, all from ``SeedSequence(seed)``.
-
-    Each model's stream depends only on the seed and the model's place in the registry, not
-    on which other models run; with no seed the streams come from ``SeedSequence(0)`` so that
-    a run is reproducible by default.
-    """
-    import numpy as np
-
-    from sim.registry import MODELS
-
-    children = np.random.SeedSequence(0 if seed is None else seed).spawn(len(MODELS))
-    return {name: np.random.default_rng(ss) for name, ss in zip(MODELS, children, strict=True)}
 
 
 def explain(

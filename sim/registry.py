@@ -123,3 +123,16 @@ def sizes(name: str, scenario) -> tuple:
     if options is None:
         options = options_class(name)()
     return tuple(fn(scenario, options))
+
+
+def rngs(seed: int | None) -> dict:
+    """One independent generator per registered model, all from ``SeedSequence(seed)``.
+
+    Each model's stream depends only on the seed and the model's place in :data:`MODELS`,
+    not on which other models run; with no seed the streams come from ``SeedSequence(0)``
+    so that a run is reproducible by default.
+    """
+    import numpy as np
+
+    children = np.random.SeedSequence(0 if seed is None else seed).spawn(len(MODELS))
+    return {name: np.random.default_rng(ss) for name, ss in zip(MODELS, children, strict=True)}

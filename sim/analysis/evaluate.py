@@ -48,15 +48,6 @@ def _options(scenario, name: str):
     return options if options is not None else registry.options_class(name)()
 
 
-def _rng(name: str) -> np.random.Generator:
-    """The generator ``sim.run`` gives model ``name`` without a seed (``SeedSequence(0)``
-    spawned over the registry), so that per-draw records equal those of a run."""
-    from sim.registry import MODELS
-
-    children = np.random.SeedSequence(0).spawn(len(MODELS))
-    return np.random.default_rng(children[list(MODELS).index(name)])
-
-
 def _affects(path: str, model: str) -> bool:
     """Whether a drawn number can change an axiomatic model's answer."""
     return not (
@@ -203,7 +194,9 @@ def _per_draw(loaded, name: str, arrays: dict, values=None) -> list[dict]:
             space = OutcomeSpace(patched, _with_smooth(values.draw(k), patched))
         else:
             space = OutcomeSpace.from_scenario(patched)
-        result = registry.model(name).run(space, _options(patched, name), rng=_rng(name))
+        # a fresh stream per draw: the one `sim.run` gives the model without a seed
+        rng = registry.rngs(None)[name]
+        result = registry.model(name).run(space, _options(patched, name), rng=rng)
         rows.append(_record(result, patched))
     return rows
 

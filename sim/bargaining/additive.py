@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.bargaining.geometry import UtilitySet
+from sim.bargaining.geometry import UtilitySet, clip_interval
 
 __all__ = ["MAX_CELLS", "extent", "pareto_cells"]
 
@@ -189,18 +189,12 @@ def _polygon_planes(uset: UtilitySet) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _clip(N, R, A, D):
-    """Liang & Barsky (1984, ACM TOG 3:1-22): the ``s in [0, 1]`` with
-    ``N . (A + s D) <= R`` for every row's half-planes; ``(lo, hi, ok)``."""
+    """The ``s in [0, 1]`` with ``N . (A + s D) <= R`` for every row's half-planes;
+    ``(lo, hi, ok)`` (:func:`sim.bargaining.geometry.clip_interval`)."""
     n0, n1 = N[..., 0], N[..., 1]
     coef = n0 * D[:, None, 0] + n1 * D[:, None, 1]
     rhs = R - n0 * A[:, None, 0] - n1 * A[:, None, 1]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = rhs / coef
-    up = np.where(coef > 0, ratio, np.inf).min(axis=1)
-    dn = np.where(coef < 0, ratio, -np.inf).max(axis=1)
-    bad = ((coef == 0) & (rhs < 0)).any(axis=1)
-    lo, hi = np.maximum(dn, 0.0), np.minimum(up, 1.0)
-    return lo, hi, ~bad & (lo <= hi)
+    return clip_interval(coef, rhs)
 
 
 def _covered(uset, a, b, cell, surv, ideal, m, ctol) -> np.ndarray:

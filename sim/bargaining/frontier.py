@@ -21,7 +21,7 @@ from weakref import WeakKeyDictionary
 
 import numpy as np
 
-from sim.bargaining.geometry import UtilitySet
+from sim.bargaining.geometry import UtilitySet, clip_interval
 from sim.bargaining.primitives import dominated
 
 __all__ = ["Frontier", "convex_frontier", "pareto_frontier"]
@@ -191,13 +191,7 @@ def _dominated_intervals(uset, start, end, seg_cell, survivors):
             rhs = np.where(lower, R + tol, R - np.einsum("nhj,j->nh", N, sh)) - np.einsum(
                 "nhj,nj->nh", N, A
             )
-            with np.errstate(divide="ignore", invalid="ignore"):
-                ratio = rhs / coef
-            up = np.where(coef > 0, ratio, np.inf).min(axis=1)
-            dn = np.where(coef < 0, ratio, -np.inf).max(axis=1)
-            infeasible = ((coef == 0) & (rhs < 0)).any(axis=1)
-            ilo, ihi = np.maximum(dn, 0.0), np.minimum(up, 1.0)
-            ok = ~infeasible & (ilo <= ihi)
+            ilo, ihi, ok = clip_interval(coef, rhs)
             out_seg.append(lo + i[ok])
             out_lo.append(ilo[ok])
             out_hi.append(ihi[ok])

@@ -15,7 +15,22 @@ from functools import cached_property
 
 import numpy as np
 
-__all__ = ["ShapeHulls", "UtilitySet", "zonotope_hull"]
+__all__ = ["ShapeHulls", "UtilitySet", "clip_interval", "zonotope_hull"]
+
+
+def clip_interval(coef: np.ndarray, rhs: np.ndarray):
+    """Liang & Barsky (1984, ACM TOG 3:1-22): the interval of ``s in [0, 1]`` with
+    ``coef[..., h] * s <= rhs[..., h]`` for every half-plane ``h`` (last axis).
+
+    Returns ``(lo, hi, ok)``; ``ok`` is False where the interval is empty.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = rhs / coef
+    up = np.where(coef > 0, ratio, np.inf).min(axis=-1)
+    dn = np.where(coef < 0, ratio, -np.inf).max(axis=-1)
+    bad = ((coef == 0) & (rhs < 0)).any(axis=-1)
+    lo, hi = np.maximum(dn, 0.0), np.minimum(up, 1.0)
+    return lo, hi, ~bad & (lo <= hi)
 
 
 def zonotope_hull(G: np.ndarray, *, rtol: float = 1e-12) -> tuple[np.ndarray, np.ndarray]:

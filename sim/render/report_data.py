@@ -41,36 +41,21 @@ def scenario_data(loaded) -> dict[str, Any]:
     """The scenario in words: parties, issues, no-deal outcome and its dated changes,
     packages and calendar (each item with the fact id it cites, or None)."""
     sc = loaded.scenario
-    dis = sc.disagreement
+    dis, cal = sc.disagreement, sc.calendar
+    dated = [
+        *(("round", r, f"{r.proposer} proposes" if r.proposer else "") for r in cal.rounds),
+        *(("deadline", d, "") for d in cal.deadlines),
+        *(("event", e, "") for e in cal.events),
+    ]
     calendar = [
         {
-            "date": r.date.isoformat(),
-            "what": "round",
-            "label": r.label,
-            "detail": f"{r.proposer} proposes" if r.proposer else "",
-            "source": r.source,
+            "date": item.date.isoformat(),
+            "what": what,
+            "label": item.label,
+            "detail": detail,
+            "source": item.source,
         }
-        for r in sc.calendar.rounds
-    ]
-    calendar += [
-        {
-            "date": d.date.isoformat(),
-            "what": "deadline",
-            "label": d.label,
-            "detail": "",
-            "source": d.source,
-        }
-        for d in sc.calendar.deadlines
-    ]
-    calendar += [
-        {
-            "date": e.date.isoformat(),
-            "what": "event",
-            "label": e.label,
-            "detail": "",
-            "source": e.source,
-        }
-        for e in sc.calendar.events
+        for what, item, detail in dated
     ]
     calendar.sort(key=lambda item: item["date"])
     return {

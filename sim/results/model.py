@@ -44,10 +44,10 @@ def jsonable(value: Any) -> Any:
     """``value`` as JSON-safe builtins: numpy scalars and arrays, tuples, enums, dates,
     dataclasses and objects with ``to_dict()`` are converted; non-finite floats are refused.
     """
-    if value is None or isinstance(value, bool | str):
-        return value.value if isinstance(value, enum.Enum) else value
     if isinstance(value, enum.Enum):
         return jsonable(value.value)
+    if value is None or isinstance(value, bool | str):
+        return value
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):
