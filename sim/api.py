@@ -274,6 +274,7 @@ def run(
         parties=tuple(space.parties),
         unit=space.values.unit,
         no_deals=_no_deals(space, results),
+        no_deal_path=_no_deal_path(space),
         payoff_space=payoff_space,
         space=space,
     )
@@ -336,6 +337,27 @@ def _no_deals(space, results) -> dict:
             payoffs={p: float(v) for p, v in zip(space.parties, pay, strict=True)},
         )
     return out
+
+
+def _no_deal_path(space) -> tuple:
+    """What holds with no deal from the start of the talks (the first round or the as-of
+    date, whichever is earlier) and from each dated change on: the timeline figure's data."""
+    from sim.results.run import NoDeal
+
+    sc = space.scenario
+    start = min([sc.as_of, *(r.date for r in sc.calendar.rounds)])
+    dates = sorted({start, *(c.date for c in sc.disagreement.changes)})
+    out = []
+    for when in dates:
+        pay = space.disagreement_point(when)
+        out.append(
+            NoDeal(
+                at=when.isoformat(),
+                outcome=space.describe(space.disagreement_outcome(when)),
+                payoffs={p: float(v) for p, v in zip(space.parties, pay, strict=True)},
+            )
+        )
+    return tuple(out)
 
 
 def _payoff_space(space, seed: int | None):

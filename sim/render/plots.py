@@ -10,11 +10,10 @@ rendered by Agg whatever the interactive backend.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 
 from sim.render.names import short_name
+from sim.render.timeline import timeline  # noqa: F401  (figures are looked up here by name)
 
 SOLUTION_STYLE = {  # marker and colour; drawn in this order, Nash last (on top)
     "kalai_smorodinsky": ("D", "tab:purple"),
@@ -334,123 +333,6 @@ def _usable(run, name: str, *keys: str) -> dict | None:
     if d.get("status") == "not_run" or d.get("configured") is False:
         return None
     return d if all(d.get(k) for k in keys) else None
-
-
-def timeline(run, ax=None):
-    """Offers and each side's payoff by round, the deadline, and P(deal done by date).
-
-    Draws the ``deadline`` model's offer path (each proposer's offer, as the payoff it gives
-    each side), the no-deal value by round, the deadline and the calendar's events, and on
-    a second axis the probability that a deal is done by each date; the ``rubinstein``
-    equilibrium payoffs and the ``private_information`` acceptance probabilities are added
-    when those models ran.  Reads the results' ``to_dict()`` only.
-
-    Returns
-    -------
-    matplotlib.figure.Figure or None
-        None when none of those models has anything to draw.
-    """
-    dl = _usable(run, "deadline", "offer_path", "deadline")
-    rb = _usable(run, "rubinstein", "equilibrium_point")
-    pi = _usable(run, "private_information", "screening")
-    rb_pay = (rb or {}).get("equilibrium_point", {}).get("payoffs") if rb else None
-    if dl is None and not rb_pay and pi is None:
-        return None
-    fig, ax = _figure(ax, size=(9, 5.5))
-    P = run.parties
-    colors = dict(zip(P, PARTY_COLORS, strict=False))
-    cal = run.scenario.calendar
-    dates = [r.date for r in cal.rounds]
-    if dl is not None:
-        path = dl["offer_path"]
-        dates = [dt.date.fromisoformat(r["date"]) for r in path]
-        for p in P:
-            off = [np.nan if r["offer"] is None else r["offer"][p] for r in path]
-            ax.plot(dates, off, "-o", color=colors[p], label=f"{p} payoff of the offer (deadline)")
-            dis = [r["disagreement_value"][p] for r in path]
-            ax.plot(dates, dis, ":", color=colors[p], label=f"{p} no-deal value")
-            for r, x in list(zip(path, dates, strict=True))[:MAX_LABELS]:
-                if r["proposer"] == p and r["offer"] is not None:
-                    ax.annotate(
-                        p,
-                        (x, r["offer"][p]),
-                        xytext=(0, 6),
-                        textcoords="offset points",
-                        fontsize=7,
-                        ha="center",
-                        color=colors[p],
-                    )
-        when = dt.date.fromisoformat(dl["deadline"]["date"])
-        ax.axvline(when, color="black", lw=1.5, ls="--")
-        ax.annotate(
-            dl["deadline"]["label"],
-            (when, 1),
-            xycoords=("data", "axes fraction"),
-            xytext=(-3, -3),
-            textcoords="offset points",
-            rotation=90,
-            ha="right",
-            va="top",
-            fontsize=7,
-        )
-    for ev in cal.events[:MAX_LABELS]:
-        ax.axvline(ev.date, color="0.6", lw=1, ls="-.")
-        ax.annotate(
-            ev.label,
-            (ev.date, 0),
-            xycoords=("data", "axes fraction"),
-            xytext=(3, 3),
-            textcoords="offset points",
-            rotation=90,
-            fontsize=7,
-            color="0.4",
-        )
-    for p, v in (rb_pay or {}).items():
-        ax.axhline(v, color=colors.get(p, "0.5"), lw=0.8, alpha=0.5)
-        ax.annotate(
-            f"{p}: Rubinstein",
-            (0, v),
-            xycoords=("axes fraction", "data"),
-            xytext=(2, 2),
-            textcoords="offset points",
-            fontsize=7,
-            color=colors.get(p, "0.5"),
-        )
-    ax.set_ylabel(f"payoff ({run.unit})")
-    ax.grid(alpha=0.3)
-    ax2 = ax.twinx()
-    if dl is not None and dl.get("p_deal_by"):
-        by = dl["p_deal_by"]
-        ax2.step(
-            [dt.date.fromisoformat(s) for s in by],
-            list(by.values()),
-            where="post",
-            color="tab:green",
-            lw=2,
-            label="P(deal done by date), deadline model",
-        )
-    acc = (pi or {}).get("screening", {}).get("acceptance_probabilities")
-    if acc and len(dates) >= 2:
-        ax2.step(
-            dates[:2],
-            [acc["early"], acc["early"] + acc["late"]],
-            where="post",
-            color="tab:purple",
-            lw=2,
-            ls="--",
-            label="P(deal done), screening (first two rounds)",
-        )
-    ax2.set_ylim(-0.02, 1.05)
-    ax2.set_ylabel("probability a deal is done")
-    h1, l1 = ax.get_legend_handles_labels()
-    h2, l2 = ax2.get_legend_handles_labels()
-    ax.legend(h1 + h2, l1 + l2, fontsize=7, loc="lower left")
-    ax.set_title(wrap_title(f"{run.scenario.title}: timeline"), fontsize=10)
-    for label in ax.get_xticklabels():
-        label.set_rotation(30)
-        label.set_ha("right")
-    ax.figure.subplots_adjust(bottom=0.16, right=0.9)
-    return fig
 
 
 def win_sets(run, ax=None):

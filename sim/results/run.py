@@ -72,6 +72,10 @@ class RunResult:
     no_deals : dict
         ``at`` -> :class:`NoDeal`, for ``"final"`` and every ``disagreement_at`` a model
         bargained against.
+    no_deal_path : tuple of NoDeal
+        What holds with no deal from the start of the talks (the earlier of the first
+        round and the as-of date) and from each dated change (``disagreement.changes``)
+        on, by date (``at`` is an ISO date): the no-deal payoffs over time.
     payoff_space : PayoffSpace or None
         The two parties' payoff plane (None with more parties).
     space : OutcomeSpace or None
@@ -86,6 +90,7 @@ class RunResult:
     parties: tuple[str, ...] = ()
     unit: str = ""
     no_deals: Mapping[str, NoDeal] = field(default_factory=dict)
+    no_deal_path: tuple[NoDeal, ...] = ()
     payoff_space: PayoffSpace | None = None
     space: Any = field(default=None, repr=False, compare=False)
 
@@ -126,6 +131,10 @@ class RunResult:
             "unit": self.unit,
             "assumptions": self.assumptions(),
             "models": {name: res.to_dict() for name, res in self.models.items()},
+            "no_deal_path": [
+                {"date": nd.at, "outcome": dict(nd.outcome), "payoffs": dict(nd.payoffs)}
+                for nd in self.no_deal_path
+            ],
         }
 
     def to_json(self) -> str:
