@@ -1,13 +1,14 @@
 """Plots of a package comparison (the table of :func:`sim.analysis.compare.compare`).
 
-They read the table and never solve.  Labels of named packages are placed with adjustText
-(Flavell's port of ggrepel: labels repelled from each other and from the points), so that
-they do not overlap.
+They read the table and never solve.  Named packages are labelled by their names, placed by
+:func:`sim.render.labels.place_labels` so that no two labels overlap.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from sim.render.labels import place_labels, wrap_label
 
 __all__ = ["cost_relief", "label_boxes_overlap", "rank_heatmap"]
 
@@ -19,7 +20,8 @@ def _central(table):
 
 
 def _label_of(row) -> str:
-    return str(row["named"] or row["package"])
+    """The package's name (its id when it has none), on a few lines."""
+    return wrap_label(str(row.get("name") or row["named"] or row["package"]))
 
 
 def cost_relief(table, *, axes=None):
@@ -40,7 +42,6 @@ def cost_relief(table, *, axes=None):
     matplotlib.figure.Figure
     """
     import matplotlib.pyplot as plt
-    from adjustText import adjust_text
 
     t = _central(table)
     t = t[t["status"] != "not_run"]
@@ -68,24 +69,25 @@ def cost_relief(table, *, axes=None):
         if len(refused):
             ax.scatter(refused["cost"], refused["relief"], s=60, facecolors="none",
                        edgecolors="black", label="not accepted", zorder=4)  # fmt: skip
-        named = m[m["named"] != ""]
-        texts = [
-            ax.text(r["cost"], r["relief"], _label_of(r), fontsize=7, zorder=5, bbox=_BOX)
-            for _, r in named.iterrows()
-        ]
-        if texts:
-            adjust_text(
-                texts,
-                x=m["cost"].to_numpy(float),
-                y=m["relief"].to_numpy(float),
-                ax=ax,
-                arrowprops={"arrowstyle": "-", "color": "0.4", "lw": 0.5},
-            )
         ax.set_title(model, fontsize=9)
         ax.set_xlabel(f"cost to {giver} ($bn/yr)")
         ax.set_ylabel("tariff relief (pp)")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7, loc="lower right")
+    fig.canvas.draw()  # the layout is fixed before labels are placed in it
+    fig.set_layout_engine("none")
+    for ax, model in zip(axes, models, strict=False):
+        m = t[t["model"] == model]
+        named = m[m["named"] != ""]
+        place_labels(
+            ax,
+            named[["cost", "relief"]].to_numpy(float),
+            [_label_of(r) for _, r in named.iterrows()],
+            obstacles=m[["cost", "relief"]].to_numpy(float),
+            fontsize=7,
+            zorder=5,
+            bbox=_BOX,
+        )
     return fig
 
 

@@ -164,40 +164,49 @@ def payoff_space(run, ax=None):
             s=22,
             color="tab:orange",
             zorder=4,
-            label="packages (each applied alone to the no-deal outcome)",
+            label="packages (each applied alone\nto the no-deal outcome)",
         )
-        _package_labels(ax, ps)
+        _package_labels(ax, ps, run.scenario, _deal_points(run, ps.parties))
     _payoff_axes(ax, ps.parties, ps.unit, f"{run.scenario.title}: payoff space")
     return fig
 
 
-def _package_labels(ax, ps) -> None:
-    """Package ids next to their points, moved apart by adjustText so none overlap."""
-    from adjustText import adjust_text
+def _package_labels(ax, ps, scenario, deals) -> None:
+    """Package names next to their points, placed so that none overlap nor cover a point
+    of ``deals`` (each model's deal) or the disagreement points."""
+    from sim.render.labels import place_labels, wrap_label
 
-    shown = list(zip(ps.package_ids, ps.packages, strict=True))[:MAX_LABELS]
-    texts = [ax.text(x, y, pid, fontsize=7, color="tab:orange", zorder=7) for pid, (x, y) in shown]
-    if len(texts) > 1:
-        if not hasattr(ax.figure.canvas, "get_renderer"):
-            from matplotlib.backends.backend_agg import FigureCanvasAgg
+    names = {p.id: p.name or p.id for p in scenario.packages}
+    shown = list(ps.package_ids)[:MAX_LABELS]
+    place_labels(
+        ax,
+        ps.packages[: len(shown)],
+        [wrap_label(names.get(pid, pid)) for pid in shown],
+        obstacles=np.vstack([ps.packages, *ps.disagreement.values(), *deals]),
+        line_color="tab:orange",
+        fontsize=7,
+        color="tab:orange",
+        zorder=7,
+        bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8},
+    )
 
-            FigureCanvasAgg(ax.figure)
-        adjust_text(
-            texts,
-            x=ps.packages[:, 0],
-            y=ps.packages[:, 1],
-            ax=ax,
-            arrowprops={"arrowstyle": "-", "color": "tab:orange", "lw": 0.5},
-        )
 
-
-def _draw_deals(ax, run, parties) -> None:
-    """Each model's predicted deal (status ok, payoffs for both parties) as one marker."""
-    deals = {
+def _deals(run, parties) -> dict:
+    """``to_dict()`` of each model with a deal (status ok, payoffs for both parties)."""
+    return {
         name: d
         for name, d in run.deals().items()
         if d["status"] == "ok" and all(p in (d.get("payoffs") or {}) for p in parties)
     }
+
+
+def _deal_points(run, parties) -> list[list[float]]:
+    return [[d["payoffs"][p] for p in parties] for d in _deals(run, parties).values()]
+
+
+def _draw_deals(ax, run, parties) -> None:
+    """Each model's predicted deal (status ok, payoffs for both parties) as one marker."""
+    deals = _deals(run, parties)
     order = [n for n in deals if n not in SOLUTION_STYLE]
     order += [n for n in SOLUTION_STYLE if n in deals]
     others = iter(OTHER_MARKERS * (1 + len(order) // len(OTHER_MARKERS)))

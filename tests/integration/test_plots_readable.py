@@ -25,12 +25,16 @@ def test_payoff_space_labels_legend_and_title(run):
     fig = plots.payoff_space(run)
     ax = fig.axes[0]
     fig.canvas.draw()
+    frame = ax.get_window_extent(fig.canvas.get_renderer())
     renderer = fig.canvas.get_renderer()
-    ids = set(run.payoff_space.package_ids)
-    boxes = [t.get_window_extent(renderer) for t in ax.texts if t.get_text() in ids]
-    assert len(boxes) == len(ids) > 1
+    names = {p.name for p in run.scenario.packages}  # names, not ids, whole
+    labels = [t for t in ax.texts if t.get_text().replace("\n", " ") in names]
+    assert {t.get_text().replace("\n", " ") for t in labels} == names and len(names) > 1
+    assert not {t.get_text() for t in ax.texts} & set(run.payoff_space.package_ids)
+    boxes = [t.get_window_extent(renderer) for t in labels]
     for a, b in itertools.combinations(boxes, 2):
         assert not a.overlaps(b)
+    assert all(frame.x0 - 1 <= b.x0 and b.x1 <= frame.x1 + 1 for b in boxes)
     legend = " ".join(t.get_text() for t in ax.get_legend().get_texts())
     assert "no tariff change" not in legend
     title = ax.get_title()
