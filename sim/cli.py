@@ -85,7 +85,7 @@ def run(
     scenario: ScenarioArg,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Run folder to write (must not exist yet)."),
+        typer.Option("--out", "-o", help="Run folder to write (a name taken gets -2, -3...)."),
     ] = None,
     model: Annotated[
         list[str] | None,
@@ -140,6 +140,8 @@ def run(
     except (OSError, ValueError) as exc:
         _fail(f"cannot write the run folder: {exc}")
     typer.echo(f"\nwrote {folder}/results.json")
+    if out is not None and Path(folder) != out:
+        typer.echo(f"note: {out} already exists: this run is in {folder} instead")
     if export_games is not None:
         from sim.export import export_games as _export
 

@@ -180,3 +180,20 @@ def test_output_path_that_is_a_file_exit_2(tmp_path, write_scenario, minimal_tex
     assert result.exit_code == 2
     assert "is not a folder" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "run").exists()  # checked before anything is solved or written
+
+
+def test_out_taken_is_said_and_help_does_not_promise_refusal(
+    tmp_path, write_scenario, minimal_text
+):
+    # issue 14: --out to an existing folder silently wrote a -2 folder, the help saying the
+    # folder must not exist
+    path = write_scenario(minimal_text)
+    out = tmp_path / "r"
+    first = runner.invoke(app, ["run", str(path), "--out", str(out), "--no-plots"])
+    assert first.exit_code == 0 and "already exists" not in first.output
+    second = runner.invoke(app, ["run", str(path), "--out", str(out), "--no-plots"])
+    assert second.exit_code == 0, second.output
+    assert f"{out} already exists: this run is in {tmp_path / 'r-2'} instead" in " ".join(
+        second.output.split()
+    )
+    assert "must not exist" not in " ".join(runner.invoke(app, ["run", "--help"]).output.split())
