@@ -19,7 +19,7 @@ from collections.abc import Callable
 import numpy as np
 
 from sim.errors import Problem, ScenarioError
-from sim.payoffs.trade import sector_changes
+from sim.payoffs.trade import sector_changes, sector_slopes
 from sim.payoffs.trade_compile import importer_objective, sector_kwargs
 
 __all__ = ["Params", "trade_issue_evaluators"]
@@ -60,13 +60,21 @@ def _weight(spec, params: Params, party: str, lobby: str | None):
 
 
 def trade_issue_evaluators(
-    spec, issues, parties: tuple[str, ...], params: Params
+    spec, issues, parties: tuple[str, ...], params: Params, *, derivative: bool = False
 ) -> dict[str, Evaluator]:
     """Per issue id, the batched value of every party (see the module docstring).
 
     Mirrors :func:`sim.payoffs.trade_compile.issue_pieces` term by term: sectors (importer
     welfare, exporter surplus, political weights on organised surplus), purchases (seller's
     margin, buyer's premium, seller lobby), lump concessions and election premia.
+
+    ``derivative=True`` gives instead each value's derivative with respect to the issue's
+    value (per percentage point for a tariff), in closed form term by term as
+    :meth:`sim.payoffs.trade_compile.IssueValue.derivative` (:func:`sim.payoffs.trade.
+    sector_slopes`; an election premium's ramp has slope ``value / (full_at - zero_at)``
+    strictly inside it, 0 outside).  Sectors with a tariff-rate quota have no derivative
+    (their terms are kinked): the caller checks
+    :func:`sim.payoffs.trade_values.smooth_functions` first.
     """
     from sim.scenario.trade_payoffs import PurchaseConcession
 
@@ -88,16 +96,21 @@ def trade_issue_evaluators(
         def sector(x, rows, _names, out, kw=kw, bt=bt, s=s, w_imp=w_imp, w_exp=w_exp, ref=ref, m=m):
             b = _take(bt, rows)
             k = {key: _take(v, rows) for key, v in kw.items()}
-            r = sector_changes((b + x) / 100.0, **k)
+            if derivative:  # d/dx with x in percentage points: d/dt / 100
+                r = {key: v / 100.0 for key, v in sector_slopes((b + x) / 100.0, **k).items()}
+            else:
+                r = sector_changes((b + x) / 100.0, **k)
             imp, exp = col.get(s.importer), col.get(s.exporter)
             w = None if w_imp is None else _take(w_imp, rows)
             if imp is not None:
                 out[imp] += importer_objective(s, r, w)
                 if ref is not None:
-                    r0 = sector_changes((b + ref) / 100.0, **k)
-                    out[imp] += _take(m, rows) * (
-                        importer_objective(s, r, w) - importer_objective(s, r0, w)
-                    )
+                    here = importer_objective(s, r, w)
+                    if not derivative:  # the reference tariff's term is a constant
+                        here = here - importer_objective(
+                            s, sector_changes((b + ref) / 100.0, **k), w
+                        )
+                    out[imp] += _take(m, rows) * here
             if exp is not None:
                 out[exp] += r["exporter"]
                 if s.quota is not None and s.quota.rent_to == "exporters":
@@ -133,7 +146,7 @@ def trade_issue_evaluators(
         def linear(x, rows, _names, out, gains=gains):
             for party, g in gains:
                 if party in col:
-                    out[col[party]] += _take(g, rows) * x
+                    out[col[party]] += _take(g, rows) * (np.ones_like(x) if derivative else x)
 
         terms[c.issue].append(linear)
 
@@ -145,8 +158,14 @@ def trade_issue_evaluators(
                 if party not in col:
                     return
                 if e.levels is not None:
+                    if derivative:  # set by level names: a step, no slope
+                        return
                     hit = np.isin(np.asarray(names, dtype=object), np.asarray(e.levels, object))
                     out[col[party]] += _take(v, rows) * hit.astype(float)
+                elif derivative:  # one-sided at the ramp's ends: 0 outside
+                    z, f = e.zero_at, e.full_at
+                    inside = (x > min(z, f)) & (x < max(z, f))
+                    out[col[party]] += _take(v, rows) * np.where(inside, 1.0 / (f - z), 0.0)
                 else:
                     z, f = e.zero_at, e.full_at
                     out[col[party]] += _take(v, rows) * np.clip((x - z) / (f - z), 0.0, 1.0)

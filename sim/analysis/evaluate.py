@@ -160,24 +160,12 @@ def _with_smooth(vf, scenario):
 
 def _polisher(sc, values, arrays, name: str, weights, at):
     """``polish(coords, u, d, zone)``: each draw's batched answer polished on its true value
-    functions, as ``sim.run`` does (:func:`sim.models._smooth.polish_axiomatic`); None when
-    the payoffs have no true forms beyond the interpolant."""
-    if sc.payoffs.model != "trade" or not sc.payoffs.refine:
-        return None
-    from sim.models._smooth import polish_axiomatic
-    from sim.space import OutcomeSpace
+    functions, as ``sim.run`` does (:mod:`sim.analysis.batch_polish`); None when the payoffs
+    have no true forms beyond the interpolant."""
+    from sim.analysis.batch_polish import polisher, scalar_polisher
 
-    def polish(coords, u, d, zone):
-        coords, u, d = coords.copy(), u.copy(), d.copy()
-        for k in np.flatnonzero(zone):
-            patched = patch_scenario(sc, {p: v[k] for p, v in arrays.items()})
-            space = OutcomeSpace(patched, _with_smooth(values.draw(k), patched))
-            got = polish_axiomatic(name, space, coords[k], at, weights)
-            if got is not None:
-                coords[k], u[k], d[k] = got
-        return coords, u, d
-
-    return polish
+    scalar = scalar_polisher(sc, values, arrays, name, weights, at, _with_smooth)
+    return polisher(sc, values, arrays, name, weights, at, scalar)
 
 
 def _per_draw(loaded, name: str, arrays: dict, values=None) -> list[dict]:

@@ -90,6 +90,17 @@ def apply(space: OutcomeSpace, coords: np.ndarray, z: np.ndarray) -> np.ndarray:
     return out
 
 
+def _polish(s: Slice, batched, scalar):
+    """Slice ``s`` polished by the batched Newton solver (:func:`sim.bargaining.smooth_batch.
+    polish_one`, the one :func:`sim.evaluate` runs over draws) or, where it does not
+    converge, by MINPACK's hybrid method (:func:`sim.bargaining.smooth.polish`)."""
+    from sim.bargaining import smooth
+    from sim.bargaining.smooth_batch import polish_one
+
+    got = polish_one(s, batched)
+    return got if got is not None else smooth.polish([s], scalar)
+
+
 def _constrained(s: Slice, w: np.ndarray, d: np.ndarray, binding=(), bound=(0, 1)):
     """The maximiser of ``w @ U`` subject to ``U >= d``, polished on slice ``s``: the
     first Karush--Kuhn--Tucker point found among the unconstrained first-order conditions
@@ -98,13 +109,16 @@ def _constrained(s: Slice, w: np.ndarray, d: np.ndarray, binding=(), bound=(0, 1
     constraint binds on the interpolant, tried first; ``bound``: parties whose constraint
     can bind (not a party whose own payoff is maximised).  None if none is found."""
     from sim.bargaining import smooth
+    from sim.bargaining import smooth_batch as sb
 
     scale = 1e-9 * max(1.0, float(np.abs(s.value(s.z0)).max()))
     share = float(w[0] / w.sum())
     order = [*binding, None, *(i for i in bound if i not in binding)]
     for i in order:
-        eq = smooth.weighted_sum(w) if i is None else smooth.level(i, float(d[i]))
-        got = smooth.polish([s], eq)
+        if i is None:
+            got = _polish(s, sb.weighted_sum(w), smooth.weighted_sum(w))
+        else:
+            got = _polish(s, sb.level(i, np.array([d[i]])), smooth.level(i, float(d[i])))
         if got is None or not (got.u[0] >= d - scale).all():
             continue
         lam = float(got.lam[0])
@@ -136,6 +150,7 @@ def polish_axiomatic(name: str, space: OutcomeSpace, coords, at, weights=(1.0, 1
     Kalai 1977, ``r`` = weights), which is the ray point when the ray meets the frontier
     and otherwise a party's best outcome (the free-disposal hull's solution)."""
     from sim.bargaining import smooth
+    from sim.bargaining import smooth_batch as sb
 
     if not active(space) or coords is None or not space.continuous:
         return None
@@ -143,7 +158,7 @@ def polish_axiomatic(name: str, space: OutcomeSpace, coords, at, weights=(1.0, 1
     s = slice_at(space, coords)
     w = np.asarray(weights, dtype=float)
     if name == "nash_bargaining":
-        found = [smooth.polish([s], smooth.nash(d, w))]
+        found = [_polish(s, sb.nash(d[None], w), smooth.nash(d, w))]
 
         def score(u):
             g = u - d
@@ -166,9 +181,9 @@ def polish_axiomatic(name: str, space: OutcomeSpace, coords, at, weights=(1.0, 1
         def score(u):
             return float(((u - d) / r).min())
 
-        found = [smooth.polish([s], smooth.ray(d, r))]
+        found = [_polish(s, sb.ray(d[None], r[None]), smooth.ray(d, r))]
         if found[0] is None or score(found[0].u[0]) < score(s.value(s.z0)):
-            found += [smooth.polish([s], smooth.weighted_sum(e)) for e in np.eye(2)]
+            found += [_polish(s, sb.weighted_sum(e), smooth.weighted_sum(e)) for e in np.eye(2)]
 
     found = [g for g in found if g is not None]
     if not found:

@@ -1,0 +1,236 @@
+"""Batched answers polished on the true trade functions, as ``sim.run`` polishes one answer.
+
+:func:`polisher` gives :func:`sim.analysis.evaluate.evaluate` the step that
+:func:`sim.models._smooth.polish_axiomatic` performs for one draw, for every draw of a batch
+at once: the discrete settings of each draw's interpolant answer stay, its continuous issues
+solve the solution's first-order conditions on the true value functions
+(:mod:`sim.bargaining.smooth_batch`; closed-form slopes from
+:func:`sim.analysis.batch_trade.trade_issue_evaluators` with ``derivative=True``), and the
+polished answer is kept only where it is at least as good, by the solution's own criterion,
+as the interpolant's answer on the true functions.  Draws the batched solver does not settle
+(a singular system, an active set that keeps changing) are polished one by one by the
+scalar path, so every record equals ``sim.modify`` + ``sim.run``'s.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.analysis.batch_trade import Params, trade_issue_evaluators
+from sim.analysis.parameters import patch_scenario
+
+__all__ = ["polisher"]
+
+#: Models polished as arrays (the others draw by draw).
+BATCHED = ("nash_bargaining", "utilitarian")
+
+
+def _rows(evaluate, z: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """An issue evaluator at one value per row: ``(M, P)``."""
+    return evaluate(z[:, None], rows)[:, :, 0].T
+
+
+class _Problem:
+    """The true payoffs of every draw as functions of the continuous issues, the discrete
+    issues at the levels of ``coords`` (as :func:`sim.models._smooth.slice_at`)."""
+
+    def __init__(self, sc, values, arrays: dict, coords: np.ndarray, smooth):
+        spec = sc.payoffs
+        n = values.n
+        self.cont = [j for j, i in enumerate(sc.issues) if i.kind == "continuous"]
+        disc = [j for j, i in enumerate(sc.issues) if i.kind != "continuous"]
+        ids = [sc.issues[j].id for j in self.cont]
+        value = trade_issue_evaluators(spec, sc.issues, sc.party_codes, Params(arrays, n))
+        slope = trade_issue_evaluators(
+            spec, sc.issues, sc.party_codes, Params(arrays, n), derivative=True
+        )
+        self.f = [value[i] for i in ids]
+        self.df = [slope[i] for i in ids]
+        rows = np.arange(n)
+        self.fixed = np.zeros((n, 2))
+        for j in disc:
+            self.fixed += values.levels[j][:, rows, coords[:, j].astype(np.intp)].T
+        self.breaks, movable = [], []
+        for j in self.cont:
+            lo, hi = sc.issues[j].range
+            kinks = {float(lo), float(hi)}
+            cares = np.zeros(n, bool)
+            for i in (0, 1):
+                true = smooth[i][j]
+                if true is not None:
+                    kinks |= {k for k in true.kinks if lo < k < hi}
+                    cares[:] = True
+            cares |= (values.vs[j] != 0.0).any(axis=(0, 2))
+            self.breaks.append(np.array(sorted(kinks)))
+            movable.append(cares)
+        self.movable = np.column_stack(movable)
+        self.z0 = coords[:, self.cont]
+
+    def value(self, z: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        out = self.fixed[rows].copy()
+        for n, f in enumerate(self.f):
+            out += _rows(f, z[:, n], rows)
+        return out
+
+    def slopes(self, z: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        return np.stack([_rows(f, z[:, n], rows) for n, f in enumerate(self.df)], axis=2)
+
+    def batch(self, rows: np.ndarray):
+        from sim.bargaining.smooth_batch import Batch
+
+        return Batch(
+            lambda z, r: self.value(z, rows[r]),
+            lambda z, r: self.slopes(z, rows[r]),
+            self.z0[rows],
+            self.breaks,
+            self.movable[rows],
+        )
+
+
+def _exact_shift(sc, values, arrays: dict, at) -> np.ndarray:
+    """(N, 2): true minus interpolated payoffs of the no-deal outcome (the disagreement
+    point on the true functions is the interpolant's plus this)."""
+    from sim.space import OutcomeSpace
+
+    coords = OutcomeSpace(sc, values=None).disagreement_outcome(at)  # type: ignore[arg-type]
+    n = values.n
+    rows = np.arange(n)
+    ev = trade_issue_evaluators(sc.payoffs, sc.issues, sc.party_codes, Params(arrays, n))
+    shift = np.zeros((n, 2))
+    for j, issue in enumerate(sc.issues):
+        if issue.kind == "continuous":
+            x = np.full(n, coords[j])
+            true = _rows(ev[issue.id], x, rows)
+            from sim.analysis.batch_values import interp_rows
+
+            shift += true - interp_rows(x, values.xs[j], values.vs[j], values.count[j]).T
+    return shift
+
+
+def _nash(problem: _Problem, rows, d, w):
+    from sim.bargaining import smooth_batch as sb
+
+    z, u, _, conv = sb.polish_batch(problem.batch(rows), sb.nash(d, w))
+
+    def score(v):
+        g = v - d
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where((g > 0).all(axis=1), np.log(np.where(g > 0, g, 1.0)) @ w, -np.inf)
+
+    return z, u, conv, score
+
+
+def _utilitarian(problem: _Problem, rows, d, w, u_pl, d_pl):
+    """:func:`sim.models._smooth._constrained` for every row: the candidates with a
+    participation constraint binding on the interpolant first, then the unconstrained
+    first-order conditions, then the other constraint; the first Karush--Kuhn--Tucker
+    point found.  ``conv`` is false where a candidate tried before it did not converge."""
+    from sim.bargaining import smooth_batch as sb
+
+    batch = problem.batch(rows)
+    share = float(w[0] / w.sum())
+    tol = 1e-9 * np.maximum(1.0, np.abs(d_pl).max(axis=1))
+    binding = u_pl <= d_pl + tol[:, None]
+    u0 = batch.value(batch.z0, np.arange(rows.size))
+    scale = 1e-9 * np.maximum(1.0, np.abs(u0).max(axis=1))
+    cands = {
+        None: sb.polish_batch(batch, sb.weighted_sum(w)),
+        0: sb.polish_batch(batch, sb.level(0, d[:, 0])),
+        1: sb.polish_batch(batch, sb.level(1, d[:, 1])),
+    }
+
+    def acceptable(i):
+        _z, u, lam, conv = cands[i]
+        ok = conv & (u >= d - scale[:, None]).all(axis=1)
+        if i == 0:
+            ok &= lam >= share - 1e-9
+        elif i == 1:
+            ok &= lam <= share + 1e-9
+        return ok, conv
+
+    m = rows.size
+    z, u = batch.z0.copy(), u0.copy()
+    found = np.zeros(m, bool)
+    certain = np.ones(m, bool)
+    orders = {
+        (False, False): (None, 0, 1),
+        (True, False): (0, None, 1),
+        (False, True): (1, None, 0),
+        (True, True): (0, 1, None),
+    }
+    for key, order in orders.items():
+        sel = (binding[:, 0] == key[0]) & (binding[:, 1] == key[1])
+        open_ = sel.copy()
+        for i in order:
+            ok, conv = acceptable(i)
+            certain &= ~(open_ & ~conv)  # the scalar path may find what the batch did not
+            take = open_ & ok
+            z[take], u[take] = cands[i][0][take], cands[i][1][take]
+            found |= take
+            open_ &= ~take & conv
+    tol2 = 1e-9 * np.maximum(1.0, np.abs(d).max(axis=1))
+
+    def score(v):
+        return np.where((v >= d - tol2[:, None]).all(axis=1), v @ w, -np.inf)
+
+    return z, u, found, score, certain
+
+
+def polisher(sc, values, arrays: dict, name: str, weights, at, scalar):
+    """``polish(coords, u, d, zone)`` for :func:`sim.analysis.evaluate._batched_columns`, or
+    None when the payoffs have no true forms beyond the interpolant.
+
+    ``scalar(k, coords, u, d)`` polishes draw ``k`` one by one (the fallback).
+    """
+    if sc.payoffs.model != "trade" or not sc.payoffs.refine or len(sc.party_codes) != 2:
+        return None
+    from sim.payoffs.trade_values import smooth_functions
+
+    smooth = smooth_functions(sc.payoffs, sc.issues, sc.party_codes)
+    if smooth is None or not any(i.kind == "continuous" for i in sc.issues):
+        return None
+    w = np.asarray(weights, dtype=float)
+
+    def polish(coords, u, d, zone):
+        coords, u, d = coords.copy(), u.copy(), d.copy()
+        rows = np.flatnonzero(zone)
+        if name not in BATCHED or rows.size == 0:
+            for k in rows:
+                coords[k], u[k], d[k] = scalar(k, coords[k], u[k], d[k])
+            return coords, u, d
+        problem = _Problem(sc, values, arrays, coords, smooth)
+        d_ex = d[rows] + _exact_shift(sc, values, arrays, at)[rows]
+        if name == "nash_bargaining":
+            z, got, conv, score = _nash(problem, rows, d_ex, w)
+            certain = conv
+        else:
+            z, got, conv, score, certain = _utilitarian(
+                problem, rows, d_ex, w, u[rows], d[rows]
+            )
+        before = score(problem.value(problem.z0[rows], rows))
+        with np.errstate(invalid="ignore"):
+            keep = conv & (score(got) >= before - 1e-12 * np.maximum(1.0, np.abs(before)))
+        keep &= certain
+        k = rows[keep]
+        coords[np.ix_(k, problem.cont)] = z[keep]
+        u[k], d[k] = got[keep], d_ex[keep]
+        for r in rows[~certain]:
+            coords[r], u[r], d[r] = scalar(r, coords[r], u[r], d[r])
+        return coords, u, d
+
+    return polish
+
+
+def scalar_polisher(sc, values, arrays: dict, name: str, weights, at, with_smooth):
+    """``scalar(k, coords, u, d)``: draw ``k`` polished by :func:`sim.models._smooth.
+    polish_axiomatic` on its own value functions (the per-draw path)."""
+    from sim.models._smooth import polish_axiomatic
+    from sim.space import OutcomeSpace
+
+    def scalar(k, coords, u, d):
+        patched = patch_scenario(sc, {p: v[k] for p, v in arrays.items()})
+        space = OutcomeSpace(patched, with_smooth(values.draw(k), patched))
+        got = polish_axiomatic(name, space, coords, at, weights)
+        return (coords, u, d) if got is None else got
+
+    return scalar

@@ -1,0 +1,312 @@
+"""The smooth polish of :mod:`sim.bargaining.smooth`, for many rows at once.
+
+Each row (a draw, a package) is an independent problem of the form
+:func:`sim.bargaining.smooth.polish` solves for one point: two parties' payoffs
+``U_i(z) = c_i + sum_j f_ij(z_j)`` of ``k`` continuous coordinates, the stationarity
+conditions ``lam f_1j'(z_j) + (1 - lam) f_2j'(z_j) = 0`` of every coordinate inside its piece
+(Karush--Kuhn--Tucker conditions; Nocedal & Wright, *Numerical Optimization*, 2nd ed.,
+Thm 12.1) and one equation of the bargaining solution (:class:`Equation`).  The system in
+``(z, lam)`` is solved by Newton's method on all rows together (Nocedal & Wright, ch. 11):
+the Jacobian is ``(k + 1) x (k + 1)`` per row -- diagonal in ``z`` (the payoffs are
+additive), with second derivatives from central differences of the closed-form slopes --
+and is solved as a stack (``numpy.linalg.solve``).  The active set is the scalar solver's: a
+coordinate whose step leaves its piece is held at the end; one held at an end whose KKT sign
+is wrong is freed into the neighbouring piece.
+
+A row converges when its residual is at most ``1e-10`` of its payoffs' scale (the scalar
+solver's test) and its last Newton step was at most ``1e-9`` of the coordinates' scale
+(Newton's contraction then leaves an error at rounding level), with ``lam`` in ``[0, 1]``;
+rows that do not (a singular Jacobian, an active set that keeps changing, no convergence in
+:data:`ITERATIONS` steps) are reported as not converged, and the caller solves them one by
+one with the scalar solver.
+
+Pure maths: callables and arrays in, arrays out, no scenario.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "Batch",
+    "Equation",
+    "level",
+    "nash",
+    "polish_batch",
+    "polish_one",
+    "ray",
+    "weighted_sum",
+]
+
+#: Newton steps at most.
+ITERATIONS = 40
+#: Changes of the active set at most (the scalar solver's rounds).
+ROUNDS = 8
+
+
+@dataclass(frozen=True)
+class Equation:
+    """A bargaining solution's equation ``E(u, lam) = 0`` with its partial derivatives, for
+    the rows ``rows`` (indices into the ``N`` rows):
+    ``fn(u (M, 2), lam (M,), rows (M,)) -> (E (M,), dE/du (M, 2), dE/dlam (M,))``."""
+
+    fn: Callable[
+        [np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]
+    ]
+
+
+def nash(d: np.ndarray, weights=(1.0, 1.0)) -> Equation:
+    """Generalised Nash solution (Nash 1950; Kalai 1977), as :func:`sim.bargaining.smooth.
+    nash`: ``lam w2 (U1 - d1) - (1 - lam) w1 (U2 - d2) = 0``; ``d`` is ``(N, 2)``."""
+    d, w = np.asarray(d, float), np.asarray(weights, float)
+
+    def fn(u, lam, rows):
+        g1, g2 = u[:, 0] - d[rows, 0], u[:, 1] - d[rows, 1]
+        e = lam * w[1] * g1 - (1 - lam) * w[0] * g2
+        du = np.column_stack([lam * w[1], -(1 - lam) * w[0]])
+        return e, du, w[1] * g1 + w[0] * g2
+
+    return Equation(fn)
+
+
+def ray(d: np.ndarray, direction: np.ndarray) -> Equation:
+    """The point on the ray ``d + t r`` (Kalai--Smorodinsky, egalitarian): ``(U1 - d1) r2 -
+    (U2 - d2) r1 = 0``; ``d`` and ``direction`` are ``(N, 2)``."""
+    d, r = np.asarray(d, float), np.asarray(direction, float)
+
+    def fn(u, lam, rows):
+        dr, rr = d[rows], r[rows]
+        e = (u[:, 0] - dr[:, 0]) * rr[:, 1] - (u[:, 1] - dr[:, 1]) * rr[:, 0]
+        return e, np.column_stack([rr[:, 1], -rr[:, 0]]), np.zeros_like(lam)
+
+    return Equation(fn)
+
+
+def weighted_sum(weights=(1.0, 1.0)) -> Equation:
+    """Maximiser of ``w1 U1 + w2 U2``: ``lam = w1 / (w1 + w2)``."""
+    w = np.asarray(weights, float)
+    share = float(w[0] / w.sum())
+    return Equation(lambda u, lam, rows: (lam - share, np.zeros_like(u), np.ones_like(lam)))
+
+
+def level(party: int, value: np.ndarray) -> Equation:
+    """The frontier point where ``U_party = value`` (``(N,)``: a binding constraint)."""
+    v = np.asarray(value, float)
+
+    def fn(u, lam, rows):
+        du = np.zeros_like(u)
+        du[:, party] = 1.0
+        return u[:, party] - v[rows], du, np.zeros_like(lam)
+
+    return Equation(fn)
+
+
+@dataclass(frozen=True)
+class Batch:
+    """``N`` rows of the problem (module docstring).
+
+    Attributes
+    ----------
+    value : callable ``(z (M, k), rows (M,)) -> (M, 2)``
+        Payoffs of rows ``rows`` (indices into the ``N`` rows), the fixed part included.
+    slopes : callable ``(z (M, k), rows (M,)) -> (M, 2, k)``
+        ``d U_i / d z_j`` in closed form (right-continuous at kinks).
+    z0 : (N, k) array
+        The starts (the interpolant's answers).
+    breaks : sequence of k arrays
+        Per coordinate, its range ends and the kinks of the true functions, sorted (the
+        same for every row).
+    movable : (N, k) bool array
+        Coordinates some party cares about (the others stay at ``z0``).
+    """
+
+    value: Callable[[np.ndarray], np.ndarray]
+    slopes: Callable[[np.ndarray], np.ndarray]
+    z0: np.ndarray
+    breaks: Sequence[np.ndarray]
+    movable: np.ndarray
+
+
+def _pieces(breaks, z: np.ndarray):
+    """Per entry of ``z`` (N, k): the piece ``[lo, hi]`` holding it and whether it sits at
+    one of the piece's ends (as :func:`sim.bargaining.smooth._piece`)."""
+    lo, hi, at = np.empty_like(z), np.empty_like(z), np.zeros(z.shape, bool)
+    for j, b in enumerate(breaks):
+        b = np.asarray(b, float)
+        tol = 1e-12 * max(1.0, float(b[-1] - b[0]))
+        at[:, j] = np.abs(b[None, :] - z[:, j : j + 1]).min(axis=1) <= tol
+        k = np.clip(np.searchsorted(b, z[:, j], side="right") - 1, 0, len(b) - 2)
+        lo[:, j], hi[:, j] = b[k], b[k + 1]
+    return lo, hi, at
+
+
+def _curvature(batch: Batch, z, lo, hi, rows) -> np.ndarray:
+    """``d^2 U_i / d z_j^2`` (N, 2, k) by central differences of the closed-form slopes,
+    one-sided where the piece ends (only the Jacobian uses it: the answer's accuracy is the
+    residual's)."""
+    h = 1e-6 * np.maximum(1.0, hi - lo)
+    up = np.minimum(z + h, hi)
+    down = np.maximum(z - h, lo)
+    width = np.where(up - down > 0, up - down, 1.0)
+    return (batch.slopes(up, rows) - batch.slopes(down, rows)) / width[:, None, :]
+
+
+def polish_batch(batch: Batch, equation: Equation):
+    """Solve every row's first-order conditions from its start.
+
+    Parameters
+    ----------
+    batch : Batch
+    equation : Equation
+        The solution's equation (:func:`nash`, :func:`ray`, :func:`weighted_sum`,
+        :func:`level`).
+
+    Returns
+    -------
+    z : (N, k) array
+        The polished coordinates (the start where a row did not converge).
+    u : (N, 2) array
+        Their payoffs.
+    lam : (N,) array
+        The weights of the supporting gradients.
+    converged : (N,) bool array
+        Rows solved to the tolerance with ``lam`` in ``[0, 1]``; the others are for the
+        scalar solver (:func:`sim.bargaining.smooth.polish`).
+    """
+    z = np.array(batch.z0, dtype=float)
+    n, k = z.shape
+    lo, hi, at = _pieces(batch.breaks, z)
+    movable = np.asarray(batch.movable, bool)
+    free = ~at & movable
+    span = np.array([float(b[-1] - b[0]) for b in batch.breaks])
+
+    # start: least-squares lam of the stationarity conditions (as smooth._lam0)
+    g = batch.slopes(z, np.arange(n))
+    diff = np.where(free, g[:, 0] - g[:, 1], 0.0)
+    den = (diff * diff).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lam = np.where(
+            den > 0, np.clip(-(np.where(free, g[:, 1], 0.0) * diff).sum(1) / den, 0, 1), 0.5
+        )
+
+    rounds = np.zeros(n, int)
+    last = np.full(n, np.inf)  # size of each row's last Newton step
+    zscale = np.maximum(1.0, span)
+    done = np.zeros(n, bool)
+    failed = np.zeros(n, bool)
+    eye = np.eye(k + 1)
+    idx = np.arange(k)
+    for _ in range(ITERATIONS):
+        rows = np.flatnonzero(~done & ~failed)
+        if rows.size == 0:
+            break
+        zr, lr, fr, lor, hir = z[rows], lam[rows], free[rows], lo[rows], hi[rows]
+        pad = 1e-11 * (hir - lor)
+        zi = np.clip(zr, lor + pad, hir - pad)
+        g = batch.slopes(zi, rows)
+        u = batch.value(np.clip(zr, lor, hir), rows)
+        stat = np.where(fr, lr[:, None] * g[:, 0] + (1 - lr[:, None]) * g[:, 1], 0.0)
+        e, du, dl = equation.fn(u, lr, rows)
+        scale = np.maximum(1.0, np.abs(u).max(axis=1))
+        res = np.maximum(np.abs(stat).max(axis=1, initial=0.0), np.abs(e))
+        small = (res <= 1e-10 * scale) & ((last[rows] <= 1e-9) | (res <= 1e-15 * scale))
+        ok_lam = (lr >= -1e-9) & (lr <= 1 + 1e-9)
+        # converged rows: free a coordinate held at an end whose KKT sign is wrong
+        settle = rows[small & ok_lam]
+        if settle.size:
+            released = _release(batch, z, lam, free, movable, lo, hi, span, settle)
+            rounds[settle] += released
+            done[settle[~released]] = True
+            failed[settle[released & (rounds[settle] > ROUNDS)]] = True
+        failed[rows[small & ~ok_lam]] = True
+        go = ~small
+        if not go.any():
+            continue
+        rows, zi, g, e, du, dl = rows[go], zi[go], g[go], e[go], du[go], dl[go]
+        stat, fr, lr = stat[go], fr[go], lr[go][:, None]
+        c = _curvature(batch, zi, lo[rows], hi[rows], rows)
+        J = np.broadcast_to(eye, (rows.size, k + 1, k + 1)).copy()
+        J[:, idx, idx] = np.where(fr, lr * c[:, 0] + (1 - lr) * c[:, 1], 1.0)
+        J[:, idx, k] = np.where(fr, g[:, 0] - g[:, 1], 0.0)
+        J[:, k, idx] = np.where(fr, du[:, 0:1] * g[:, 0] + du[:, 1:2] * g[:, 1], 0.0)
+        J[:, k, k] = dl
+        rhs = -np.concatenate([stat, e[:, None]], axis=1)
+        with np.errstate(all="ignore"):
+            cond = np.linalg.cond(J)
+            good = np.isfinite(cond) & (cond < 1e14)
+            step = np.zeros_like(rhs)
+            if good.any():
+                step[good] = np.linalg.solve(J[good], rhs[good][..., None])[..., 0]
+            good &= np.isfinite(step).all(axis=1)
+        failed[rows[~good]] = True
+        rows, step, fr = rows[good], step[good], fr[good]
+        dz = np.where(fr, step[:, :k], 0.0)
+        znew = z[rows] + dz
+        lam[rows] = np.clip(lam[rows] + step[:, k], 0.0, 1.0)
+        last[rows] = np.maximum(np.abs(dz / zscale).max(axis=1, initial=0.0), np.abs(step[:, k]))
+        # a coordinate that leaves its piece is held at the end (the active set changes)
+        lor, hir = lo[rows], hi[rows]
+        tol = 1e-12 * np.maximum(1.0, hir - lor)
+        out_lo = fr & (znew < lor - tol)
+        out_hi = fr & (znew > hir + tol)
+        znew = np.where(out_lo, lor, np.where(out_hi, hir, znew))
+        leave = out_lo | out_hi
+        free[rows] = fr & ~leave
+        rounds[rows] += leave.any(axis=1)
+        failed[rows[rounds[rows] > ROUNDS]] = True
+        z[rows] = znew
+    converged = done & ~failed
+    z = np.where(converged[:, None], np.clip(z, lo, hi), batch.z0)
+    return z, batch.value(z, np.arange(n)), lam, converged
+
+
+def _release(batch, z, lam, free, movable, lo, hi, span, rows) -> np.ndarray:
+    """Free coordinates held at an end of their piece where moving into the neighbouring
+    piece raises ``lam U1 + (1 - lam) U2`` (as :func:`sim.bargaining.smooth._release`);
+    updates ``free``, ``lo`` and ``hi`` in place; returns, per entry of ``rows``, whether
+    one was freed."""
+    released = np.zeros(z.shape[0], bool)
+    held = movable[rows] & ~free[rows]
+    for j in range(z.shape[1]):
+        b = np.asarray(batch.breaks[j], float)
+        step = 1e-9 * max(1.0, float(span[j]))
+        for direction in (1.0, -1.0):
+            sel = rows[held[:, j] & ~released[rows]]
+            if sel.size == 0:
+                continue
+            r0 = sel
+            target = z[r0, j] + direction * step
+            inside = (target >= b[0]) & (target <= b[-1])
+            probe = z[r0].copy()
+            probe[:, j] = target
+            g = batch.slopes(probe, r0)[:, :, j]
+            h = lam[r0] * g[:, 0] + (1 - lam[r0]) * g[:, 1]
+            tol = 1e-12 * np.maximum(1.0, np.abs(g).max(axis=1))
+            go = inside & (direction * h > tol)
+            if not go.any():
+                continue
+            r = r0[go]
+            piece = np.clip(np.searchsorted(b, target[go], side="right") - 1, 0, len(b) - 2)
+            lo[r, j], hi[r, j] = b[piece], b[piece + 1]
+            free[r, j] = True
+            released[r] = True
+    return released[rows]
+
+
+def polish_one(s, equation: Equation):
+    """:func:`polish_batch` for one :class:`sim.bargaining.smooth.Slice` (one point), as a
+    :class:`sim.bargaining.smooth.Polished`, or None where it does not converge."""
+    from sim.bargaining.smooth import Polished
+
+    batch = Batch(
+        lambda z, rows: np.array([s.value(zz) for zz in z]),
+        lambda z, rows: np.array([s.slopes(zz) for zz in z]),
+        np.asarray(s.z0, dtype=float)[None],
+        s.breaks,
+        np.asarray(s.movable, dtype=bool)[None],
+    )
+    z, u, lam, conv = polish_batch(batch, equation)
+    return Polished(z, u, lam, 0.0) if conv[0] else None
