@@ -4,14 +4,16 @@
 (:func:`sim.analysis.parameters.check_columns`), then
 
 * compiles the payoffs of all draws as arrays (:mod:`sim.analysis.batch_values`) when the
-  draws change only payoff and disagreement numbers, and solves ``nash_bargaining`` and
-  ``utilitarian`` as arrays over draws (:mod:`sim.analysis.batch_axiomatic`);
-  ``kalai_smorodinsky`` and ``egalitarian`` are solved per draw by the registry on the
-  batch-compiled value functions;
-* runs every other model, and every model when a draw changes something else (an issue,
-  a model option), per draw through :mod:`sim.registry` on the scenario patched with
-  ``model_copy`` (:func:`sim.analysis.parameters.patch_scenario`): no YAML, no pydantic
-  validation, no reference checks.
+  draws change numbers only (payoffs, disagreement, model options, calendar), and solves
+  ``nash_bargaining`` and ``utilitarian`` as arrays over draws
+  (:mod:`sim.analysis.batch_axiomatic`, polished on the true trade functions by
+  :mod:`sim.analysis.batch_polish`) when their draws change only payoff and disagreement
+  numbers;
+* runs every other model per draw through :mod:`sim.registry` on the batch-compiled value
+  functions and the scenario patched with ``model_copy``
+  (:func:`sim.analysis.parameters.patch_scenario`): no YAML, no pydantic validation, no
+  reference checks; when a draw changes the structure (an issue's range), the payoffs are
+  compiled per draw too.
 
 Records are flat rows of scalars: ``draw``, the input columns, ``model``, ``status``
 (``"ok"``, ``"no_agreement"``, ``"not_run"``), ``agreement.<issue>`` (float for a continuous
@@ -37,8 +39,10 @@ __all__ = ["evaluate"]
 CHUNK = 16
 #: Solved as arrays over draws.
 BATCHED = ("nash_bargaining", "utilitarian")
-#: Solved per draw on batch-compiled value functions.
+#: Models whose answer depends only on the payoffs and the disagreement point.
 AXIOMATIC = ("nash_bargaining", "kalai_smorodinsky", "utilitarian", "egalitarian")
+#: Sections whose drawn numbers leave the payoffs' structure alone (payoffs compiled as arrays).
+_NUMBERS = ("payoffs.", "disagreement.", "models.", "calendar.")
 
 
 def _options(scenario, name: str):
@@ -168,13 +172,14 @@ def _polisher(sc, values, arrays, name: str, weights, at):
     return polisher(sc, values, arrays, name, weights, at, scalar)
 
 
-def _per_draw(loaded, name: str, arrays: dict, values=None) -> list[dict]:
-    """Records of one model, draw by draw, through the registry (no validation)."""
+def _per_draw(loaded, name: str, arrays: dict, n: int, values=None) -> list[dict]:
+    """Records of one model, draw by draw, through the registry (no validation); with
+    ``values`` (:class:`~sim.analysis.batch_values.BatchedValues`), on each draw's
+    batch-compiled value functions."""
     from sim import registry
     from sim.space import OutcomeSpace
 
     sc = loaded.scenario
-    n = len(next(iter(arrays.values()))) if arrays else 1
     rows = []
     for k in range(n):
         patched = patch_scenario(sc, {p: v[k] for p, v in arrays.items()})
@@ -240,28 +245,32 @@ def evaluate(scenario: str | Path | LoadedScenario, draws, *, models=None):
     arrays = check_columns(loaded, draws)
     n = len(draws)
     frames = []
-    values = None
+    # payoffs compiled once for all draws (as arrays) unless a draw changes the structure
+    payoff_cols = {p: v for p, v in arrays.items() if p.startswith("payoffs.")}
+    structural = any(not p.startswith(_NUMBERS) for p in arrays)
+    compiled: dict = {}
+
+    def batch_values():
+        if "values" not in compiled:
+            from sim.analysis.batch_values import compile_batch
+
+            params = Params(payoff_cols, n)
+            values = compile_batch(sc, params)
+            usable = all(p in params.used for p in payoff_cols)
+            compiled["values"] = values if usable else None
+        return compiled["values"]
+
     for pos, name in enumerate(names):
         relevant = {p: v for p, v in arrays.items() if _affects(p, name)}
-        fast = name in AXIOMATIC and all(
-            p.startswith(("payoffs.", "disagreement.")) for p in relevant
-        )
-        cols = None
-        if fast and n:
-            if values is None:
-                params = Params(relevant, n)
-                from sim.analysis.batch_values import compile_batch
-
-                values = compile_batch(sc, params)
-                fast = all(p in params.used for p in relevant if p.startswith("payoffs."))
-            if fast and name in BATCHED:
-                cols = _solve(sc, values, relevant, name)
-            elif fast:
-                cols = pd.DataFrame(_per_draw(loaded, name, relevant, values)).to_dict("list")
-        if cols is None:
-            per = arrays if arrays else {}
-            recs = _per_draw(loaded, name, per) if n else []
+        per = relevant if name in AXIOMATIC else arrays
+        values = batch_values() if n and not structural else None
+        if values is None:
+            recs = _per_draw(loaded, name, arrays, n) if n else []
             cols = pd.DataFrame(recs).to_dict("list") if recs else {}
+        elif name in BATCHED and all(p.startswith(("payoffs.", "disagreement.")) for p in per):
+            cols = _solve(sc, values, relevant, name)
+        else:
+            cols = pd.DataFrame(_per_draw(loaded, name, per, n, values)).to_dict("list")
         frame = pd.DataFrame({"draw": np.arange(n)})
         for c in draws.columns:
             frame[c] = draws[c].to_numpy()
