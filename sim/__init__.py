@@ -12,6 +12,7 @@ __version__ = "0.1.0"
 
 _API = ("load", "validate", "run", "explain", "save", "modify", "json_schema", "model_names")
 _API += ("evaluate", "declared_parameters", "compare", "report", "sweep", "analyse_sweep")
+_API += ("backtest", "save_backtest", "forecast")
 
 __all__ = ["__version__", *_API]
 

@@ -146,6 +146,8 @@ def sweep(
     """Evaluate models over a design of draws into a sweep folder (Parquet chunks and a
     manifest); returns the folder (see :mod:`sim.analysis.sweep` and
     :func:`sim.analysis.design.make_design`).  ``resume`` finishes an interrupted sweep.
+    A finished sweep of the prior (``mc``, ``lhs``, ``sobol``) also holds ``forecast.json``
+    (:mod:`sim.analysis.forecast`).
 
     ``models`` defaults to the scenario's models that are solved as arrays over draws
     (``nash_bargaining``, ``utilitarian``), or all its models if it selects neither.
@@ -159,7 +161,7 @@ def sweep(
     kw = {"workers": workers, "scheduler": scheduler, "progress": progress}
     if resume is not None:
         loaded = load_scenario(scenario) if isinstance(scenario, str | Path) else scenario
-        return run_sweep(loaded, resume=resume, **kw)
+        return _with_forecast(run_sweep(loaded, resume=resume, **kw))
     from sim.analysis.design import make_design
     from sim.analysis.evaluate import BATCHED
     from sim.registry import MODELS
@@ -179,8 +181,17 @@ def sweep(
 
     check_columns(loaded, design.draws())  # grid values within the declared ranges
     args = {"method": method, "samples": samples, "params": params, "grid": grid}
-    return run_sweep(loaded, design, models=models, out=out, chunk_size=chunk_size or CHUNK_SIZE,
-                     args=args, **kw)
+    return _with_forecast(run_sweep(loaded, design, models=models, out=out,
+                                    chunk_size=chunk_size or CHUNK_SIZE, args=args, **kw))
+
+
+def _with_forecast(folder: Path) -> Path:
+    """A finished sweep's folder, with its forecast.json (:func:`sim.analysis.forecast.
+    sweep_forecast`: mc, lhs and sobol designs, which sample the prior)."""
+    from sim.analysis.forecast import sweep_forecast
+
+    sweep_forecast(folder)
+    return folder
 
 
 def analyse_sweep(folder: str | Path, *, outcome: str | None = None, discover=(),
@@ -191,6 +202,134 @@ def analyse_sweep(folder: str | Path, *, outcome: str | None = None, discover=()
     from sim.analysis.sweep_report import analyse_sweep as _analyse
 
     return _analyse(folder, outcome=outcome, discover=discover, plots=plots)
+
+
+def forecast(
+    scenario: str | Path | LoadedScenario,
+    *,
+    samples: int | None = None,
+    seed: int | None = None,
+    models=None,
+) -> dict:
+    """A forecast to store (``forecast.json``): each model's predictive distribution over
+    the scenario's uncertainty, with the as-of date, the scenario's hash and the resolution
+    rule (see :mod:`sim.analysis.forecast`).  ``samples`` defaults to
+    :data:`~sim.analysis.forecast.FORECAST_SAMPLES` draws of the sweep sampler (``lhs``)."""
+    from sim.analysis.backtest import predict
+    from sim.analysis.forecast import FORECAST_SAMPLES, forecast_payload, predictives
+
+    loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
+    models = list(models or loaded.scenario.models.selected())
+    n = samples or FORECAST_SAMPLES
+    design, table = predict(loaded, samples=n, seed=seed, models=models)
+    args = {"method": design.method, "samples": n, "seed": design.seed}
+    return forecast_payload(predictives(table, loaded.scenario), loaded, made_by="sim run",
+                            design=args)
+
+
+def backtest(
+    scenario: str | Path | LoadedScenario | None,
+    observed: str | Path,
+    *,
+    samples: int | None = None,
+    seed: int | None = None,
+    models=None,
+    tolerance: float = 0.05,
+    forecast: str | Path | None = None,
+):
+    """Score each model's forecast against what happened (see :mod:`sim.analysis.backtest`
+    and docs/backtest.md).
+
+    Parameters
+    ----------
+    scenario : path or LoadedScenario or None
+        The scenario; with ``forecast``, optional (the forecast's folder holds it; when
+        given, its hash must be the forecast's).
+    observed : path
+        An observed-outcome file (:mod:`sim.scenario.observed`).
+    samples, seed : int, optional
+        Draws of the sweep sampler (``lhs``; default
+        :data:`~sim.analysis.forecast.FORECAST_SAMPLES`) and its seed.
+    models : iterable of str, optional
+        Default: the scenario's models.
+    tolerance : float
+        ABC calibration: share of an issue's span within which a draw reproduces it.
+    forecast : path, optional
+        A run or sweep folder holding ``forecast.json``: scored as stored, nothing re-run.
+
+    Returns
+    -------
+    sim.results.backtest.BacktestResult
+
+    Raises
+    ------
+    sim.errors.ScenarioError
+        A problem in the observed-outcome file (file, line, field), the scenario, or the
+        forecast.
+    """
+    from sim.analysis import backtest as bt
+    from sim.analysis import forecast as fc
+    from sim.results.backtest import BacktestResult
+    from sim.scenario.observed import load_observed
+
+    notes: list[str] = []
+    args = {"samples": samples, "seed": seed, "models": list(models) if models else None,
+            "tolerance": tolerance, "forecast": str(forecast) if forecast else None}
+    if forecast is not None:
+        payload, preds = fc.read_forecast(forecast)
+        stored = fc.forecast_scenario(forecast, payload)
+        if scenario is not None:
+            given = scenario if isinstance(scenario, LoadedScenario) else load(scenario)
+            if given.sha256 != payload["scenario"]["sha256"]:
+                from sim.errors import ScenarioError
+
+                raise ScenarioError.single(given.path, None, "", "this is not the scenario "
+                                           "the forecast was made for (its hash differs)")
+        loaded = stored
+        obs = load_observed(observed, loaded.scenario)
+        if models:
+            preds = {m: p for m, p in preds.items() if m in set(models)}
+        table = calibration = None
+        meta = {"id": payload["scenario"]["id"], "sha256": payload["scenario"]["sha256"],
+                "as_of": payload["as_of"], "forecast_created": payload["created"]}
+        notes.append(f"stored forecast of {payload['created']} scored as it was; no "
+                     "calibration (a stored forecast keeps no parameter draws)")
+    else:
+        loaded = scenario if isinstance(scenario, LoadedScenario) else load(scenario)
+        obs = load_observed(observed, loaded.scenario)  # bad input fails before solving
+        models = list(models or loaded.scenario.models.selected())
+        n = samples or fc.FORECAST_SAMPLES
+        design, table = bt.predict(loaded, samples=n, seed=seed, models=models)
+        preds = fc.predictives(table, loaded.scenario)
+        meta = {"id": loaded.scenario.id, "sha256": loaded.sha256,
+                "as_of": str(loaded.scenario.as_of)}
+        args.update(samples=n, seed=design.seed, method=design.method)
+        from sim.analysis.calibrate import calibrate
+
+        calibration = calibrate(table, design.factors, obs, loaded.scenario,
+                                tolerance=tolerance)
+    sc = loaded.scenario
+    for m, p in preds.items():
+        if p.dates is None:
+            notes.append(f"{m}: {bt.NO_TIMING} (no probability of agreement by a date)")
+        if p.not_run:
+            notes.append(f"{m}: did not run on {p.not_run} draw(s), left out")
+    scored = bt.score(preds, obs, sc)
+    for row in scored[scored["outside"] != ""].itertuples():
+        notes.append(f"{row.model}: {row.observation} = {row.observed} lies {row.outside} "
+                     f"(predicted 5-95 %: {row.p05:.4g} to {row.p95:.4g})")
+    return BacktestResult(scores=scored, models=bt.model_table(scored, preds),
+                          coverage=bt.coverage_curve(preds, obs, sc), calibration=calibration,
+                          predictive=preds, table=table, observed=obs, scenario=meta,
+                          arguments=args, notes=tuple(notes))
+
+
+def save_backtest(result, out: str | Path | None = None, *, plots: bool = True) -> Path:
+    """Write a backtest folder (tables, backtest.json, figures); returns its path (see
+    :mod:`sim.results.backtest`)."""
+    from sim.results.backtest import write_backtest
+
+    return write_backtest(result, Path(out) if out is not None else None, plots=plots)
 
 
 def declared_parameters(scenario: str | Path | LoadedScenario) -> list:
@@ -420,15 +559,22 @@ def explain(
     return explain_scenario(sc, outcome=outcome, package=package)
 
 
-def save(result, out: str | Path | None = None, *, plots: bool | str = "png,svg") -> Path:
+def save(result, out: str | Path | None = None, *, plots: bool | str = "png,svg",
+         forecast: dict | None = None) -> Path:
     """Write a run folder (results.json, resolved scenario, figures); returns its path.
 
     ``plots`` names the figure formats: ``"png,svg"`` (default), ``"png"``, ``"svg"`` or
-    ``"none"`` (a bool is accepted: True for both formats, False for none).
+    ``"none"`` (a bool is accepted: True for both formats, False for none).  ``forecast``
+    (from :func:`forecast`) is written as the folder's ``forecast.json``.
     """
     from sim.results.folder import write_run
 
-    return write_run(result, Path(out) if out is not None else None, plots=plots)
+    extra = None
+    if forecast is not None:
+        from sim.analysis.forecast import forecast_text
+
+        extra = {"forecast.json": forecast_text(forecast)}
+    return write_run(result, Path(out) if out is not None else None, plots=plots, extra=extra)
 
 
 #: Titles of the run's figures in a report, by the plot function drawing them.

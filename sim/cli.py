@@ -116,6 +116,14 @@ def run(
         ),
     ] = None,
     strict: Strict = False,
+    forecast: Annotated[
+        bool,
+        typer.Option("--forecast", help="Also write forecast.json: each model's predictive "
+                     "bands over the scenario's uncertainty (scored later by sim backtest)."),
+    ] = False,
+    forecast_samples: Annotated[
+        int, typer.Option("--forecast-samples", min=1, help="Draws of the forecast.")
+    ] = 256,
 ) -> None:
     """Solve a scenario with its models, print a summary and write a run folder."""
     from sim import api
@@ -135,13 +143,22 @@ def run(
     from sim.render.tables import print_run
 
     print_run(result)
+    ledger = None
+    if forecast:
+        try:
+            ledger = _guard(api.forecast, loaded, samples=forecast_samples, seed=seed,
+                            models=list(result.models))
+        except ValueError as exc:
+            _fail(f"--forecast: {exc}")
     try:
-        folder = _guard(api.save, result, out, plots=formats)
+        folder = _guard(api.save, result, out, plots=formats, forecast=ledger)
     except (OSError, ValueError) as exc:
         _fail(f"cannot write the run folder: {exc}")
     typer.echo(f"\nwrote {folder}/results.json")
     if out is not None and Path(folder) != out:
         typer.echo(f"note: {out} already exists: this run is in {folder} instead")
+    if ledger is not None:
+        typer.echo(f"wrote {folder}/forecast.json")
     if export_games is not None:
         from sim.export import export_games as _export
 
@@ -413,6 +430,65 @@ def sweep(
         if (analysis / f"{name}.csv").exists():
             typer.echo(f"wrote {analysis}/{name}.csv")
     typer.echo(f"wrote {analysis}/")
+
+
+@app.command()
+def backtest(
+    scenario: Annotated[
+        Path | None,
+        typer.Argument(help="Scenario file (YAML); with --forecast, give only OBSERVED.",
+                       dir_okay=False, show_default=False),
+    ] = None,
+    observed: Annotated[
+        Path | None,
+        typer.Argument(help="Observed-outcome file (YAML, docs/backtest.md).", dir_okay=False,
+                       show_default=False),
+    ] = None,
+    forecast: Annotated[
+        Path | None,
+        typer.Option("--forecast", help="Score the forecast.json stored in this run or sweep "
+                     "folder (nothing is re-run).", file_okay=False),
+    ] = None,
+    samples: Annotated[
+        int, typer.Option("--samples", "-n", min=2, help="Draws of the scenario's uncertainty.")
+    ] = 256,
+    seed: Annotated[int | None, typer.Option(help="Seed of the draws.")] = None,
+    model: Annotated[
+        list[str] | None,
+        typer.Option("--model", "-m", help="Backtest this model (repeatable)."),
+    ] = None,
+    tolerance: Annotated[
+        float, typer.Option(min=0.0, help="Calibration: share of an issue's span within which "
+                            "a draw reproduces the observation.")
+    ] = 0.05,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Folder to write (default runs/<id>/backtest-<UTC>)."),
+    ] = None,
+    no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip the plots.")] = False,
+) -> None:
+    """Score each model's forecast against what happened; calibrate the assumptions."""
+    from sim import api
+
+    if forecast is not None and observed is None:
+        scenario, observed = None, scenario  # `sim backtest --forecast RUN_DIR OBSERVED`
+    if observed is None:
+        _fail("give SCENARIO OBSERVED (or --forecast RUN_DIR OBSERVED)")
+    _check_out(out)
+    loaded = _guard(api.load, scenario) if scenario is not None else None
+    try:
+        result = _guard(api.backtest, loaded, observed, samples=samples, seed=seed,
+                        models=model or None, tolerance=tolerance, forecast=forecast)
+    except ValueError as exc:
+        _fail(str(exc))
+    from sim.render.backtest_table import print_backtest
+
+    print_backtest(result)
+    try:
+        folder = api.save_backtest(result, out, plots=not no_plots)
+    except (OSError, ValueError) as exc:
+        _fail(f"cannot write the backtest folder: {exc}")
+    typer.echo(f"\nwrote {folder}/models.csv, scores.csv and the plots")
 
 
 @app.command()

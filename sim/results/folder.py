@@ -63,7 +63,8 @@ def new_run_dir(out: Path | None, scenario_id: str, created: str) -> Path:
 
 
 def write_run(
-    run: RunResult, out: Path | None = None, *, plots: bool | str | Iterable[str] = "png,svg"
+    run: RunResult, out: Path | None = None, *, plots: bool | str | Iterable[str] = "png,svg",
+    extra: dict[str, str] | None = None,
 ) -> Path:
     """Write a run folder whole: results.json, the resolved scenario, the figures.
 
@@ -76,6 +77,8 @@ def write_run(
         another run takes the name while this one is being written.
     plots : str, bool or list of str
         Figure formats (see :func:`plot_formats`); default PNG and SVG.
+    extra : dict, optional
+        More files to write into the folder: name -> text (``forecast.json``).
 
     Returns
     -------
@@ -94,7 +97,9 @@ def write_run(
     dest = new_run_dir(Path(out) if out is not None else None, run.scenario.id, run.created)
     tmp = temp_dir(dest.parent)
     try:
-        files = ["results.json", "scenario.resolved.yaml", "facts.yaml"]
+        files = ["results.json", "scenario.resolved.yaml", "facts.yaml", *(extra or {})]
+        for name, text in (extra or {}).items():
+            (tmp / name).write_text(text)
         if formats:
             files += write_figures(run, tmp, formats)
         payload = run.to_dict()
