@@ -164,7 +164,7 @@ def model_table(scored, preds: dict):
             "crps_scaled": float(part["crps_scaled"].mean()),
             "brier": float(part["brier"].mean()),
             "log_score": float(part["log_score"].mean()),
-            "timing": "dated" if p.dates is not None else "no timing",
+            "timing": "not run" if not p.n else "dated" if p.dates is not None else "no timing",
         })
     table = pd.DataFrame(rows)
     ranks = []

@@ -118,6 +118,8 @@ def calibrate(table, factors, observed, scenario, *, tolerance: float = 0.05):
                            narrowing=1 - (q[2] - q[0]) / width if width > 0 else 0.0,
                            ks=float(stats.ks_2samp(post, prior).statistic),
                            reading=_reading(post.min(), post.max(), f.lo, f.hi))
+            elif (part["status"] == "not_run").all():
+                row["reading"] = "the model did not run on these draws"
             else:
                 row["reading"] = "no draw reproduces the observation: widen the tolerance " \
                                  "or add draws"
