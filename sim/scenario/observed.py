@@ -112,23 +112,23 @@ def _read(path: Path) -> tuple[Any, dict[Loc, int]]:
 
     from sim.inputs import InputError, LimitedComposer, read_yaml_text
 
-    try:
-        text = read_yaml_text(path, what="observed-outcome file")
-    except InputError as exc:
-        raise ScenarioError.single(path, exc.line, "", exc.message) from None
     yaml = YAML(typ="rt")
-    yaml.Constructor = _dates_as_text()
-    yaml.Composer = LimitedComposer
+    yaml.Constructor, yaml.Composer = _dates_as_text(), LimitedComposer
     yaml.allow_duplicate_keys = False
+    line, message = None, ""
     try:
-        node = yaml.load(text)
+        node = yaml.load(read_yaml_text(path, what="observed-outcome file"))
+    except InputError as exc:
+        line, message = exc.line, exc.message
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        msg = " ".join(str(x) for x in (exc.context, exc.problem) if x) or "invalid YAML"
-        raise ScenarioError.single(path, mark.line + 1 if mark else None, "",
-                                   f"YAML: {msg}") from None
+        line = mark.line + 1 if mark else None
+        message = "YAML: " + (" ".join(str(x) for x in (exc.context, exc.problem) if x)
+                              or "invalid YAML")
     except (YAMLError, ValueError) as exc:
-        raise ScenarioError.single(path, None, "", f"YAML: {exc}") from None
+        message = f"YAML: {exc}"
+    if message:
+        raise ScenarioError.single(path, line, "", message)
     if not isinstance(node, dict):
         raise ScenarioError.single(path, 1, "", "an observed outcome is a mapping of keys "
                                    "(agreement:, issues:, ...) to values")
