@@ -61,7 +61,7 @@ def _issue_row(p, issue, item) -> dict:
     q = np.quantile(x, [0.05, 0.25, 0.5, 0.75, 0.95])
     row.update(zip(("p05", "p25", "median", "p75", "p95"), map(float, q), strict=True))
     row["percentile"] = S.percentile(x, y)
-    for level in S.BANDS:
+    for level in S.BANDS if issue.kind != "binary" else ():  # yes/no: scored by probability
         lo, hi = S.band(x, level, discrete=issue.kind != "continuous")
         row[f"in_{round(level * 100)}"] = bool(lo <= y <= hi)
     row["outside"] = S.where(x, y)

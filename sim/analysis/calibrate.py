@@ -66,11 +66,11 @@ def _reading(lo, hi, plo, phi) -> str:
     span = phi - plo
     up, down = lo - plo > INFORMATIVE * span, phi - hi > INFORMATIVE * span
     if up and down:
-        return f"between {lo:.4g} and {hi:.4g}"
+        return f"between {lo:.3g} and {hi:.3g}"
     if up:
-        return f"at least {lo:.4g}"
+        return f"at least {lo:.3g}"
     if down:
-        return f"at most {hi:.4g}"
+        return f"at most {hi:.3g}"
     return "not constrained"
 
 

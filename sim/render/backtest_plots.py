@@ -23,7 +23,7 @@ def _figure(rows: int, width: float = 7.5):
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    return plt.subplots(figsize=(width, 1.2 + 0.55 * max(rows, 1)))
+    return plt.subplots(figsize=(width, 1.6 + 0.6 * max(rows, 1)))
 
 
 def predictive(preds: dict, issue_id: str, value: float, *, label: str = "", ax=None):
@@ -64,7 +64,7 @@ def coverage(curve, ax=None):
         matplotlib.use("Agg", force=False)
         import matplotlib.pyplot as plt
 
-        fig, ax = plt.subplots(figsize=(5.5, 5))
+        fig, ax = plt.subplots(figsize=(7.5, 5))
     else:
         fig = ax.figure
     ax.plot([0, 1], [0, 1], color="grey", ls="--", lw=1, label="calibrated")
@@ -76,14 +76,14 @@ def coverage(curve, ax=None):
     ax.set_xlabel("central band of the predictive distribution (level)")
     ax.set_ylabel(f"share of the {n} observations inside it")
     ax.set_title("Calibration: observations inside each band")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     return fig
 
 
-def agreement_by_date(preds: dict, observed_date, reached: bool, ax=None):
-    """Probability of a deal by each day for the models that date their deal (None if
-    no model does)."""
+def agreement_by_date(preds: dict, observed_date, reached: bool, *, start=None, ax=None):
+    """Probability of a deal by each day (from ``start``, the as-of date) for the models
+    that date their deal (None if no model does)."""
     dated = {m: p for m, p in preds.items() if p.dates is not None and p.n}
     if not dated:
         return None
@@ -95,7 +95,7 @@ def agreement_by_date(preds: dict, observed_date, reached: bool, ax=None):
         fig = ax.figure
     day = dt.date.fromisoformat(str(observed_date))
     for model, p in dated.items():
-        days = sorted(set(p.dates) | {str(day)})
+        days = sorted(set(p.dates) | {str(day)} | ({str(start)} if start else set()))
         xs = [dt.date.fromisoformat(d) for d in days]
         ax.step(xs, [p.by_date(d) for d in days], where="post", label=model)
     what = "agreement" if reached else "breakdown"
@@ -132,12 +132,15 @@ def posterior(calibration, model: str, *, top: int = 12, ax=None):
               label="posterior range")
     ax.hlines(ys, scaled("post_p05"), scaled("post_p95"), color="tab:blue", lw=5,
               label="posterior 5-95 %")
-    ax.set_yticks(ys, [f"{p} ({r})" for p, r in zip(part["parameter"], part["reading"],
-                                                     strict=True)], fontsize=7)
+    ax.set_yticks(ys, list(part["parameter"]), fontsize=7)
+    for y, reading in zip(ys, part["reading"], strict=True):
+        ax.text(0.5, y + 0.28, reading, ha="center", va="bottom", fontsize=7, color="dimgrey")
     ax.set_xlim(-0.02, 1.02)
+    ax.set_ylim(-0.6, len(part) - 0.2)
     ax.set_xlabel("position in the prior support (0 = low end, 1 = high end)")
-    ax.set_title(f"What explains the observation ({model}, "
-                 f"{int(part['accepted'].iloc[0])} of {int(part['draws'].iloc[0])} draws)")
-    ax.legend(fontsize=7, loc="lower right")
+    ax.set_title(f"What explains the observation under {model}\n"
+                 f"({int(part['accepted'].iloc[0])} of {int(part['draws'].iloc[0])} draws "
+                 "reproduce it)", fontsize=10)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     return fig

@@ -53,7 +53,8 @@ def _calibration(result, top: int = 3) -> Table | None:
               f"{result.arguments.get('tolerance')}): the {top} parameters that moved most",
               title_justify="left")
     for col in ("model", "kept", "parameter", "prior", "posterior 5-95 %", "reading"):
-        t.add_column(col, justify="right" if col == "kept" else "left")
+        t.add_column(col, justify="right" if col == "kept" else "left",
+                     overflow="fold" if col == "parameter" else "ellipsis")
     for model, part in cal.groupby("model", sort=False):
         if part["accepted"].iloc[0] == 0:
             t.add_row(model, f"0/{part['draws'].iloc[0]}", "–", "", "", part["reading"].iloc[0])

@@ -141,8 +141,8 @@ def _plots(result: BacktestResult, folder: Path) -> list[str]:
     if len(result.coverage) and result.coverage["observations"].max() >= 2:
         figs.append(("calibration", bp.coverage(result.coverage)))
     ag = result.observed.agreement
-    figs.append(("agreement_by_date", bp.agreement_by_date(result.predictive, ag.date,
-                                                           ag.reached)))
+    figs.append(("agreement_by_date", bp.agreement_by_date(
+        result.predictive, ag.date, ag.reached, start=result.scenario.get("as_of"))))
     if result.calibration is not None:
         for model in result.calibration["model"].unique():
             figs.append((f"posterior-{model}", bp.posterior(result.calibration, model)))

@@ -85,3 +85,15 @@ def test_the_input_gate_refuses_a_folder(tmp_path):
 def test_the_committed_json_schema_is_current():
     committed = json.loads((ROOT / "docs" / "observed.schema.json").read_text())
     assert committed == json_schema(), "regenerate docs/observed.schema.json (docs/backtest.md)"
+
+
+def test_the_input_gate_limits_size_and_aliases(tmp_path):
+    big = _write(tmp_path, GOOD + "note: " + "x" * 1_100_000 + "\n")
+    with pytest.raises(ScenarioError, match="limit"):
+        load_observed(big)
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+        for p, c in zip("abcdefg", "bcdefgh", strict=False)
+    )
+    with pytest.raises(ScenarioError):
+        load_observed(_write(tmp_path, laughs))
