@@ -223,8 +223,8 @@ def forecast(
     n = samples or FORECAST_SAMPLES
     design, table = predict(loaded, samples=n, seed=seed, models=models)
     args = {"method": design.method, "samples": n, "seed": design.seed}
-    return forecast_payload(predictives(table, loaded.scenario), loaded, made_by="sim run",
-                            design=args)
+    return forecast_payload(predictives(table, loaded.scenario), loaded,
+                            made_by="sim run --forecast", design=args)
 
 
 def backtest(
@@ -309,9 +309,11 @@ def backtest(
         calibration = calibrate(table, design.factors, obs, loaded.scenario,
                                 tolerance=tolerance)
     sc = loaded.scenario
+    undated = [m for m, p in preds.items() if p.dates is None and p.n]
+    if undated:
+        notes.append(f"{', '.join(undated)}: no probability of agreement by a date "
+                     f"({bt.NO_TIMING})")
     for m, p in preds.items():
-        if p.dates is None:
-            notes.append(f"{m}: {bt.NO_TIMING} (no probability of agreement by a date)")
         if p.not_run:
             notes.append(f"{m}: did not run on {p.not_run} draw(s), left out")
     scored = bt.score(preds, obs, sc)

@@ -186,7 +186,7 @@ def check_observed(observed: Observed, scenario) -> list[tuple[Loc, str]]:
                 issue.coordinate(v)
             except ValueError as exc:
                 found.append(((*loc, "value"), str(exc)))
-    if observed.agreement.reached and observed.agreement.date < scenario.as_of:
+    if observed.agreement.date < scenario.as_of:
         found.append((("agreement", "date"), f"{observed.agreement.date} is before the "
                       f"scenario's as-of date {scenario.as_of}: nothing left to forecast"))
     return found
