@@ -145,6 +145,8 @@ def run(
     print_run(result)
     ledger = None
     if forecast:
+        typer.echo(f"forecast: {forecast_samples} draws of the scenario's uncertainty under "
+                   f"{len(result.models)} model(s)...", err=True)
         try:
             ledger = _guard(api.forecast, loaded, samples=forecast_samples, seed=seed,
                             models=list(result.models))
@@ -476,6 +478,10 @@ def backtest(
         _fail("give SCENARIO OBSERVED (or --forecast RUN_DIR OBSERVED)")
     _check_out(out)
     loaded = _guard(api.load, scenario) if scenario is not None else None
+    if loaded is not None and forecast is None:
+        names = model or loaded.scenario.models.selected()
+        typer.echo(f"backtest: {samples} draws of the scenario's uncertainty under "
+                   f"{len(names)} model(s)...", err=True)
     try:
         result = _guard(api.backtest, loaded, observed, samples=samples, seed=seed,
                         models=model or None, tolerance=tolerance, forecast=forecast)
