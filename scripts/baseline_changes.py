@@ -9,8 +9,7 @@ Prints two markdown tables (pasted into docs/payoff-model.md, section 9, and the
    baseline.  Computed with ``sim.evaluate`` (one draw per row).
 2. **One at a time over the declared ranges**: for every number the baseline declares with a
    range, the Nash deal at the low and the high end of the range (everything else at its
-   value); rows sorted by the swing of the US's gain plus Japan's gain... by the largest swing
-   of the Nash car tariff, then of Japan's gain.
+   value); rows sorted by the swing of the Nash car tariff, then of Japan's gain.
 
 Usage: ``python scripts/baseline_changes.py [--top 15]``
 """
@@ -27,8 +26,12 @@ import sim
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "japan_us_2025.yaml"
 MODELS = ["nash_bargaining", "kalai_smorodinsky", "utilitarian", "egalitarian"]
-SHORT = {"nash_bargaining": "Nash", "kalai_smorodinsky": "KS", "utilitarian": "util.",
-         "egalitarian": "egal."}
+SHORT = {
+    "nash_bargaining": "Nash",
+    "kalai_smorodinsky": "KS",
+    "utilitarian": "util.",
+    "egalitarian": "egal.",
+}
 
 OFF = {
     "payoffs.weights.US.lobbies.us_autos": 0.0,
@@ -55,8 +58,7 @@ def _ladder() -> pd.DataFrame:
     for _, keys in STEPS:
         on |= set(keys)
         rows.append(
-            {path: (declared[path] if any(k in path for k in on) else v)
-             for path, v in OFF.items()}
+            {path: (declared[path] if any(k in path for k in on) else v) for path, v in OFF.items()}
         )
     return sim.evaluate(loaded, pd.DataFrame(rows), models=MODELS)
 
@@ -98,11 +100,10 @@ def sensitivity_table(top: int) -> str:
     table = []
     for k, p in enumerate(params):
         lo, hi = out.loc[2 * k], out.loc[2 * k + 1]
-        swing = lambda c: abs(hi[c] - lo[c])  # noqa: E731
         table.append(
             (
-                swing("agreement.car_tariff"),
-                swing("gain.JP"),
+                abs(hi["agreement.car_tariff"] - lo["agreement.car_tariff"]),
+                abs(hi["gain.JP"] - lo["gain.JP"]),
                 f"| `{p.path}` | {p.value:g} ({p.range[0]:g}–{p.range[1]:g}) "
                 f"| {_fmt(lo['agreement.car_tariff'])} → {_fmt(hi['agreement.car_tariff'])} "
                 f"| {_fmt(lo['agreement.steel_tariff'])} → {_fmt(hi['agreement.steel_tariff'])} "

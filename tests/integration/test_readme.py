@@ -51,6 +51,8 @@ def test_readme_predictions_match_a_run():
     checks = {
         "car tariff (%)": [r.agreement["car_tariff"] for r in res],
         "reciprocal tariff (%)": [r.agreement["reciprocal_tariff"] for r in res],
+        "steel tariff (%)": [r.agreement["steel_tariff"] for r in res],
+        "investment pledge ($bn)": [r.agreement["investment"] for r in res],
         "US gain over no deal": [r.gains["US"] for r in res],
         "Japan gain over no deal": [r.gains["JP"] for r in res],
     }
