@@ -54,7 +54,7 @@ def test_all_combinations_and_samples(tmp_path):
     assert result.exit_code == 0, result.output
     t = pd.read_csv(out / "comparison.csv")
     central = t[t["draw"].isna()]
-    assert len(central) == 3 * 3 * 2**4  # corn, soybeans: 3 levels; four yes/no concessions
+    assert len(central) == 3 * 3 * 2**5  # corn, soybeans: 3 levels; five yes/no (incl. currency)
     assert len(t) == len(central) * 4
     assert central["share_first"].between(0, 1).all()
     assert "P(first)" in result.output
