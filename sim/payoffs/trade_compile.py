@@ -418,6 +418,17 @@ def _precedent_pieces(spec: TradePayoffs) -> list[Piece]:
             there = importer_objective(s, sector_changes((base + ref) / 100.0, **kw), wv)
             return m.value * (here - there)
 
+        if s.quota is None:  # d/dx (x in percentage points): multiplier x the objective's d/dt
+
+            def slope(x, kw=kw, base=base, wv=wv):
+                d = sector_slopes((base + np.asarray(x, dtype=float)) / 100.0, **kw)
+                own = d["buyers"] + d["revenue"]
+                if wv is not None:
+                    own = own + wv * d["domestic_producer_surplus"]
+                return m.value / 100.0 * own
+
+            ev.derivative = slope  # type: ignore[attr-defined]
+
         weight = "" if w is None else f"; weight on {s.importer_lobby}={w.cite()}"
         pieces.append(
             Piece(
@@ -537,8 +548,8 @@ class IssueValue:
 
     @property
     def smooth_ready(self) -> bool:
-        """Whether every piece has a closed-form slope (not yet: tariff-rate quotas and the
-        precedent term, whose answers then stay the interpolant's)."""
+        """Whether every piece has a closed-form slope (not yet: a sector with a tariff-rate
+        quota, whose answers then stay the interpolant's)."""
         return all(hasattr(p.evaluate, "derivative") for p in self._counted())
 
     @property

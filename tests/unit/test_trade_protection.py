@@ -9,7 +9,7 @@ from scipy.integrate import quad
 from scipy.optimize import brentq
 
 from sim.payoffs.trade import sector_welfare
-from sim.payoffs.trade_compile import trade_value_functions
+from sim.payoffs.trade_compile import issue_pieces, trade_value_functions
 from sim.payoffs.trade_explain import explain
 from sim.scenario.trade_payoffs import TradePayoffs
 
@@ -224,6 +224,53 @@ def test_precedent_multiplies_the_givers_cost_of_a_cut(m):
     np.testing.assert_allclose(f(xs), expected, rtol=0, atol=1e-10)
     cut = f(np.array([0.0]))[0] - f(np.array([ref]))[0]
     assert cut == pytest.approx((1 + m) * (welfare(0.0) - welfare(ref)), abs=1e-10)
+
+
+@pytest.mark.parametrize("m", [0.0, 1.0, 4.4])
+def test_precedent_slope_is_the_closed_form_derivative(m):
+    """The precedent term has a closed-form slope, so a scenario with it keeps the smooth
+    polish: ``(1 + m) dW/dx`` with ``W`` the hand-computed welfare of the test above, against
+    a central difference of that closed form (h = 1e-4 pp, error O(h^2)), and zero at the
+    terms-of-trade optimum ``t = 1/eta`` (Johnson 1953), whatever ``m``."""
+    eta, ref, h = 3.0, 25.0, 1e-4
+    prec = {"giver": "US", "multiplier": m, "sectors": {"cars": ref}}
+    f = trade_value_functions(_spec(eta, dsv=0.0, prec=prec), {"tariff": "continuous"})
+    f = f["US"]["tariff"]
+    assert f.smooth_ready
+
+    def welfare(x_pct):
+        t = T0 + x_pct / 100
+        log_p, log_pw, log_m = _prices(t, eta=eta)
+        buyers = -(1 + T0) * V * np.expm1((1 - EPS) * log_p) / (1 - EPS)
+        return buyers + V * (t * np.exp(log_pw + log_m) - T0)
+
+    xs = np.array([0.0, 5.0, 12.5, 25.0, 40.0])
+    fd = (1 + m) * (welfare(xs + h) - welfare(xs - h)) / (2 * h)
+    np.testing.assert_allclose(f.derivative(xs), fd, rtol=1e-7, atol=1e-9)
+    x_star = 100 / eta - 100 * T0
+    assert float(f.derivative(np.array([x_star]))[0]) == pytest.approx(0.0, abs=1e-12)
+
+
+@pytest.mark.parametrize("weight", [None, 0.5, 2.0])
+def test_precedent_slope_with_domestic_producers_and_a_lobby(weight):
+    """With Armington producers and a weight on them, the precedent piece's slope is the
+    multiplier times the slope of the giver's objective (buyers + revenue + weight x
+    producers): compared with a central difference of the piece's own values, which
+    the tests above check against closed forms, and the whole issue is smooth-ready."""
+    m, h = 1.7, 1e-4
+    prec = {"giver": "US", "multiplier": m, "sectors": {"cars": 25.0}}
+    spec = _spec(3.0, weight=weight, prec=prec)
+    (piece,) = [p for p in issue_pieces(spec)["tariff"] if p.component.startswith("prec")]
+    xs = np.array([0.0, 3.0, 10.0, 25.0, 60.0])
+    fd = (piece.evaluate(xs + h) - piece.evaluate(xs - h)) / (2 * h)
+    np.testing.assert_allclose(piece.evaluate.derivative(xs), fd, rtol=1e-7, atol=1e-9)
+    f = trade_value_functions(spec, {"tariff": "continuous"})["US"]["tariff"]
+    assert f.smooth_ready
+    quota = {"share": 0.7, "in_quota_pct": 5, "rent_to": "exporters"}
+    with_quota = trade_value_functions(
+        _spec(3.0, weight=weight, prec=prec, quota=quota), {"tariff": "continuous"}
+    )
+    assert not with_quota["US"]["tariff"].smooth_ready  # a quota's kinks: no closed form yet
 
 
 def test_precedent_must_name_a_sector_of_its_giver():
