@@ -128,6 +128,14 @@ def importer_objective(s: Sector, changes: Mapping, weight=None) -> np.ndarray:
     return out
 
 
+def _sector_inputs(s: Sector) -> str:
+    """The sector's own inputs with their sources, as the explain table shows them."""
+    return (
+        f"value={s.value.cite()} $bn/yr; eps={s.eps.cite()}; eta={s.eta.cite()}; "
+        f"base tariff={s.base_tariff_pct.cite()} %; tariff = base + {s.issue} (%)"
+    )
+
+
 def _sector_pieces(name: str, s: Sector, weights: Mapping) -> list[Piece]:
     kw = sector_kwargs(s)
     base = kw.pop("base_pct")
@@ -150,10 +158,7 @@ def _sector_pieces(name: str, s: Sector, weights: Mapping) -> list[Piece]:
             ev.derivative = slope  # type: ignore[attr-defined]
         return ev
 
-    inputs = (
-        f"value={s.value.cite()} $bn/yr; eps={s.eps.cite()}; eta={s.eta.cite()}; "
-        f"base tariff={s.base_tariff_pct.cite()} %; tariff = base + {s.issue} (%)"
-    )
+    inputs = _sector_inputs(s)
     if s.quota is not None:
         q = s.quota
         inputs += (
@@ -437,7 +442,8 @@ def _precedent_pieces(spec: TradePayoffs) -> list[Piece]:
                 s.issue,
                 f"precedent: the same tariff on others' trade (from {ref:g} %)",
                 "welfare",
-                f"multiplier={m.cite()} x the {name} objective, from {s.issue}={ref:g}{weight}",
+                f"multiplier={m.cite()} x the {name} objective, from {s.issue}={ref:g}{weight}"
+                f"; {_sector_inputs(s)}",
                 ev,
             )
         )

@@ -27,25 +27,47 @@ def fns(spec):
 
 
 def test_cars_sector_recomputed_by_hand_from_the_documented_formula(spec):
-    """docs/payoff-model.md, section 2, at the status quo (25 % on top of the 2.5 % MFN)."""
+    """docs/payoff-model.md, sections 2, 4 and 7, at the status quo (25 % on top of the
+    2.5 % MFN), with the US car makers as Armington substitutes (issue 13).
+
+    The import market clears by hand (log-linear in ``log(1+t)``); the domestic good's price
+    moves by ``kappa`` times the import price, with ``kappa`` from the log-linear Armington
+    system solved here as a 2x2 linear system (Armington 1969; Francois & Hall 1997), and the
+    US makers' surplus is the integral of a constant-elasticity supply curve."""
     cars = spec.sectors["cars"]
     V, e, h = cars.value.value, cars.eps.value, cars.eta.value  # 43.58, 3.8, 3
+    S0, es = cars.domestic_supply_value.value, cars.domestic_supply_elasticity.value
+    sigma, ed = cars.substitution.value, cars.demand_elasticity.value
     t0, t = 0.025, 0.275
     rho = (1 + t) / (1 + t0)
-    p_ratio = rho ** (h / (e + h))  # domestic price / base
+    p_ratio = rho ** (h / (e + h))  # import price at home / base
     pw_ratio = rho ** (-e / (e + h))  # world price / base
     m_ratio = p_ratio**-e  # quantity / base
-    consumer = -(1 + t0) * V * (p_ratio ** (1 - e) - 1) / (1 - e)
+    buyers = -(1 + t0) * V * (p_ratio ** (1 - e) - 1) / (1 - e)  # buyers of the imports
     revenue = V * (t * pw_ratio * m_ratio - t0)
     exporter = V * (pw_ratio ** (1 + h) - 1) / (1 + h)
+    # kappa = dln p_d / dln p_m: dlnP = s_m + (1 - s_m) dln p_d (composite price) and
+    # -sigma (dln p_d - dlnP) - ed dlnP = es dln p_d (domestic demand = supply)
+    s_m = (1 + t0) * V / ((1 + t0) * V + S0)
+    a = np.array([[1.0, -(1 - s_m)], [sigma - ed, -(sigma + es)]])
+    kappa = np.linalg.solve(a, np.array([s_m, 0.0]))[1]
+    producers = S0 * ((p_ratio**kappa) ** (1 + es) - 1) / (1 + es)
     rows = explain(spec, STATUS_QUO).to_frame()
     rows = rows[rows["item"] == "cars"].set_index(["party", "component"])["value"]
-    assert rows["US", "consumer surplus"] == pytest.approx(consumer, rel=1e-12)
+    # the domestic good's buyers pay the producers' gain: consumer surplus = buyers - PS_d
+    assert rows["US", "consumer surplus"] == pytest.approx(buyers - producers, rel=1e-12)
+    assert rows["US", "domestic producer surplus"] == pytest.approx(producers, rel=1e-12)
     assert rows["US", "tariff revenue"] == pytest.approx(revenue, rel=1e-12)
+    assert rows["US", "political weight x us_autos surplus"] == pytest.approx(0.5 * producers)
     assert rows["JP", "exporters' producer surplus"] == pytest.approx(exporter, rel=1e-12)
     assert rows["JP", "political weight x carmakers surplus"] == pytest.approx(0.5 * exporter)
-    # as documented in docs/payoff-model.md (section 7): US +2.498, Japan -4.206 $bn/yr
-    assert consumer + revenue == pytest.approx(2.498, abs=5e-4)
+    # the status quo is the precedent's reference: no spill-over there
+    assert rows.filter(like="precedent").abs().max() == 0.0
+    # as documented in docs/payoff-model.md (section 7)
+    assert buyers == pytest.approx(-3.770, abs=5e-4)
+    assert buyers - producers == pytest.approx(-7.713, abs=5e-4)
+    assert producers == pytest.approx(3.943, abs=5e-4)
+    assert revenue == pytest.approx(6.268, abs=5e-4)
     assert exporter == pytest.approx(-4.206, abs=5e-4)
 
 
@@ -68,13 +90,33 @@ def test_value_functions_are_vectorised_and_match_explain_totals(spec, fns):
     assert isinstance(fns["US"]["car_tariff"], IssueValue)
 
 
-def test_zero_tariff_and_zero_commitment_give_zero_welfare_change(spec, fns):
+def test_zero_tariff_and_zero_commitment_give_zero_welfare_change_but_the_precedent(spec, fns):
+    """At zero extra tariffs and no commitment every welfare change is zero except the
+    precedent term (issue 13), which is measured from the no-deal tariff: there it is
+    ``-multiplier`` times the US objective on that sector at the status quo (a zero cut
+    given to the others too), computed here from the status quo's own explain rows."""
     zero = {k: 0.0 for k in STATUS_QUO}
+    frame = explain(spec, zero).to_frame()
+    prec = frame["component"].str.startswith("precedent")
+    assert (frame.loc[frame["kind"] == "welfare", "value"][~prec] == 0.0).all()
+    assert frame.loc[prec, "party"].eq("US").all()
+    m = spec.precedent.multiplier.value
+    sq = explain(spec, STATUS_QUO).to_frame()
+    for sector in spec.precedent.sectors:
+        us = sq[(sq["party"] == "US") & (sq["item"] == sector) & sq["counted"]]
+        own = us.loc[~us["component"].str.startswith("precedent"), "value"].sum()
+        got = frame.loc[prec & (frame["item"] == sector), "value"].sum()
+        assert got == pytest.approx(-m * own, rel=1e-12)
     totals = explain(spec, zero).totals()
-    assert totals["US"]["welfare"] == 0.0 and totals["JP"]["welfare"] == 0.0
+    assert totals["JP"]["welfare"] == 0.0
+    assert totals["US"]["welfare"] == pytest.approx(frame.loc[prec, "value"].sum(), rel=1e-12)
     assert fns["US"]["corn"]["none"] == 0.0
     assert fns["JP"]["shipbuilding"]["no"] == 0.0
-    assert float(fns["US"]["car_tariff"](0.0)) == 0.0
+    assert fns["US"]["investment"](0.0) == 0.0
+    assert fns["JP"]["currency"]["no"] == 0.0
+    assert float(fns["US"]["car_tariff"](0.0)) == pytest.approx(
+        frame.loc[prec & frame["issue"].eq("car_tariff"), "value"].sum(), rel=1e-12
+    )
     # Japan's only non-zero term at zero tariff is the election premium for the removal
     assert float(fns["JP"]["car_tariff"](0.0)) == pytest.approx(1.0)
     assert float(fns["JP"]["car_tariff"](25.0)) < 0.0
