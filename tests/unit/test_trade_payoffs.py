@@ -9,7 +9,7 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from sim.scenario.trade_payoffs import Param, Sector, TradePayoffs
-from tests.trade_baseline import baseline_spec
+from tests.trade_baseline import baseline_scenario, baseline_spec
 
 SECTOR = {
     "issue": "car_tariff",
@@ -120,3 +120,34 @@ def test_sector_values_add_up_to_us_imports_from_japan():
     steel = 302.7 / (21.3e3 / 149.6)
     assert s["steel"].value.value == pytest.approx(steel + 0.06, abs=0.01)
     assert sum(x.value.value for x in s.values()) == pytest.approx(148.2, abs=0.06)
+
+
+def test_baseline_draws_every_elasticity_log_uniformly_over_its_range():
+    """Issue 11: a sweep of the baseline draws each elasticity log-uniformly over its declared
+    range (or follows the draw of the number it is tied to: cars and parts are one guess)."""
+    from sim.scenario.uncertainty import LogUniform
+
+    sc = baseline_scenario()
+    unc = sc.uncertainty
+    followers = {path: group[0] for group in unc.ties for path in group[1:]}
+    assert followers == {
+        "payoffs.sectors.auto_parts.eps": "payoffs.sectors.cars.eps",
+        "payoffs.sectors.auto_parts.eta": "payoffs.sectors.cars.eta",
+    }
+    fields = ("eps", "eta", "substitution", "domestic_supply_elasticity", "demand_elasticity")
+    seen = 0
+    for name, sector in sc.payoffs.sectors.items():
+        for field in fields:
+            q = getattr(sector, field)
+            if q.range is None or field not in sector.model_fields_set:
+                continue
+            path = f"payoffs.sectors.{name}.{field}"
+            seen += 1
+            if path in followers:
+                leader = followers[path].rsplit(".", 2)[1]
+                assert getattr(sc.payoffs.sectors[leader], field).range == q.range
+                continue
+            dist = unc.parameters[path]
+            assert isinstance(dist, LogUniform), path
+            assert (dist.lo, dist.hi) == tuple(q.range), path
+    assert seen == 14
