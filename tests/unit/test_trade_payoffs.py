@@ -151,3 +151,47 @@ def test_baseline_draws_every_elasticity_log_uniformly_over_its_range():
             assert isinstance(dist, LogUniform), path
             assert (dist.lo, dist.hi) == tuple(q.range), path
     assert seen == 14
+
+
+def test_every_baseline_number_cites_a_fact_or_is_a_dated_assumption_with_a_range():
+    """Issue 13: every number of the baseline (outside the issues' own level definitions)
+    cites a fact (``source:``) or is an assumption with ``context:`` (the fact that informed
+    it) and a ``range``; every fact it cites refers to a date on or before the scenario's
+    ``as_of`` — scheduled dates (``kind: date``: the July 9 deadline, the G7) excepted,
+    which were announced before it — so nothing known only later informs it."""
+    import yaml
+
+    from tests.trade_baseline import BASELINE_PATH
+
+    raw = yaml.safe_load(BASELINE_PATH.read_text())
+    facts = {f["id"]: f for f in yaml.safe_load((BASELINE_PATH.parents[1] / "seeds" /
+                                                  "facts.yaml").read_text())["facts"]}  # fmt: skip
+    cited, bare = set(), []
+
+    def walk(node, path):
+        if isinstance(node, dict):
+            for key in ("source", "context"):
+                if isinstance(node.get(key), str):
+                    cited.add(node[key])
+            value = node.get("value")
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                if not (node.get("source") or (node.get("context") and node.get("range"))):
+                    bare.append(path)
+                return
+            for k, v in node.items():
+                walk(v, f"{path}.{k}")
+        elif isinstance(node, list):
+            for k, v in enumerate(node):
+                walk(v, f"{path}[{k}]")
+
+    walk({k: v for k, v in raw.items() if k != "issues"}, "")
+    for issue in raw["issues"]:
+        walk({k: v for k, v in issue.items() if k != "levels"}, f".issues.{issue['id']}")
+    assert bare == []
+    assert cited and cited <= set(facts)
+    late = [
+        i
+        for i in cited
+        if facts[i].get("date") and facts[i]["date"] > raw["as_of"] and facts[i]["kind"] != "date"
+    ]
+    assert late == []
