@@ -1,6 +1,8 @@
 """What each addition of issue 13 moves in the baseline, and which parameters matter most.
 
-Prints two markdown tables (pasted into docs/payoff-model.md, section 9, and the README):
+Prints the README's prediction table (``sim.run`` on the baseline, checked by
+tests/integration/test_readme.py), then two markdown tables (pasted into
+docs/payoff-model.md, section 9, and the README):
 
 1. **Additions one by one**: the axiomatic models' deals on ``scenarios/japan_us_2025.yaml``
    with the additions switched off (US producers' weights, the precedent multiplier, the
@@ -49,6 +51,48 @@ STEPS = [
     ("+ investment pledge", ["investment"]),
     ("+ currency clause = baseline", ["currency"]),
 ]
+
+
+def _concessions(deal: dict, loaded) -> str:
+    """Japan's concessions in a deal, in words (the discrete issues it controls)."""
+    given = [
+        f"{i.id} {deal[i.id]}" if i.kind == "discrete" else i.id
+        for i in loaded.scenario.issues
+        if i.kind != "continuous" and deal[i.id] not in ("no", "none")
+    ]
+    return ", ".join(given) or "none"
+
+
+def prediction_table() -> str:
+    """The README's table: the four axiomatic models' deals from ``sim.run`` on the baseline."""
+    loaded = sim.load(SCENARIO)
+    run = sim.run(loaded, models=MODELS)
+    res = [run.models[m] for m in MODELS]
+    nd = loaded.scenario.disagreement.outcome
+    final = {c_key: c_val for ch in loaded.scenario.disagreement.changes
+             for c_key, c_val in ch.outcome.items()}  # fmt: skip
+    no_deal = {k: final.get(k, v) for k, v in nd.items()}
+    rows = [
+        ("car tariff (%)", "car_tariff", 1),
+        ("reciprocal tariff (%)", "reciprocal_tariff", 1),
+        ("steel tariff (%)", "steel_tariff", 1),
+        ("investment pledge ($bn)", "investment", 0),
+    ]
+    lines = [
+        "| | Nash | Kalai–Smorodinsky | utilitarian | egalitarian | no deal |",
+        "|---|---|---|---|---|---|",
+    ]
+    for label, issue, digits in rows:
+        cells = [_fmt(r.agreement[issue], digits) for r in res]
+        lines.append(f"| {label} | {' | '.join(cells)} | {no_deal[issue]:g} |")
+    lines.append(
+        "| Japan's concessions | "
+        + " | ".join(_concessions(r.agreement, loaded) for r in res)
+        + " | none |"
+    )
+    for label, party in (("US gain over no deal", "US"), ("Japan gain over no deal", "JP")):
+        lines.append(f"| {label} | {' | '.join(_fmt(r.gains[party]) for r in res)} | |")
+    return "\n".join(lines)
 
 
 def _ladder() -> pd.DataFrame:
@@ -123,6 +167,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--top", type=int, default=15)
     args = parser.parse_args()
+    print(prediction_table())
+    print()
     print(ladder_table())
     print()
     print(sensitivity_table(args.top))
