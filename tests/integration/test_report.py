@@ -82,9 +82,12 @@ def test_parameters_cite_their_facts(html):
     eta = data["payoffs"]["sectors"]["cars"]["eta"]  # an assumption motivated by a fact
     row = re.search(r'<tr id="param-payoffs.sectors.cars.eta">(.*?)</tr>', html, re.S).group(1)
     assert "flag-assumption" in row and f'href="#fact-{eta["context"]}"' in row
-    rate = data["calendar"]["discount_rate"]["US"]  # an assumption with no fact at all
+    # every number of the baseline now cites a fact or the fact behind its assumption (issue
+    # 13): the discount rate is an assumption motivated by the US wanting an early deal
+    rate = data["calendar"]["discount_rate"]["US"]
     row = re.search(r'<tr id="param-calendar.discount_rate.US">(.*?)</tr>', html, re.S).group(1)
-    assert "flag-assumption" in row and "href" not in row and str(rate["value"]) in row
+    assert "flag-assumption" in row and str(rate["value"]) in row
+    assert f'href="#fact-{rate["context"]}"' in row and "no figure found" in row
     # the cited fact is listed with its statement and the article it comes from
     fact = facts[eps["source"]]
     item = re.search(rf'<li id="fact-{fact["id"]}">(.*?)</li>', html, re.S).group(1)
@@ -191,3 +194,15 @@ def test_sensitivity_tables_and_figures_render():
     part = html[html.index('id="sensitivity"') : html.index('id="parameters"')]
     assert "Sobol indices" in part and "calendar.breakdown_risk" in part and "0.125" in part
     assert part.count("<svg") == 1 and "Tornado" in part
+
+
+def test_an_assumption_with_no_fact_at_all_has_no_link():
+    """A number with neither source nor context (none left in the baseline, which is why it
+    is checked on its own): flagged an assumption, no fact to link, its note kept."""
+    from sim.quantity import Quantity
+    from sim.render.report_data import parameter_rows
+
+    bare = Quantity(value=0.3, range=(0.05, 1.0), note="no figure found")
+    (row,) = parameter_rows([("calendar.discount_rate.US", bare)])
+    assert row["flag"] == "assumption" and row["fact"] is None
+    assert row["range"] == "0.05 to 1" and row["note"] == "no figure found"

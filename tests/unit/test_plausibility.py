@@ -31,8 +31,8 @@ def test_shipped_scenarios_have_no_warnings():
 def test_share_written_as_percentage_is_an_error(tmp_path):
     path, text = _write(
         tmp_path,
-        "seller_margin: {value: 0.1, range: [0, 0.3], note: no figure found; as corn}",
-        "seller_margin: {value: 20, note: no figure found; as corn}",
+        "seller_margin: {value: 0.1, range: [0, 0.3], context: concession_soybeans, note: no",
+        "seller_margin: {value: 20, context: concession_soybeans, note: no",
     )
     with pytest.raises(ScenarioError) as info:
         load_scenario(path)
@@ -62,8 +62,8 @@ def test_share_written_as_percentage_is_an_error(tmp_path):
         ),
         # a discount rate of 30 a year
         (
-            'US: {value: 0.3, range: [0.05, 1.0], note: "no figure',
-            'US: {value: 30, range: [0.05, 30], note: "no figure',
+            "US: {value: 0.3, range: [0.05, 1.0], context: us_wants_early_deal,",
+            "US: {value: 30, range: [0.05, 30], context: us_wants_early_deal,",
             "US: {value: 30",
             "calendar.discount_rate.US",
             ["above 1 a year"],
@@ -97,16 +97,17 @@ def test_warnings_with_file_line(tmp_path, old, new, needle, field, words):
 
 def test_payoff_larger_than_trade_warns(tmp_path):
     # a supply elasticity of 300 (typed for 3.00): the producers' gain exceeds the trade
+    # (on auto parts, the baseline's sector without domestic producers)
     path, text = _write(
         tmp_path,
-        "base_tariff_pct: {value: 2.5, source: us_car_mfn_rate}\n",
-        "base_tariff_pct: {value: 2.5, source: us_car_mfn_rate}\n"
+        "      eta: *car_eta\n",
+        "      eta: *car_eta\n"
         "      domestic_supply_value: 4\n      domestic_supply_elasticity: 300\n",
     )
     loaded = load_scenario(path)
     (w,) = loaded.warnings
-    assert w.field == "payoffs.sectors.cars"
-    assert w.line == line_of(text, "    cars:")
+    assert w.field == "payoffs.sectors.auto_parts"
+    assert w.line == line_of(text, "    auto_parts:")
     assert "more than the trade" in w.message
 
 

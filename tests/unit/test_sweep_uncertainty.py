@@ -18,9 +18,20 @@ BASE = ROOT / "scenarios" / "japan_us_2025.yaml"
 SPLIT = ROOT / "tests" / "fixtures" / "sweep" / "split.yaml"
 
 
+def _base_without_uncertainty(tmp_path) -> Path:
+    """The baseline without its own ``uncertainty:`` section, so that a test's section is
+    the only one (``extends:`` would merge the two)."""
+    text = BASE.read_text()
+    start = text.index("\nuncertainty:\n")
+    end = text.index("\nmodels:\n", start)
+    path = tmp_path / "base.yaml"
+    path.write_text(text[:start] + text[end:])
+    return path
+
+
 def _write(tmp_path, body: str) -> Path:
     path = tmp_path / "u.yaml"
-    path.write_text(f"extends: {BASE}\n" + textwrap.dedent(body))
+    path.write_text(f"extends: {_base_without_uncertainty(tmp_path)}\n" + textwrap.dedent(body))
     return path
 
 
@@ -114,12 +125,18 @@ def test_rank_correlation_keeps_marginals(tmp_path):
         make_design(loaded, method="sobol", samples=100)
 
 
-def test_default_draws_leave_probabilities_out():
-    fs = factors(sim.load(BASE))
-    paths = {f.path for f in fs}
-    assert not any("probabilit" in p for p in paths)
+def test_default_draws_leave_probabilities_out(tmp_path):
+    """Without an uncertainty: section every declared range is a factor but probabilities;
+    with the baseline's own, the followers of its ties are not factors of their own (they
+    take their leader's draw) and nothing else changes."""
     declared = {p.path for p in sim.declared_parameters(BASE)}
-    assert paths == {p for p in declared if "probabilit" not in p}
+    bare = {f.path for f in factors(sim.load(_base_without_uncertainty(tmp_path)))}
+    assert not any("probabilit" in p for p in bare)
+    assert bare == {p for p in declared if "probabilit" not in p}
+    shipped = factors(sim.load(BASE))
+    followers = {p for f in shipped for p in f.followers}
+    assert followers == {"payoffs.sectors.auto_parts.eps", "payoffs.sectors.auto_parts.eta"}
+    assert {f.path for f in shipped} == bare - followers
 
 
 def test_designs_sizes_and_seeds():
