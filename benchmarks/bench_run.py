@@ -59,7 +59,6 @@ def steps(scenario: Path) -> list[tuple[str, float]]:
     """Seconds of the steps of one run inside this process (after the imports)."""
     import sim
     from sim import registry
-    from sim.api import model_rngs
     from sim.space import OutcomeSpace
 
     rows = []
@@ -70,7 +69,7 @@ def steps(scenario: Path) -> list[tuple[str, float]]:
     space = OutcomeSpace.from_scenario(loaded.scenario)
     _ = space.utility_set
     rows.append(("outcome space + utility set", time.perf_counter() - t0))
-    rngs = model_rngs(None)
+    rngs = registry.rngs(None)
     for name in loaded.scenario.models.selected():
         opts = getattr(loaded.scenario.models, name)
         t0 = time.perf_counter()

@@ -286,14 +286,22 @@ def _load_facts_cached(path: Path, mtime_ns: int, size: int) -> FactDigest:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    from sim.inputs import InputError, LimitedComposer, read_yaml_text
+    from sim.inputs import InputError, LimitedComposer, fast_plain_yaml, read_yaml_text
 
     yaml = YAML(typ="rt")  # round trip: the digest's own lines in its errors
     yaml.Composer = LimitedComposer
     try:
-        raw = yaml.load(read_yaml_text(path, what="fact digest"))
+        text = read_yaml_text(path, what="fact digest")
     except InputError as exc:
         raise ValueError(str(exc)) from None
+    raw = fast_plain_yaml(text, yaml)  # fast, no lines: the lines only for an error
+    if raw is not None:
+        try:
+            return _digest(path, raw)
+        except ValueError:
+            pass  # read again with lines, to report where
+    try:
+        raw = yaml.load(text)
     except MarkedYAMLError as exc:  # context and problem only: never the file's text
         mark = exc.problem_mark or exc.context_mark
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
@@ -301,6 +309,12 @@ def _load_facts_cached(path: Path, mtime_ns: int, size: int) -> FactDigest:
         raise ValueError(f"{where}: not valid YAML: {msg}") from None
     except (YAMLError, ValueError, TypeError) as exc:
         raise ValueError(f"{path}: not valid YAML ({type(exc).__name__})") from None
+    return _digest(path, raw)
+
+
+def _digest(path: Path, raw: Any) -> FactDigest:
+    """Validate a digest read from ``path`` (ruamel nodes, whose lines errors name, or
+    plain data, whose errors name no line)."""
     if not isinstance(raw, dict):
         raise ValueError(f"{path}: expected a mapping with format_version, sources, facts")
     unknown = sorted(set(raw) - {"format_version", "sources", "facts"})

@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linprog
 
 __all__ = ["Elimination", "eliminate_dominated"]
 
@@ -67,6 +66,8 @@ def _mixed_dominated(M: np.ndarray, eps: float) -> int | None:
         return None
     # a row that is a best reply to some pure column is never strictly dominated
     best_somewhere = (M >= M.max(axis=0) - eps).any(axis=1)
+    from scipy.optimize import linprog  # heavy (0.3 s): only when a mixture is tested
+
     for i in np.flatnonzero(~best_somewhere):
         others = np.delete(M, i, axis=0)
         # variables (s_1..s_{r-1}, t); minimise -t

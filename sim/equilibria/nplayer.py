@@ -21,7 +21,6 @@ import time
 from collections.abc import Sequence
 
 import numpy as np
-from scipy.optimize import root
 
 from sim.equilibria.game import Game
 from sim.equilibria.pure import pure_equilibria
@@ -90,6 +89,8 @@ def logit_homotopy(
             res.append(wi - lam * (u[1:] - u[0]))
         return np.concatenate(res)
 
+    from scipy.optimize import root  # heavy (0.3 s): imported where used
+
     w = np.zeros(sum(sizes) - len(sizes))
     for lam in lambdas:
         sol = root(equations, w, args=(lam,), method="hybr")
@@ -142,6 +143,8 @@ def _polish(pays, supports, start):
         [start[i][supports[i]] / start[i][supports[i]].sum() for i in range(n)]
         + [[expected_payoffs(pays, start, i)[supports[i]].mean() for i in range(n)]]
     )
+    from scipy.optimize import root
+
     sol = root(eqs, z0, method="lm")
     prof, _ = unpack(sol.x)
     if not sol.success or any((p < -1e-9).any() for p in prof):

@@ -15,7 +15,6 @@ their label sets.
 from __future__ import annotations
 
 import numpy as np
-from scipy.spatial import HalfspaceIntersection
 
 __all__ = ["polytope_vertices", "scale_positive"]
 
@@ -57,6 +56,8 @@ def polytope_vertices(G: np.ndarray, *, tol: float = 1e-9) -> tuple[np.ndarray, 
             [np.hstack([G, -np.ones((k, 1))]), np.hstack([-np.eye(d), np.zeros((d, 1))])]
         )
         interior = np.full(d, 0.5 / G.sum(axis=1).max())
+        from scipy.spatial import HalfspaceIntersection
+
         verts = HalfspaceIntersection(halfspaces, interior).intersections
     verts = np.where(np.abs(verts) < tol, 0.0, verts)
     labels = np.hstack([verts <= tol, verts @ G.T >= 1.0 - tol])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from sim.inputs import (
     InputError,
     LimitedComposer,
     allowed_roots,
+    fast_plain_yaml,
     outside_reach,
     read_yaml_text,
 )
@@ -174,16 +176,40 @@ def _positions(node: Any, path: Path, loc: Loc = ()) -> Positions:
     return out
 
 
-def read_yaml(path: Path) -> tuple[Any, Positions]:
-    """Parse one YAML file, keeping positions; syntax errors become ScenarioError."""
-    try:
-        text = read_yaml_text(path, what="scenario file")
-    except InputError as exc:
-        raise ScenarioError.single(path, exc.line, "", exc.message) from None
+def _yaml() -> YAML:
+    """The scenario reader: round trip (lines), the input gate's limits, no duplicate keys."""
     yaml = YAML(typ="rt")
     yaml.Constructor = _Constructor
     yaml.Composer = LimitedComposer
     yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def _text(path: Path) -> str:
+    try:
+        return read_yaml_text(path, what="scenario file")
+    except InputError as exc:
+        raise ScenarioError.single(path, exc.line, "", exc.message) from None
+
+
+class _NeedLines(Exception):
+    """The fast reader did not take a file: read it again with positions."""
+
+
+def _read_plain(path: Path) -> dict:
+    """One YAML file as plain data, read by the fast reader (no positions); raises
+    :class:`_NeedLines` if it does not take the file (see :func:`sim.inputs.fast_plain_yaml`),
+    so that :func:`read_yaml` reads it and reports any problem at its line."""
+    data = fast_plain_yaml(_text(path), _yaml())
+    if not isinstance(data, dict):
+        raise _NeedLines
+    return data
+
+
+def read_yaml(path: Path) -> tuple[Any, Positions]:
+    """Parse one YAML file, keeping positions; syntax errors become ScenarioError."""
+    text = _text(path)
+    yaml = _yaml()
     try:
         node = yaml.load(text)
     except MarkedYAMLError as exc:
@@ -261,12 +287,24 @@ def _move_positions(opos: Positions, old: Loc, new: Loc, pos: Positions) -> None
             pos[new + key[n:]] = value
 
 
-def _resolve(
+def _resolve(path: Path) -> tuple[dict, Positions]:
+    """The scenario at ``path`` with its ``extends:`` chain merged in, and the positions of
+    its locations (the files read again)."""
+    data, positions, _files = _resolve_files(path)
+    return data, positions
+
+
+def _resolve_files(
     path: Path,
     depth: int = 0,
     seen: tuple[Path, ...] = (),
     roots: tuple[Path, ...] | None = None,
-) -> tuple[dict, Positions]:
+    *,
+    fast: bool = False,
+) -> tuple[dict, Positions, tuple[Path, ...]]:
+    """The scenario at ``path`` with its ``extends:`` chain merged in, the positions of its
+    locations and the files of the chain.  ``fast``: read by the fast reader, without
+    positions (an error then names no line: read again without ``fast`` to report it)."""
     path = path.resolve()
     if roots is None:  # the scenario itself: files it extends must be within reach of it
         roots = allowed_roots(path)
@@ -275,8 +313,11 @@ def _resolve(
         raise ScenarioError.single(path, None, "extends", f"extends itself in a cycle: {chain}")
     if depth > MAX_EXTENDS_DEPTH:
         raise ScenarioError.single(path, None, "extends", "too many levels of extends")
-    node, pos = read_yaml(path)
-    data = _plain(node)
+    if fast:
+        data, pos = _read_plain(path), {}
+    else:
+        node, pos = read_yaml(path)
+        data = _plain(node)
     if seen and not set(data) & set(Scenario.model_fields):
         child = seen[-1]
         line = _extends_line(child)
@@ -285,7 +326,7 @@ def _resolve(
         )
     parent = data.get("extends")
     if parent is None:
-        return data, pos
+        return data, pos, (*seen, path)
     line = pos.get(("extends",), (path, None))[1]
     if not isinstance(parent, str):
         raise ScenarioError.single(path, line, "extends", "extends takes a file path")
@@ -304,14 +345,14 @@ def _resolve(
         raise ScenarioError.single(
             path, line, "extends", f"more than {MAX_EXTENDS_DEPTH} levels of extends"
         )
-    base, base_pos = _resolve(parent_path, depth + 1, (*seen, path), roots)
+    base, base_pos, files = _resolve_files(parent_path, depth + 1, (*seen, path), roots, fast=fast)
     merged_pos = dict(base_pos)
     for key, value in pos.items():  # the child's own positions win, except inside keyed
         if key[0] not in MERGE_KEYS or len(key) == 1:  # lists, whose items _merge moves
             merged_pos[key] = value
     merged = _merge(base, data, (), merged_pos, pos)
     merged["extends"] = parent
-    return merged, merged_pos
+    return merged, merged_pos, files
 
 
 def _extends_line(path: Path) -> int | None:
@@ -413,12 +454,44 @@ def load_scenario(path: str | Path) -> LoadedScenario:
         With every problem found, each naming the file, the line and the field.
     """
     path = Path(path)
-    data, positions = _resolve(path)
-    return validate_data(data, path, positions)
+    try:  # fast, without positions: they are found only if a problem needs its line
+        data, _none, files = _resolve_files(path, fast=True)
+        positions: Mapping = LazyPositions(path)
+    except (ScenarioError, _NeedLines):  # read again with positions, to report the lines
+        data, positions, files = _resolve_files(path)
+    return validate_data(data, path, positions, files=files)
+
+
+class LazyPositions(Mapping):
+    """The positions of a scenario file and those it extends (location -> (file, line)),
+    read only when first looked up (a problem to report): a valid scenario is read once, by
+    the fast reader."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._positions: Positions | None = None
+
+    def _get(self) -> Positions:
+        if self._positions is None:
+            self._positions = _resolve(self._path)[1]
+        return self._positions
+
+    def __getitem__(self, loc: Loc) -> tuple[Path, int | None]:
+        return self._get()[loc]
+
+    def __iter__(self) -> Iterator[Loc]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
 
 
 def validate_data(
-    data: dict, path: str | Path, positions: Positions | None = None
+    data: dict,
+    path: str | Path,
+    positions: Mapping | None = None,
+    *,
+    files: tuple[Path, ...] = (),
 ) -> LoadedScenario:
     """Validate plain scenario data, check its references and hash it.
 
@@ -432,9 +505,12 @@ def validate_data(
     path : str or Path
         The file the data came from: problems name it, and relative references (``seeds/``)
         are found from its folder.
-    positions : dict, optional
-        Location -> (file, line) from :func:`read_yaml`; without them problems name the
-        field but no line.
+    positions : mapping, optional
+        Location -> (file, line) from :func:`read_yaml` (or a :class:`LazyPositions`);
+        without them problems name the field but no line.
+    files : tuple of Path, optional
+        The files the data was read from (the scenario and those it extends); by default
+        those of ``positions``.
 
     Returns
     -------
@@ -468,7 +544,7 @@ def validate_data(
         raise ScenarioError(problems)
     resolved = scenario.model_dump(mode="json", exclude_none=True)
     digest = hashlib.sha256(canonical_json(resolved).encode()).hexdigest()
-    files = tuple(sorted({p for p, _ in positions.values()})) or (where,)
+    files = tuple(sorted(set(files) or {p for p, _ in positions.values()})) or (where,)
     return LoadedScenario(scenario, path, resolved, digest, files)
 
 
