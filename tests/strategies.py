@@ -209,3 +209,64 @@ def game_trees(draw, n_players: int = 2, max_depth: int = 3, gambit_safe=False):
         return node
 
     return ExtensiveGame(tuple(f"P{i + 1}" for i in range(n_players)), build(0), draw(_lab))
+
+
+# ---------------------------------------------------------------------------------------
+# YAML documents (sim.inputs.fast_plain_yaml against ruamel.yaml's pure reader)
+# ---------------------------------------------------------------------------------------
+#: Plain scalars whose type depends on the YAML version and reader (1.2: ``yes`` is text,
+#: ``012`` an int, ``0x1F`` hex), quoted and odd ones; keys among them too.
+YAML_TOKENS = (
+    "yes", "No", "on", "true", "False", "~", "null", "", "0", "-0", "+1", "012", "0o17",
+    "0x1F", "0b101", "1_000", "1.5", "1e3", "-.5", ".inf", "-.Inf", ".nan", "1:20",
+    "2025-07-01", "2025-13-45", "2025-07-01 10:00:00", "2001-12-14t21:59:43.10-05:00",
+    "abc def", "a#b", "'single ''q'''", '"double \\u00e9"', "=", "x: y", "- z", "é",
+)  # fmt: skip
+
+
+@st.composite
+def yaml_documents(draw, max_leaves: int = 25):
+    """YAML text in block and flow style, scalars from :data:`YAML_TOKENS`, with anchors
+    and aliases, duplicate keys and merge keys now and then (as analysts write them)."""
+    anchors: list[str] = []
+
+    def scalar() -> str:
+        tok = draw(st.sampled_from(YAML_TOKENS))
+        if tok in ("x: y", "- z") or tok.startswith(("'", '"')):
+            return tok if tok.startswith(("'", '"')) else f'"{tok}"'
+        return tok
+
+    def value(depth: int) -> list[str]:
+        """Lines of a value at ``depth`` (first line follows the key)."""
+        kind = draw(st.sampled_from(["scalar", "scalar", "map", "seq", "flow", "alias"]))
+        pad = "  " * (depth + 1)
+        if depth >= 3 or kind == "scalar":
+            anchor = ""
+            if draw(st.integers(0, 5)) == 0:
+                anchors.append(f"a{len(anchors)}")
+                anchor = f"&{anchors[-1]} "
+            return [anchor + scalar()]
+        if kind == "alias":
+            return [f"*{draw(st.sampled_from(anchors))}"] if anchors else [scalar()]
+        if kind == "flow":
+            items = draw(st.lists(st.sampled_from(["1", "a", "2025-07-01", "yes", "1.5", "~"]),
+                                  max_size=4))  # fmt: skip
+            return ["[" + ", ".join(items) + "]"]
+        lines = [""]
+        if draw(st.integers(0, 4)) == 0:
+            anchors.append(f"a{len(anchors)}")
+            lines = [f"&{anchors[-1]}"]
+        for _ in range(draw(st.integers(1, 3))):
+            sub = value(depth + 1)
+            head = f"{pad}- " if kind == "seq" else f"{pad}{scalar() or 'k'}: "
+            lines.append(head + sub[0])
+            lines.extend(sub[1:])
+        return lines
+
+    lines = []
+    for _ in range(draw(st.integers(1, 4))):
+        sub = value(0)
+        key = draw(st.sampled_from(["id", "title", "parties", "<<", "2025-07-01", "1", "yes"]))
+        lines.append(f"{key}: {sub[0]}")
+        lines.extend(sub[1:])
+    return "\n".join(lines) + "\n"
