@@ -162,25 +162,36 @@ def figure_functions(run: RunResult) -> dict[str, str]:
 
 def write_figures(run: RunResult, folder: Path, formats: Iterable[str] = PLOT_FORMATS) -> list[str]:
     """Draw the run's figures (:func:`figure_functions`) into ``folder``; returns the file
-    names written.  A function returning None has nothing to draw for this run."""
+    names written.  A function returning None has nothing to draw for this run.
+
+    Each figure is drawn once and saved in every format; half of the figures are drawn by a
+    forked child process when a core is free (:func:`sim.render.forked.in_two_processes`),
+    giving the same files."""
+    from sim.render.forked import in_two_processes
+
+    formats = tuple(formats)
+    jobs = list(figure_functions(run).items())
+    done = in_two_processes(jobs, lambda job: _draw(run, folder, formats, *job))
+    return [name for names in done for name in names]
+
+
+def _draw(run: RunResult, folder: Path, formats: tuple[str, ...], stem: str, fn: str) -> list[str]:
+    """Draw one figure with :mod:`sim.render.plots` function ``fn`` and save it as
+    ``stem.<format>`` for each format; the file names written."""
     from matplotlib import rc_context
 
     from sim.errors import TooLargeError
     from sim.render import plots
 
-    written: list[str] = []
-    for stem, fn in figure_functions(run).items():
-        try:
-            fig = getattr(plots, fn)(run)
-            if fig is None:
-                continue
-            for ext in formats:
-                with rc_context(SAVE_RC):
-                    fig.savefig(folder / f"{stem}.{ext}", dpi=DPI, **SAVE_KW.get(ext, {}))
-                written.append(f"{stem}.{ext}")
-        except MemoryError:
-            raise TooLargeError(
-                f"the figure {stem} ran out of memory; write the run without figures "
-                "(--plots none)"
-            ) from None
-    return written
+    try:
+        fig = getattr(plots, fn)(run)
+        if fig is None:
+            return []
+        for ext in formats:
+            with rc_context(SAVE_RC):
+                fig.savefig(folder / f"{stem}.{ext}", dpi=DPI, **SAVE_KW.get(ext, {}))
+    except MemoryError:
+        raise TooLargeError(
+            f"the figure {stem} ran out of memory; write the run without figures (--plots none)"
+        ) from None
+    return [f"{stem}.{ext}" for ext in formats]
