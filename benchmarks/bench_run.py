@@ -1,14 +1,16 @@
 """How long ``sim run`` takes, as a ratio to importing its own dependencies.
 
-Run: ``python benchmarks/bench_run.py [SCENARIO] [--repeat N]``.  In one run, side by side
-(alternating, each in a fresh subprocess), it times
+Run: ``python benchmarks/bench_run.py [SCENARIO] [--repeat N] [--against CHECKOUT]``.  In one
+run, side by side (alternating, each in a fresh subprocess), it times
 
 * ``python -c "import numpy, scipy, pydantic, matplotlib, pandas, rich, typer, ruamel.yaml"``
   (the floor: what any run pays before sim does anything), and
 * ``python -m sim run SCENARIO --out <new folder>`` (every model, PNG and SVG figures),
 
 and prints the median of each and their ratio (the target is at most 2), then the time of
-the steps inside one process (load, each model, writing the run folder).  Not part of the
+the steps inside one process (load, each model, writing the run folder).  With ``--against``
+another checkout of sim (e.g. the main branch, to see a change's effect) runs ``sim run`` in
+the same alternation, with its own ratio to the same imports.  Not part of the
 test suite: timings are reported, never asserted.
 """
 
@@ -29,30 +31,35 @@ sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 DEPS = "import numpy, scipy, pydantic, matplotlib, pandas, rich, typer, ruamel.yaml"
 
 
-def _env() -> dict[str, str]:
+def _env(root: Path = ROOT) -> dict[str, str]:
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")]))
     env.setdefault("COLUMNS", "100")
     return env
 
 
-def _seconds(cmd: list[str]) -> float:
+def _seconds(cmd: list[str], root: Path = ROOT) -> float:
     t0 = time.perf_counter()
-    subprocess.run(cmd, capture_output=True, check=True, env=_env(), cwd=ROOT)
+    subprocess.run(cmd, capture_output=True, check=True, env=_env(root), cwd=root)
     return time.perf_counter() - t0
 
 
-def ratio(scenario: Path, repeat: int = 5, plots: str = "png,svg") -> tuple[float, float]:
-    """Medians of ``repeat`` alternating runs: (dependency imports, ``sim run``)."""
-    deps, runs = [], []
+def ratio(
+    scenario: Path, repeat: int = 5, plots: str = "png,svg", roots: tuple[Path, ...] = (ROOT,)
+) -> tuple[float, list[float]]:
+    """Medians of ``repeat`` alternating runs: dependency imports, and ``sim run`` of each
+    checkout in ``roots``."""
+    deps: list[float] = []
+    runs: list[list[float]] = [[] for _ in roots]
     with tempfile.TemporaryDirectory() as tmp:
-        _seconds([sys.executable, "-c", DEPS])  # warm the file cache for both
+        _seconds([sys.executable, "-c", DEPS])  # warm the file cache for all
         for k in range(repeat):
             deps.append(_seconds([sys.executable, "-c", DEPS]))
-            out = Path(tmp) / f"r{k}"
-            cmd = [sys.executable, "-m", "sim", "run", str(scenario), "--out", str(out)]
-            runs.append(_seconds([*cmd, "--plots", plots]))
-    return statistics.median(deps), statistics.median(runs)
+            for j, root in enumerate(roots):
+                out = Path(tmp) / f"r{k}_{j}"
+                cmd = [sys.executable, "-m", "sim", "run", str(scenario), "--out", str(out)]
+                runs[j].append(_seconds([*cmd, "--plots", plots], root))
+    return statistics.median(deps), [statistics.median(r) for r in runs]
 
 
 def steps(scenario: Path) -> list[tuple[str, float]]:
@@ -90,13 +97,19 @@ def main() -> None:
         "scenario", nargs="?", type=Path, default=ROOT / "scenarios" / "japan_us_2025.yaml"
     )
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--against", type=Path, action="append", default=[],
+        help="another checkout of sim to time side by side (repeatable)",
+    )  # fmt: skip
     args = parser.parse_args()
-    deps, run = ratio(args.scenario, args.repeat)
+    roots = (ROOT, *(p.resolve() for p in args.against))
+    deps, runs = ratio(args.scenario.resolve(), args.repeat, roots=roots)
     print(f"Scenario: {args.scenario.name}; median of {args.repeat}, side by side\n")
-    print("| process | median seconds |\n|---|---|")
-    print(f"| import of the dependencies | {deps:.3f} |")
-    print(f"| `sim run` (all models, PNG+SVG) | {run:.3f} |")
-    print(f"\n**ratio sim run / imports: {run / deps:.2f}** (target <= 2)\n")
+    print("| process | median seconds | ratio to the imports |\n|---|---|---|")
+    print(f"| import of the dependencies | {deps:.3f} | 1 |")
+    for root, run in zip(roots, runs, strict=True):
+        print(f"| `sim run` (all models, PNG+SVG), {root} | {run:.3f} | **{run / deps:.2f}** |")
+    print("\n(target: `sim run` at most 2 times the imports)\n")
     print("| step (in one process) | seconds |\n|---|---|")
     for label, t in steps(args.scenario):
         print(f"| {label} | {t:.4f} |")

@@ -1,13 +1,14 @@
 """Share independent jobs (drawing figures) between this process and one forked child.
 
-Drawing a run's figures is CPU-bound matplotlib work of about a third of a second each;
-on a machine with a free core, a child forked after the run is solved draws half of them
-while this process draws the rest, and the run folder is complete in about half the time.
-The child inherits everything already computed and imported (no pickling, no new
-interpreter), writes its files itself and reports what each job returned through a pipe.
-Each job's output is the same whichever process does it; when the child cannot be forked
-(no ``os.fork``, other threads running), fails or dies, this process does its jobs itself,
-so the result, and any error raised, is that of doing every job here.
+Drawing a run's figures is CPU-bound matplotlib work of about a third of a second each.
+On a machine with a free core, this process does the first job (warming up fonts and text
+layouts), then forks a child that inherits everything computed and imported so far (no
+pickling, no new interpreter) and does every other job of the rest while this process does
+the others: four figures take the time of about three.  The child writes its files itself
+and reports what each job returned through a pipe.  Each job's output is the same
+whichever process does it; when no child is forked (no ``os.fork``, other threads running,
+no free core: see :func:`_can_fork`) or it fails or dies, this process does its jobs
+itself, so the result, and any error raised, is that of doing every job here.
 """
 
 from __future__ import annotations
@@ -21,21 +22,25 @@ from typing import Any
 
 __all__ = ["FORK_ENV", "in_two_processes"]
 
-#: Set to ``0`` to do every job in this process (no child).
+#: ``0``: every job in this process; ``1``: a child whenever it is safe; unset: a child
+#: when it is safe and a core is free.
 FORK_ENV = "SIM_FORK_FIGURES"
 
 
 def _can_fork() -> bool:
-    return (
-        hasattr(os, "fork")
-        and os.environ.get(FORK_ENV, "1") != "0"
-        and threading.active_count() == 1  # forking with threads running can deadlock
-        and (os.cpu_count() or 1) > 1
-    )
+    """Fork when it is safe and can help: ``os.fork`` exists, no other thread runs (forking
+    then can deadlock), and :data:`FORK_ENV` says ``1``, or is unset and a core is free
+    (the load average of the last minute at most the number of cores less one: on a busy
+    machine a child only adds its own start-up to the same CPU time)."""
+    asked = os.environ.get(FORK_ENV, "")
+    if asked == "0" or not hasattr(os, "fork") or threading.active_count() != 1:
+        return False
+    cores = os.cpu_count() or 1
+    return asked == "1" or (cores > 1 and os.getloadavg()[0] <= cores - 1)
 
 
 def in_two_processes(jobs: Sequence[Any], work: Callable[[Any], Any]) -> list[Any]:
-    """``[work(job) for job in jobs]``, the jobs at even places done by a forked child.
+    """``[work(job) for job in jobs]``, the jobs at odd places done by a forked child.
 
     Parameters
     ----------
@@ -49,9 +54,12 @@ def in_two_processes(jobs: Sequence[Any], work: Callable[[Any], Any]) -> list[An
     list
         What ``work`` returned for each job, in order.
     """
-    if len(jobs) < 2 or not _can_fork():
+    if len(jobs) < 3 or not _can_fork():
         return [work(job) for job in jobs]
-    theirs = list(range(0, len(jobs), 2))
+    # the first job here before forking: the child inherits what it warmed up (fonts,
+    # text layouts), then takes every other one of the rest
+    out: dict[int, Any] = {0: work(jobs[0])}
+    theirs = list(range(1, len(jobs), 2))
     read_end, write_end = os.pipe()
     sys.stdout.flush()
     sys.stderr.flush()
@@ -67,9 +75,8 @@ def in_two_processes(jobs: Sequence[Any], work: Callable[[Any], Any]) -> list[An
         finally:
             os._exit(status)
     os.close(write_end)
-    out: dict[int, Any] = {}
     try:
-        for i in range(1, len(jobs), 2):
+        for i in range(2, len(jobs), 2):
             out[i] = work(jobs[i])
     finally:
         reply = _reply(read_end, pid)

@@ -1,4 +1,4 @@
-"""Figures drawn half in a forked child (sim.render.forked) are the files drawn in one
+"""Figures drawn partly in a forked child (sim.render.forked) are the files drawn in one
 process, byte for byte; a child that fails leaves its jobs to this process."""
 
 from __future__ import annotations
@@ -57,13 +57,18 @@ def test_jobs_of_a_failed_child_are_done_here(monkeypatch):
 
 
 @needs_fork
-def test_children_do_the_even_jobs(monkeypatch):
+def test_the_child_does_every_other_job_after_the_first(monkeypatch):
     monkeypatch.setattr(forked, "_can_fork", lambda: True)
     parent = os.getpid()
     out = forked.in_two_processes(list(range(5)), lambda j: [j, os.getpid() == parent])
-    assert out == [[0, False], [1, True], [2, False], [3, True], [4, False]]
+    assert out == [[0, True], [1, False], [2, True], [3, False], [4, True]]
 
 
-def test_no_fork_with_threads_running(monkeypatch):
+def test_no_fork_with_threads_running_or_when_told_not_to(monkeypatch):
+    monkeypatch.setenv(forked.FORK_ENV, "1")
+    assert forked._can_fork() == hasattr(os, "fork")
+    monkeypatch.setenv(forked.FORK_ENV, "0")
+    assert not forked._can_fork()
+    monkeypatch.setenv(forked.FORK_ENV, "1")
     monkeypatch.setattr(forked.threading, "active_count", lambda: 2)
     assert not forked._can_fork()
