@@ -10,7 +10,8 @@ run, side by side (alternating, each in a fresh subprocess), it times
 and prints the median of each and their ratio (the target is at most 2), then the time of
 the steps inside one process (load, each model, writing the run folder).  With ``--against``
 another checkout of sim (e.g. the main branch, to see a change's effect) runs ``sim run`` in
-the same alternation, with its own ratio to the same imports.  Not part of the
+the same alternation, with its own ratio to the same imports.  CPU seconds are printed too:
+on a busy shared machine they vary less than wall-clock time.  Not part of the
 test suite: timings are reported, never asserted.
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -38,19 +40,32 @@ def _env(root: Path = ROOT) -> dict[str, str]:
     return env
 
 
-def _seconds(cmd: list[str], root: Path = ROOT) -> float:
+def _seconds(cmd: list[str], root: Path = ROOT) -> tuple[float, float]:
+    """Wall-clock and CPU seconds (user + system, the process and the children it waited
+    for) of one command."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     subprocess.run(cmd, capture_output=True, check=True, env=_env(root), cwd=root)
-    return time.perf_counter() - t0
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return wall, cpu
+
+
+Times = tuple[float, float]  # median wall-clock and CPU seconds
+
+
+def _median(times: list[tuple[float, float]]) -> Times:
+    return statistics.median(t[0] for t in times), statistics.median(t[1] for t in times)
 
 
 def ratio(
     scenario: Path, repeat: int = 5, plots: str = "png,svg", roots: tuple[Path, ...] = (ROOT,)
-) -> tuple[float, list[float]]:
-    """Medians of ``repeat`` alternating runs: dependency imports, and ``sim run`` of each
-    checkout in ``roots``."""
-    deps: list[float] = []
-    runs: list[list[float]] = [[] for _ in roots]
+) -> tuple[Times, list[Times]]:
+    """Medians of ``repeat`` alternating runs (wall-clock and CPU seconds): dependency
+    imports, and ``sim run`` of each checkout in ``roots``."""
+    deps: list[tuple[float, float]] = []
+    runs: list[list[tuple[float, float]]] = [[] for _ in roots]
     with tempfile.TemporaryDirectory() as tmp:
         _seconds([sys.executable, "-c", DEPS])  # warm the file cache for all
         for k in range(repeat):
@@ -59,7 +74,7 @@ def ratio(
                 out = Path(tmp) / f"r{k}_{j}"
                 cmd = [sys.executable, "-m", "sim", "run", str(scenario), "--out", str(out)]
                 runs[j].append(_seconds([*cmd, "--plots", plots], root))
-    return statistics.median(deps), [statistics.median(r) for r in runs]
+    return _median(deps), [_median(r) for r in runs]
 
 
 def steps(scenario: Path) -> list[tuple[str, float]]:
@@ -104,12 +119,18 @@ def main() -> None:
     args = parser.parse_args()
     roots = (ROOT, *(p.resolve() for p in args.against))
     deps, runs = ratio(args.scenario.resolve(), args.repeat, roots=roots)
-    print(f"Scenario: {args.scenario.name}; median of {args.repeat}, side by side\n")
-    print("| process | median seconds | ratio to the imports |\n|---|---|---|")
-    print(f"| import of the dependencies | {deps:.3f} | 1 |")
-    for root, run in zip(roots, runs, strict=True):
-        print(f"| `sim run` (all models, PNG+SVG), {root} | {run:.3f} | **{run / deps:.2f}** |")
-    print("\n(target: `sim run` at most 2 times the imports)\n")
+    load = os.getloadavg()[0]
+    print(f"Scenario: {args.scenario.name}; median of {args.repeat}, side by side; load "
+          f"average {load:.1f} on {os.cpu_count()} cores\n")  # fmt: skip
+    print("| process | wall s | ratio | CPU s | CPU ratio |\n|---|---|---|---|---|")
+    print(f"| import of the dependencies | {deps[0]:.3f} | 1 | {deps[1]:.3f} | 1 |")
+    for root, (wall, cpu) in zip(roots, runs, strict=True):
+        print(f"| `sim run` (all models, PNG+SVG), {root} | {wall:.3f} | "
+              f"**{wall / deps[0]:.2f}** | {cpu:.3f} | {cpu / deps[1]:.2f} |")  # fmt: skip
+    print(
+        "\n(target: `sim run` at most 2 times the imports, wall-clock; CPU seconds count "
+        "both processes when figures are shared with a child, see sim/render/forked.py)\n"
+    )
     print("| step (in one process) | seconds |\n|---|---|")
     for label, t in steps(args.scenario):
         print(f"| {label} | {t:.4f} |")
