@@ -286,7 +286,8 @@ def _load_facts_cached(path: Path, mtime_ns: int, size: int) -> FactDigest:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    from sim.inputs import InputError, LimitedComposer, fast_plain_yaml, read_yaml_text
+    from sim.fast_yaml import fast_plain_yaml
+    from sim.inputs import InputError, LimitedComposer, read_yaml_text
 
     yaml = YAML(typ="rt")  # round trip: the digest's own lines in its errors
     yaml.Composer = LimitedComposer

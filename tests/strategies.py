@@ -212,7 +212,7 @@ def game_trees(draw, n_players: int = 2, max_depth: int = 3, gambit_safe=False):
 
 
 # ---------------------------------------------------------------------------------------
-# YAML documents (sim.inputs.fast_plain_yaml against ruamel.yaml's pure reader)
+# YAML documents (sim.fast_yaml.fast_plain_yaml against ruamel.yaml's pure reader)
 # ---------------------------------------------------------------------------------------
 #: Plain scalars whose type depends on the YAML version and reader (1.2: ``yes`` is text,
 #: ``012`` an int, ``0x1F`` hex), quoted and odd ones; keys among them too.

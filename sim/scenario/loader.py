@@ -22,11 +22,11 @@ from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from sim.errors import Problem, ScenarioError, format_loc
+from sim.fast_yaml import fast_plain_yaml
 from sim.inputs import (
     InputError,
     LimitedComposer,
     allowed_roots,
-    fast_plain_yaml,
     outside_reach,
     read_yaml_text,
 )
@@ -198,7 +198,7 @@ class _NeedLines(Exception):
 
 def _read_plain(path: Path) -> dict:
     """One YAML file as plain data, read by the fast reader (no positions); raises
-    :class:`_NeedLines` if it does not take the file (see :func:`sim.inputs.fast_plain_yaml`),
+    :class:`_NeedLines` if it does not take the file (see :func:`sim.fast_yaml.fast_plain_yaml`),
     so that :func:`read_yaml` reads it and reports any problem at its line."""
     data = fast_plain_yaml(_text(path), _yaml())
     if not isinstance(data, dict):

@@ -1,4 +1,4 @@
-"""The fast YAML reader (:func:`sim.inputs.fast_plain_yaml`, libyaml) against the full one
+"""The fast YAML reader (:func:`sim.fast_yaml.fast_plain_yaml`, libyaml) against the full one
 (ruamel.yaml's pure-Python reader, which the loader uses for lines): whatever the fast one
 reads, it reads exactly as the full one (values and their types); whatever it does not
 take, the full one reads or refuses with its line."""
@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from sim.inputs import MAX_YAML_DEPTH, MAX_YAML_NODES, fast_plain_yaml
+from sim.fast_yaml import fast_plain_yaml
+from sim.inputs import MAX_YAML_DEPTH, MAX_YAML_NODES
 from sim.scenario.loader import _plain, _yaml
 from tests.strategies import yaml_documents
 
