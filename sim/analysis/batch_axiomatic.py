@@ -1,4 +1,4 @@
-"""Nash and utilitarian bargaining solutions of many draws at once, on the Minkowski structure.
+"""Axiomatic bargaining solutions of many draws at once, on the Minkowski structure.
 
 With additive value functions the utility set is a Minkowski sum
 ``U = D_1 + ... + D_J + C_1 + ... + C_k`` of the discrete issues' point sets and the
@@ -15,13 +15,19 @@ exact solution cheap:
   a vertex or, for Nash, at the stationary point
   ``s* = -(w1 Δ1 y0 + w2 Δ2 x0) / ((w1 + w2) Δ1 Δ2)`` (Nash 1950, Econometrica 18:155-162;
   Kalai 1977 for weights), for the utilitarian solution at a crossing of ``u_i = d_i``
-  (Dantzig: a linear objective is maximised at a vertex of the individually rational piece).
+  (Dantzig: a linear objective is maximised at a vertex of the individually rational piece),
+  for Kalai--Smorodinsky and egalitarian (max of ``min_i (u_i - d_i) / r_i``, weakly
+  increasing: a Pareto-optimal maximiser exists) at a vertex or where the two normalised
+  gains are equal; Kalai--Smorodinsky's ideal point (each side's best ``u_i`` with
+  ``u >= d``) is the utilitarian machinery with weights ``(1, 0)`` and ``(0, 1)``
+  (Kalai & Smorodinsky 1975, Econometrica 43:513-518; Kalai 1977, Econometrica 45:1623).
 
 These are the candidates of :mod:`sim.bargaining.axiomatic`, restricted to undominated
 summands, evaluated as padded arrays over draws.  Ties are broken as there: lowest cell (in
 the order of :attr:`OutcomeSpace.cells`: discrete combination, then pieces), then larger
 ``u1``.  Not reproduced: dropping a dominated candidate that ties within ``1e-12`` of the
-best with another (a distinct near-tie, of probability ~0 under continuous draws).
+best with another (a distinct near-tie, of probability ~0 under continuous draws).  The
+free-disposal cases of the max-min solutions are flagged for the registry (:func:`_max_min`).
 """
 
 from __future__ import annotations
@@ -112,10 +118,225 @@ class Solved:
     zone: np.ndarray  # (N,) bool
     combo: np.ndarray  # (N,) int
     coords: dict  # issue index -> (N,) float
+    unsure: np.ndarray | None = None  # (N,) bool: rows to solve per draw (see _max_min)
+
+
+class _Geometry:
+    """What does not depend on ``d``: the undominated vertex sums ``T`` and, per curve ``c``,
+    the edges ``P0 + s E`` (``c`` on any of its segments, the other curves at undominated
+    vertices); candidates are points of these at a parameter ``s`` per edge."""
+
+    def __init__(self, values):
+        issues = values.issues
+        N = self.N = values.n
+        self.values = values
+        disc = [j for j, i in enumerate(issues) if i.kind != "continuous"]
+        cont = self.cont = [j for j, i in enumerate(issues) if i.kind == "continuous"]
+        base = self.base = max([int(values.count[c].max()) for c in cont] + [1])
+        # scale of the whole utility set (as UtilitySet.tol): sums of per-summand extents
+        lo, hi = np.zeros((N, 2)), np.zeros((N, 2))
+        for j in disc:
+            lv = values.levels[j]
+            lo += lv.min(axis=2).T
+            hi += lv.max(axis=2).T
+        verts, vvalid = {}, {}
+        for c in cont:
+            v = np.moveaxis(values.vs[c], 0, -1)  # (N, m, 2)
+            ok = np.arange(v.shape[1])[None, :] < values.count[c][:, None]
+            verts[c], vvalid[c] = v, ok
+            lo += np.where(ok[..., None], v, np.inf).min(axis=1)
+            hi += np.where(ok[..., None], v, -np.inf).max(axis=1)
+        amax = np.maximum(np.abs(lo), np.abs(hi)).max(1)
+        scale = np.maximum((hi - lo).max(axis=1), 1e-4 * amax)
+        self.tol = 1e-9 * np.where(scale > 0, scale, 1.0)
+
+        # undominated discrete combinations, then partial sums with the continuous curves
+        D = _Set(np.zeros((N, 1, 2)), np.ones((N, 1), bool), np.zeros((N, 1), np.int64), {})
+        for j in disc:
+            lv = np.moveaxis(values.levels[j], 0, -1)
+            t = _Set(lv, np.ones(lv.shape[:2], bool), np.zeros(lv.shape[:2], np.int64), {})
+            D = _add(D, t, levels=lv.shape[1])
+            D = _prune(D, _key(D, cont, base))
+        V = {}
+        for c in cont:
+            one = _Set(
+                verts[c],
+                vvalid[c],
+                np.zeros(vvalid[c].shape, np.int64),
+                {c: np.broadcast_to(np.arange(vvalid[c].shape[1]), vvalid[c].shape)},
+            )
+            V[c] = _prune(one, _key(one, cont, base))
+
+        def sums(skip):
+            s = D
+            for c in cont:
+                if c != skip:
+                    s = _add(s, V[c])
+                    s = _prune(s, _key(s, cont, base))
+            return s
+
+        self.T = sums(None)
+        self.rows = np.arange(N)[:, None]
+        self.edges = []
+        for c in cont:
+            S = sums(c)
+            A, B = verts[c][:, :-1], verts[c][:, 1:]
+            both = S.valid[:, :, None] & vvalid[c][:, 1:][:, None, :]
+            self.edges.append(
+                (
+                    c,
+                    S,
+                    S.pts[:, :, None, :] + A[:, None, :, :],  # P0 (N, Mt, Sg, 2)
+                    (B - A)[:, None, :, :],  # E (N, 1, Sg, 2)
+                    both,
+                )
+            )
+
+    def vertices(self, ok):
+        """Candidates at the vertex sums ``T`` (``ok`` (N, M) selects)."""
+        T = self.T
+        xs = {c: self.values.xs[c][self.rows, np.maximum(T.bp[c], 0)] for c in self.cont}
+        return T.pts, ok, _key(T, self.cont, self.base), T.combo, xs
+
+    def on_edge(self, edge, s, ok):
+        """Candidates at ``P0 + s E`` of one curve's edges (``s``, ``ok`` of shape (N, Mt, Sg));
+        the key is the lowest cell holding the point (a breakpoint ``i`` lies in piece
+        ``i - 1`` when it ends the segment, else in ``i``)."""
+        c, S, P0, E, both = edge
+        xs_c = self.values.xs[c]
+        seg_i = np.broadcast_to(np.arange(E.shape[2]), both.shape)
+        piece = np.where(s >= 1.0, seg_i, np.where(s <= 0.0, np.maximum(seg_i - 1, 0), seg_i))
+        key = S.combo[:, :, None].astype(np.int64)
+        for cc in self.cont:
+            p = piece if cc == c else np.maximum(S.bp[cc] - 1, 0)[:, :, None]
+            key = key * self.base + p
+        xs = {
+            cc: np.broadcast_to(
+                self.values.xs[cc][self.rows, np.maximum(S.bp[cc], 0)][:, :, None], both.shape
+            )
+            for cc in self.cont
+            if cc != c
+        }
+        xa, xb = xs_c[:, :-1][:, None, :], xs_c[:, 1:][:, None, :]
+        xs[c] = np.where(s >= 1.0, xb, xa + s * (xb - xa))
+        pts = P0 + s[..., None] * E
+        return pts, ok & both, key, np.broadcast_to(S.combo[:, :, None], both.shape), xs
+
+
+def _stack(cands, N, cont):
+    """Concatenate candidate groups ``(pts, ok, key, combo, xs)`` along the candidate axis."""
+    pts = np.concatenate([c[0].reshape(N, -1, 2) for c in cands], axis=1)
+    ok = np.concatenate([c[1].reshape(N, -1) for c in cands], axis=1)
+    key = np.concatenate([c[2].reshape(N, -1) for c in cands], axis=1)
+    combo = np.concatenate([c[3].reshape(N, -1) for c in cands], axis=1)
+    xs = {j: np.concatenate([c[4][j].reshape(N, -1) for c in cands], axis=1) for j in cont}
+    return pts, ok, key, combo, xs
+
+
+def _choose(g: _Geometry, cands, tied, second, zone) -> Solved:
+    """Among ``tied`` candidates the lowest key (cell), then the largest ``second``."""
+    key, combo, xs = cands[2:]
+    kmin = np.where(tied, key, _BIG).min(axis=1)
+    tied = tied & (key == kmin[:, None])
+    pick = np.argmax(np.where(tied, second, -np.inf), axis=1)
+    r = np.arange(g.N)
+    return Solved(
+        zone=zone & tied.any(axis=1),
+        combo=combo[r, pick],
+        coords={c: xs[c][r, pick] for c in g.cont},
+    )
+
+
+def _nash(g: _Geometry, d, w):
+    """Nash candidates: vertices and the stationary point of every edge (module docstring)."""
+    dd, tl = d[:, None, :], g.tol[:, None]
+    cands = [g.vertices(g.T.valid & ((g.T.pts - dd) > tl[..., None]).all(axis=2))]
+    for edge in g.edges:
+        _, _, P0, E, _ = edge
+        x0, y0 = P0[..., 0] - d[:, None, None, 0], P0[..., 1] - d[:, None, None, 1]
+        slanted = (np.abs(E[..., 0]) > tl[..., None]) & (np.abs(E[..., 1]) > tl[..., None])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            s = -(w[0] * E[..., 0] * y0 + w[1] * E[..., 1] * x0) / (w.sum() * E[..., 0] * E[..., 1])
+        s = np.clip(np.where(slanted, s, 0.0), 0.0, 1.0)
+        good = slanted & ((P0 + s[..., None] * E - dd[:, None]) > tl[..., None, None]).all(-1)
+        cands.append(g.on_edge(edge, s, good))
+    return _stack(cands, g.N, g.cont)
+
+
+def _ir(g: _Geometry, d):
+    """Vertices of the individually rational pieces (as :func:`ir_candidates`): vertex sums
+    with ``u >= d`` and the crossings of edges with ``u_i = d_i`` where the other gets ``d``."""
+    cands = [g.vertices(g.T.valid & (g.T.pts >= d[:, None, :]).all(axis=2))]
+    for edge in g.edges:
+        _, _, P0, E, _ = edge
+        for i in (0, 1):
+            a = P0[..., i] - d[:, None, None, i]
+            b = a + E[..., i]
+            cross = (a * b) < 0
+            with np.errstate(divide="ignore", invalid="ignore"):
+                s = np.where(cross, a / (a - b), 0.0)
+            other = P0[..., 1 - i] + s * E[..., 1 - i]
+            pts, ok, key, combo, xs = g.on_edge(edge, s, cross & (other >= d[:, None, None, 1 - i]))
+            pts = pts.copy()
+            pts[..., i] = np.broadcast_to(d[:, None, None, i], pts.shape[:-1])
+            cands.append((pts, ok, key, combo, xs))
+    return _stack(cands, g.N, g.cont)
+
+
+def _max_min(g: _Geometry, d, r, zone) -> Solved:
+    """The largest ``t`` with ``d + t r`` in the set, else the free-disposal point maximising
+    ``min_i (u_i - d_i) / r_i`` (as :func:`sim.bargaining.axiomatic.kalai_smorodinsky` and
+    ``egalitarian``; ties: lowest cell, then the larger ``t``).
+
+    The best value ``v = max min_i (u_i - d_i) / r_i`` is attained at a Pareto-optimal
+    point, which lies on an edge whose other summands are undominated; on an edge the
+    smaller normalised gain is concave with one kink, where the two are equal (on the ray's
+    line), so the maximum is at an end or at that crossing.  When such a crossing attains
+    ``v`` the ray reaches the frontier there: that is the answer.  Otherwise ``d + v r``
+    may still lie in the set, below or left of the Pareto maximiser (only weakly Pareto
+    optimal, in a cell made of dominated summands), and the registry reports that point:
+    those rows are marked ``unsure`` and solved per draw by the caller.
+    """
+    r = np.where(zone[:, None], r, 1.0)
+    rr, dd = r[:, None, :], d[:, None, :]
+    rn = np.hypot(r[:, 0], r[:, 1])
+    cands = [g.vertices(g.T.valid)]
+    ray = [np.zeros(g.T.valid.shape, bool)]
+    for edge in g.edges:
+        _, _, P0, E, both = edge
+        gap = (P0 - dd[:, None]) / rr[:, None]  # normalised gains at the edge's start
+        fa = gap[..., 0] - gap[..., 1]
+        fb = fa + (E[..., 0] / rr[:, None, :, 0] - E[..., 1] / rr[:, None, :, 1])
+        for s in (np.zeros(both.shape), np.ones(both.shape)):  # the edge's ends
+            cands.append(g.on_edge(edge, s, both))
+            ray.append(np.zeros(both.shape, bool))
+        # the crossing with the ray's line (a collinear edge: its farther end)
+        ta = gap[..., 0]
+        tb = ta + E[..., 0] / rr[:, None, :, 0]
+        col = (fa == 0) & (fb == 0)
+        cross = ((fa * fb) <= 0) & ~col
+        with np.errstate(divide="ignore", invalid="ignore"):
+            s = np.where(cross, fa / (fa - fb), np.where(col & (tb >= ta), 1.0, 0.0))
+        s = np.clip(s, 0.0, 1.0)
+        cands.append(g.on_edge(edge, s, both & (cross | col)))
+        ray.append(both & (cross | col))
+    cands = _stack(cands, g.N, g.cont)
+    pts, ok = cands[0], cands[1]
+    on_ray = np.concatenate([x.reshape(g.N, -1) for x in ray], axis=1) & ok
+    norm = (pts - dd) / rr
+    lo, hi = norm.min(axis=2), norm.max(axis=2)
+    tol_t = (g.tol / np.abs(r).min(axis=1))[:, None]
+    on_ray &= lo >= -(g.tol / rn)[:, None]
+    best = np.where(ok, lo, -np.inf).max(axis=1, keepdims=True)
+    tmax = np.where(on_ray, lo, -np.inf).max(axis=1, keepdims=True)
+    use_ray = np.isfinite(tmax) & (tmax >= best - tol_t)
+    tied = np.where(use_ray, on_ray & (lo >= tmax - tol_t), ok & (lo >= best - tol_t))
+    out = _choose(g, cands, tied, np.where(use_ray, lo, hi), zone)
+    return Solved(out.zone, out.combo, out.coords, unsure=out.zone & ~use_ray[:, 0])
 
 
 def solve_batch(values, d: np.ndarray, *, solution: str, weights=(0.5, 0.5)) -> Solved:
-    """Nash (``solution="nash"``) or utilitarian solution of every draw (module docstring).
+    """One axiomatic solution of every draw (module docstring).
 
     Parameters
     ----------
@@ -123,163 +344,36 @@ def solve_batch(values, d: np.ndarray, *, solution: str, weights=(0.5, 0.5)) -> 
         Two parties.
     d : (N, 2) array
         Disagreement points.
+    solution : {"nash", "utilitarian", "egalitarian", "kalai_smorodinsky"}
     weights : (2,) positive
-        Nash bargaining weights or utilitarian weights.
+        Nash bargaining weights, utilitarian weights or the egalitarian direction
+        (ignored by ``kalai_smorodinsky``).
     """
-    issues = values.issues
-    N = values.n
+    g = _Geometry(values)
     w = np.asarray(weights, dtype=float)
-    disc = [j for j, i in enumerate(issues) if i.kind != "continuous"]
-    cont = [j for j, i in enumerate(issues) if i.kind == "continuous"]
-    base = max([int(values.count[c].max()) for c in cont] + [1])
-
-    # scale of the whole utility set (as UtilitySet.tol): sums of per-summand extents
-    lo = np.zeros((N, 2))
-    hi = np.zeros((N, 2))
-    for j in disc:
-        lv = values.levels[j]
-        lo += lv.min(axis=2).T
-        hi += lv.max(axis=2).T
-    verts, vvalid = {}, {}
-    for c in cont:
-        v = np.moveaxis(values.vs[c], 0, -1)  # (N, m, 2)
-        ok = np.arange(v.shape[1])[None, :] < values.count[c][:, None]
-        verts[c], vvalid[c] = v, ok
-        lo += np.where(ok[..., None], v, np.inf).min(axis=1)
-        hi += np.where(ok[..., None], v, -np.inf).max(axis=1)
-    scale = np.maximum((hi - lo).max(axis=1), 1e-4 * np.maximum(np.abs(lo), np.abs(hi)).max(1))
-    tol = 1e-9 * np.where(scale > 0, scale, 1.0)
-
-    # undominated discrete combinations, then partial sums with the continuous curves
-    D = _Set(np.zeros((N, 1, 2)), np.ones((N, 1), bool), np.zeros((N, 1), np.int64), {})
-    for j in disc:
-        lv = np.moveaxis(values.levels[j], 0, -1)
-        t = _Set(lv, np.ones(lv.shape[:2], bool), np.zeros(lv.shape[:2], np.int64), {})
-        D = _add(D, t, levels=lv.shape[1])
-        D = _prune(D, _key(D, cont, base))
-    V = {}
-    for c in cont:
-        one = _Set(
-            verts[c],
-            vvalid[c],
-            np.zeros(vvalid[c].shape, np.int64),
-            {c: np.broadcast_to(np.arange(vvalid[c].shape[1]), vvalid[c].shape)},
-        )
-        V[c] = _prune(one, _key(one, cont, base))
-
-    def sums(skip):
-        s = D
-        for c in cont:
-            if c != skip:
-                s = _add(s, V[c])
-                s = _prune(s, _key(s, cont, base))
-        return s
-
-    cand_pts, cand_ok, cand_key, cand_combo, cand_x = [], [], [], [], {c: [] for c in cont}
-    dd = d[:, None, :]
-    tl = tol[:, None]
-
-    def emit(pts, ok, key, combo, xs):
-        cand_pts.append(pts.reshape(N, -1, 2))
-        cand_ok.append(ok.reshape(N, -1))
-        cand_key.append(key.reshape(N, -1))
-        cand_combo.append(combo.reshape(N, -1))
-        for c in cont:
-            cand_x[c].append(xs[c].reshape(N, -1))
-
-    # vertex candidates: every summand at a vertex
-    T = sums(None)
-    gain = T.pts - dd
-    ok = (
-        T.valid & (gain > tl[..., None]).all(axis=2)
-        if solution == "nash"
-        else T.valid & (T.pts >= dd).all(axis=2)
-    )
-    rows = np.arange(N)[:, None]
-    emit(
-        T.pts,
-        ok,
-        _key(T, cont, base),
-        T.combo,
-        {c: values.xs[c][rows, np.maximum(T.bp[c], 0)] for c in cont},
-    )
-
-    # edge candidates: one curve on a segment, the others at vertices
-    for c in cont:
-        S = sums(c)
-        A, B = verts[c][:, :-1], verts[c][:, 1:]
-        seg_ok = vvalid[c][:, 1:]
-        E = B - A
-        P0 = S.pts[:, :, None, :] + A[:, None, :, :]  # (N, Mt, Sg, 2)
-        Ex = E[:, None, :, :]
-        x0, y0 = P0[..., 0] - d[:, None, None, 0], P0[..., 1] - d[:, None, None, 1]
-        both = S.valid[:, :, None] & seg_ok[:, None, :]
-        xa, xb = values.xs[c][:, :-1][:, None, :], values.xs[c][:, 1:][:, None, :]
-        seg_i = np.broadcast_to(np.arange(A.shape[1]), both.shape)
-        if solution == "nash":
-            slanted = (np.abs(Ex[..., 0]) > tl[..., None]) & (np.abs(Ex[..., 1]) > tl[..., None])
-            with np.errstate(divide="ignore", invalid="ignore"):
-                s = -(w[0] * Ex[..., 0] * y0 + w[1] * Ex[..., 1] * x0) / (
-                    w.sum() * Ex[..., 0] * Ex[..., 1]
-                )
-            s = np.clip(np.where(slanted, s, 0.0), 0.0, 1.0)
-            pts = P0 + s[..., None] * Ex
-            good = both & slanted & ((pts - d[:, None, None, :]) > tl[..., None, None]).all(-1)
-            groups = [(s, pts, good)]
-        else:  # crossings of u_i = d_i, kept where the other party gets at least d
-            groups = []
-            for i in (0, 1):
-                a = P0[..., i] - d[:, None, None, i]
-                b = a + Ex[..., i]
-                cross = (a * b) < 0
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    s = np.where(cross, a / (a - b), 0.0)
-                pts = P0 + s[..., None] * Ex
-                pts[..., i] = np.broadcast_to(d[:, None, None, i], pts.shape[:-1])
-                good = both & cross & (pts[..., 1 - i] >= d[:, None, None, 1 - i])
-                groups.append((s, pts, good))
-        for s, pts, good in groups:
-            piece = np.where(s >= 1.0, seg_i, np.where(s <= 0.0, np.maximum(seg_i - 1, 0), seg_i))
-            key = S.combo[:, :, None].astype(np.int64)
-            for cc in cont:
-                p = piece if cc == c else np.maximum(S.bp[cc] - 1, 0)[:, :, None]
-                key = key * base + p
-            xs = {
-                cc: np.broadcast_to(
-                    values.xs[cc][rows, np.maximum(S.bp[cc], 0)][:, :, None], both.shape
-                )
-                for cc in cont
-                if cc != c
-            }
-            xs[c] = np.where(s >= 1.0, xb, xa + s * (xb - xa))
-            emit(pts, good, key, np.broadcast_to(S.combo[:, :, None], both.shape), xs)
-
-    pts = np.concatenate(cand_pts, axis=1)
-    ok = np.concatenate(cand_ok, axis=1)
-    key = np.concatenate(cand_key, axis=1)
-    combo = np.concatenate(cand_combo, axis=1)
-    gain = pts - dd
+    N = g.N
+    cands = _nash(g, d, w if solution == "nash" else np.ones(2))
+    pts, ok = cands[0], cands[1]
+    zone = ok.any(axis=1)
     if solution == "nash":
         with np.errstate(divide="ignore", invalid="ignore"):
-            val = np.where(ok, np.log(np.where(ok[..., None], gain, 1.0)) @ w, -np.inf)
-        zone = ok.any(axis=1)
+            logs = np.log(np.where(ok[..., None], pts - d[:, None, :], 1.0))
+        val = np.where(ok, logs @ w, -np.inf)
         best = val.max(axis=1)
-        slack = 1e-12 + 1e-12 * np.abs(best)
+        tied = ok & (val >= (best - (1e-12 + 1e-12 * np.abs(best)))[:, None])
+        return _choose(g, cands, tied, pts[..., 0], zone & np.isfinite(best))
+    ir = _ir(g, d)
+    if solution == "utilitarian":
+        val = np.where(ir[1], ir[0] @ w, -np.inf)
+        best = val.max(axis=1)
+        slack = g.tol * w.sum() + 1e-12 * np.abs(best)
+        tied = ir[1] & (val >= (best - slack)[:, None])
+        return _choose(g, ir, tied, ir[0][..., 0], zone & np.isfinite(best))
+    if solution == "kalai_smorodinsky":  # the ideal point: each side's best IR outcome
+        ideal = np.where(ir[1][..., None], ir[0], -np.inf).max(axis=1)
+        w = ideal - d
+    elif solution == "egalitarian":
+        w = np.broadcast_to(w, (N, 2))
     else:
-        zone = _zone(values, d, tol) if ok.any() else np.zeros(N, bool)
-        val = np.where(ok, pts @ w, -np.inf)
-        best = val.max(axis=1)
-        slack = tol * w.sum() + 1e-12 * np.abs(best)
-    tied = ok & (val >= (best - slack)[:, None])
-    kmin = np.where(tied, key, _BIG).min(axis=1)
-    tied &= key == kmin[:, None]
-    pick = np.argmax(np.where(tied, pts[..., 0], -np.inf), axis=1)
-    r = np.arange(N)
-    coords = {c: np.concatenate(cand_x[c], axis=1)[r, pick] for c in cont}
-    zone &= np.isfinite(best)
-    return Solved(zone=zone, combo=combo[r, pick], coords=coords)
-
-
-def _zone(values, d, tol) -> np.ndarray:
-    """Zone of agreement: some outcome gives both parties more than ``d`` (by ``tol``)."""
-    return solve_batch(values, d, solution="nash").zone
+        raise ValueError(f"unknown solution {solution!r}")
+    return _max_min(g, d, w, zone)

@@ -5,10 +5,9 @@
 
 * compiles the payoffs of all draws as arrays (:mod:`sim.analysis.batch_values`) when the
   draws change numbers only (payoffs, disagreement, model options, calendar), and solves
-  ``nash_bargaining`` and ``utilitarian`` as arrays over draws
-  (:mod:`sim.analysis.batch_axiomatic`, polished on the true trade functions by
-  :mod:`sim.analysis.batch_polish`) when their draws change only payoff and disagreement
-  numbers;
+  the four axiomatic models as arrays over draws (:mod:`sim.analysis.batch_axiomatic`,
+  polished on the true trade functions by :mod:`sim.analysis.batch_polish`) when their
+  draws change only payoff and disagreement numbers;
 * runs every other model per draw through :mod:`sim.registry` on the batch-compiled value
   functions and the scenario patched with ``model_copy``
   (:func:`sim.analysis.parameters.patch_scenario`): no YAML, no pydantic validation, no
@@ -38,7 +37,7 @@ __all__ = ["evaluate"]
 #: Draws solved together (the arrays are padded to the largest set of the chunk).
 CHUNK = 16
 #: Solved as arrays over draws.
-BATCHED = ("nash_bargaining", "utilitarian")
+BATCHED = ("nash_bargaining", "kalai_smorodinsky", "utilitarian", "egalitarian")
 #: Models whose answer depends only on the payoffs and the disagreement point.
 AXIOMATIC = ("nash_bargaining", "kalai_smorodinsky", "utilitarian", "egalitarian")
 #: Sections whose drawn numbers leave the payoffs' structure alone (payoffs compiled as arrays).
@@ -284,6 +283,15 @@ def evaluate(scenario: str | Path | LoadedScenario, draws, *, models=None):
     return out.reset_index(drop=True)
 
 
+#: The solution of :func:`sim.analysis.batch_axiomatic.solve_batch` each model is.
+SOLUTION = {
+    "nash_bargaining": "nash",
+    "kalai_smorodinsky": "kalai_smorodinsky",
+    "utilitarian": "utilitarian",
+    "egalitarian": "egalitarian",
+}
+
+
 def _solve(sc, values, arrays, name: str) -> dict:
     from sim.analysis.batch_axiomatic import Solved, solve_batch
 
@@ -293,8 +301,8 @@ def _solve(sc, values, arrays, name: str) -> dict:
     if name == "nash_bargaining":
         w = getattr(options, "weights", None) or {}
         kw = {"solution": "nash", "weights": tuple(float(w.get(p, 1.0)) for p in sc.party_codes)}
-    else:
-        kw = {"solution": "utilitarian", "weights": (1.0, 1.0)}
+    else:  # the registry's defaults (sim.bargaining.axiomatic)
+        kw = {"solution": SOLUTION[name], "weights": (1.0, 1.0)}
     parts = []
     for lo in range(0, values.n, CHUNK):  # small chunks: padding follows the chunk's largest
         rows = slice(lo, lo + CHUNK)
