@@ -26,8 +26,7 @@ These are the candidates of :mod:`sim.bargaining.axiomatic`, restricted to undom
 summands, evaluated as padded arrays over draws.  Ties are broken as there: lowest cell (in
 the order of :attr:`OutcomeSpace.cells`: discrete combination, then pieces), then larger
 ``u1``.  Not reproduced: dropping a dominated candidate that ties within ``1e-12`` of the
-best with another (a distinct near-tie, of probability ~0 under continuous draws).  The
-free-disposal cases of the max-min solutions are flagged for the registry (:func:`_max_min`).
+best with another (a distinct near-tie, of probability ~0 under continuous draws).
 """
 
 from __future__ import annotations
@@ -51,16 +50,25 @@ class _Set:
     bp: dict
 
 
-def _prune(s: _Set, key: np.ndarray) -> _Set:
-    """Keep the undominated points of every row (lowest ``key`` among exact duplicates)."""
-    N = s.valid.shape[0]
+def _prune(s: _Set, key: np.ndarray, weak: bool = False) -> _Set:
+    """Keep the undominated points of every row (lowest ``key`` among exact duplicates);
+    ``weak``: every point no other beats in both coordinates (the weakly Pareto-optimal)."""
+    N, M = s.valid.shape
     u1 = np.where(s.valid, s.pts[..., 0], -np.inf)
     u2 = np.where(s.valid, s.pts[..., 1], -np.inf)
     order = np.lexsort((key, -u2, -u1), axis=1)
     u2s = np.take_along_axis(u2, order, axis=1)
-    prev = np.maximum.accumulate(u2s, axis=1)
-    prev = np.concatenate([np.full((N, 1), -np.inf), prev[:, :-1]], axis=1)
-    keep = np.take_along_axis(s.valid, order, axis=1) & (u2s > prev)
+    best = np.maximum.accumulate(u2s, axis=1)  # the highest u2 so far (u1 at least as high)
+    shift = lambda a, fill: np.concatenate([np.full((N, 1), fill), a[:, :-1]], axis=1)  # noqa: E731
+    if weak:  # the highest u2 among points with a strictly higher u1
+        u1s = np.take_along_axis(u1, order, axis=1)
+        new = u1s != shift(u1s, np.nan)
+        start = np.maximum.accumulate(np.where(new, np.arange(M), 0), axis=1)
+        above = np.where(start > 0, np.take_along_axis(best, np.maximum(start - 1, 0), 1), -np.inf)
+        good = (u2s >= above) & (new | (u2s != shift(u2s, np.nan)))
+    else:
+        good = u2s > shift(best, -np.inf)
+    keep = np.take_along_axis(s.valid, order, axis=1) & good
     m = max(int(keep.sum(axis=1).max()), 1)
     rows, cols = np.nonzero(keep)
     dest = (np.cumsum(keep, axis=1) - 1)[rows, cols]
@@ -118,15 +126,15 @@ class Solved:
     zone: np.ndarray  # (N,) bool
     combo: np.ndarray  # (N,) int
     coords: dict  # issue index -> (N,) float
-    unsure: np.ndarray | None = None  # (N,) bool: rows to solve per draw (see _max_min)
 
 
 class _Geometry:
     """What does not depend on ``d``: the undominated vertex sums ``T`` and, per curve ``c``,
     the edges ``P0 + s E`` (``c`` on any of its segments, the other curves at undominated
-    vertices); candidates are points of these at a parameter ``s`` per edge."""
+    vertices); candidates are points of these at a parameter ``s`` per edge.  ``weak``:
+    weakly undominated (only points another beats in both coordinates are dropped)."""
 
-    def __init__(self, values):
+    def __init__(self, values, weak: bool = False):
         issues = values.issues
         N = self.N = values.n
         self.values = values
@@ -156,7 +164,7 @@ class _Geometry:
             lv = np.moveaxis(values.levels[j], 0, -1)
             t = _Set(lv, np.ones(lv.shape[:2], bool), np.zeros(lv.shape[:2], np.int64), {})
             D = _add(D, t, levels=lv.shape[1])
-            D = _prune(D, _key(D, cont, base))
+            D = _prune(D, _key(D, cont, base), weak)
         V = {}
         for c in cont:
             one = _Set(
@@ -165,14 +173,14 @@ class _Geometry:
                 np.zeros(vvalid[c].shape, np.int64),
                 {c: np.broadcast_to(np.arange(vvalid[c].shape[1]), vvalid[c].shape)},
             )
-            V[c] = _prune(one, _key(one, cont, base))
+            V[c] = _prune(one, _key(one, cont, base), weak)
 
         def sums(skip):
             s = D
             for c in cont:
                 if c != skip:
                     s = _add(s, V[c])
-                    s = _prune(s, _key(s, cont, base))
+                    s = _prune(s, _key(s, cont, base), weak)
             return s
 
         self.T = sums(None)
@@ -283,21 +291,9 @@ def _ir(g: _Geometry, d):
     return _stack(cands, g.N, g.cont)
 
 
-def _max_min(g: _Geometry, d, r, zone) -> Solved:
-    """The largest ``t`` with ``d + t r`` in the set, else the free-disposal point maximising
-    ``min_i (u_i - d_i) / r_i`` (as :func:`sim.bargaining.axiomatic.kalai_smorodinsky` and
-    ``egalitarian``; ties: lowest cell, then the larger ``t``).
-
-    The best value ``v = max min_i (u_i - d_i) / r_i`` is attained at a Pareto-optimal
-    point, which lies on an edge whose other summands are undominated; on an edge the
-    smaller normalised gain is concave with one kink, where the two are equal (on the ray's
-    line), so the maximum is at an end or at that crossing.  When such a crossing attains
-    ``v`` the ray reaches the frontier there: that is the answer.  Otherwise ``d + v r``
-    may still lie in the set, below or left of the Pareto maximiser (only weakly Pareto
-    optimal, in a cell made of dominated summands), and the registry reports that point:
-    those rows are marked ``unsure`` and solved per draw by the caller.
-    """
-    r = np.where(zone[:, None], r, 1.0)
+def _max_min_candidates(g: _Geometry, d, r):
+    """Candidates of ``max min_i (u_i - d_i) / r_i`` (:func:`_max_min`), which of them lie on
+    the ray ``d + t r``, and their smaller and larger normalised gains."""
     rr, dd = r[:, None, :], d[:, None, :]
     rn = np.hypot(r[:, 0], r[:, 1])
     cands = [g.vertices(g.T.valid)]
@@ -325,14 +321,43 @@ def _max_min(g: _Geometry, d, r, zone) -> Solved:
     on_ray = np.concatenate([x.reshape(g.N, -1) for x in ray], axis=1) & ok
     norm = (pts - dd) / rr
     lo, hi = norm.min(axis=2), norm.max(axis=2)
-    tol_t = (g.tol / np.abs(r).min(axis=1))[:, None]
     on_ray &= lo >= -(g.tol / rn)[:, None]
+    return cands, on_ray, lo, hi
+
+
+def max_min_value(values, d: np.ndarray, r=(1.0, 1.0)) -> np.ndarray:
+    """``max_u min_i (u_i - d_i) / r_i`` over each row's utility set (exact, as
+    :func:`_max_min`); NaN where ``d`` is."""
+    g = _Geometry(values)
+    r = np.broadcast_to(np.asarray(r, dtype=float), (g.N, 2))
+    cands, _, lo, _ = _max_min_candidates(g, np.nan_to_num(d), r)
+    best = np.where(cands[1], lo, -np.inf).max(axis=1)
+    return np.where(np.isfinite(d).all(axis=1), best, np.nan)
+
+
+def _max_min(g: _Geometry, d, r, zone) -> Solved:
+    """The largest ``t`` with ``d + t r`` in the set, else the free-disposal point maximising
+    ``min_i (u_i - d_i) / r_i`` (as :func:`sim.bargaining.axiomatic.kalai_smorodinsky` and
+    ``egalitarian``; ties: lowest cell, then the larger ``t``).
+
+    The best value ``v = max min_i (u_i - d_i) / r_i`` is attained at a Pareto-optimal
+    point, which lies on an edge whose other summands are undominated; on an edge the
+    smaller normalised gain is concave with one kink, where the two are equal (on the ray's
+    line), so the maximum is at an end or at that crossing.  The ray's farthest point in the
+    set, when it attains ``v``, is weakly Pareto optimal: on the boundary, so on an edge of
+    a cell, whose summands no point of their own set beats in both coordinates (else a
+    point of the set would beat it); the geometry keeps those (``weak``), so the crossings
+    include it.  Likewise every vertex tying with the free-disposal maximiser.
+    """
+    r = np.where(zone[:, None], r, 1.0)
+    cands, on_ray, lo, hi = _max_min_candidates(g, d, r)
+    ok = cands[1]
+    tol_t = (g.tol / np.abs(r).min(axis=1))[:, None]
     best = np.where(ok, lo, -np.inf).max(axis=1, keepdims=True)
     tmax = np.where(on_ray, lo, -np.inf).max(axis=1, keepdims=True)
     use_ray = np.isfinite(tmax) & (tmax >= best - tol_t)
     tied = np.where(use_ray, on_ray & (lo >= tmax - tol_t), ok & (lo >= best - tol_t))
-    out = _choose(g, cands, tied, np.where(use_ray, lo, hi), zone)
-    return Solved(out.zone, out.combo, out.coords, unsure=out.zone & ~use_ray[:, 0])
+    return _choose(g, cands, tied, np.where(use_ray, lo, hi), zone)
 
 
 def solve_batch(values, d: np.ndarray, *, solution: str, weights=(0.5, 0.5)) -> Solved:
@@ -349,7 +374,7 @@ def solve_batch(values, d: np.ndarray, *, solution: str, weights=(0.5, 0.5)) -> 
         Nash bargaining weights, utilitarian weights or the egalitarian direction
         (ignored by ``kalai_smorodinsky``).
     """
-    g = _Geometry(values)
+    g = _Geometry(values, weak=solution in ("egalitarian", "kalai_smorodinsky"))
     w = np.asarray(weights, dtype=float)
     N = g.N
     cands = _nash(g, d, w if solution == "nash" else np.ones(2))

@@ -152,33 +152,64 @@ def _not_offered(sc, giver: str) -> dict:
     }
 
 
-def _fixed(sc, cand: Candidate) -> list[tuple[int, int, int]]:
-    """``(issue index, package level, no-deal level)`` of every issue the package sets."""
+def _fixed(sc, cand: Candidate, index: dict | None = None) -> list[tuple[int, int, int]]:
+    """``(issue index, package level, no-deal level)`` of every issue the package sets
+    (``index``: :func:`_level_index` of ``sc``, computed once for many packages)."""
+    index = _level_index(sc) if index is None else index
     out = []
     for j, issue in enumerate(sc.issues):
         if issue.id in cand.settings:
-            lvl = int(issue.coordinate(cand.settings[issue.id]))
-            out.append((j, lvl, int(issue.coordinate(sc.disagreement.outcome[issue.id]))))
+            at = index[issue.id]
+            out.append((j, at[cand.settings[issue.id]], at[sc.disagreement.outcome[issue.id]]))
     return out
+
+
+def _level_index(sc) -> dict:
+    """Per discrete issue, each setting's level index (labels, and values where they name a
+    level, as ``Issue.coordinate`` reads them)."""
+    out = {}
+    for issue in sc.issues:
+        if issue.kind != "continuous":
+            levels = issue.level_list()
+            out[issue.id] = _Index(issue, {lv.label: k for k, lv in enumerate(levels)})
+    return out
+
+
+class _Index(dict):
+    """Label -> level index; any other setting through ``Issue.coordinate``."""
+
+    def __init__(self, issue, labels):
+        super().__init__(labels)
+        self.issue = issue
+
+    def __missing__(self, setting):
+        return int(self.issue.coordinate(setting))
 
 
 def deltas(values, fixed) -> np.ndarray:
-    """``(n, P)`` payoff change of the package applied to the no-deal outcome, per draw."""
-    out = np.zeros((values.n, len(values.parties)))
-    for j, lvl, base in fixed:
-        out += (values.levels[j][:, :, lvl] - values.levels[j][:, :, base]).T
+    """``(C, n, P)`` payoff change of each package (``fixed``: one list per package, as
+    :func:`_fixed`) applied to the no-deal outcome, per draw."""
+    out = np.zeros((len(fixed), values.n, len(values.parties)))
+    rows = [(c, j, lvl, base) for c, f in enumerate(fixed) for j, lvl, base in f]
+    for j in {r[1] for r in rows}:
+        c, _, lvl, base = (np.array(x) for x in zip(*[r for r in rows if r[1] == j], strict=True))
+        lv = values.levels[j]
+        np.add.at(out, c, (lv[:, :, lvl] - lv[:, :, base]).transpose(2, 1, 0))
     return out
 
 
-def restrict(sc, cand: Candidate, delta: np.ndarray):
+def restrict(sc, cand: Candidate, delta: np.ndarray, cache: dict | None = None):
     """The scenario with the package's issues fixed at its levels (module docstring).
 
     ``delta`` (P,) is the package's payoff change on its own; each party's no-deal
     adjustment is lowered by it (a range-less Quantity, so that draws can move it freely).
+    ``cache`` (a dict kept over calls on one scenario) reuses the one-level issues and
+    payoff entries of earlier packages.
     """
     from sim.quantity import Quantity
     from sim.scenario.schema import Level
 
+    cache = {} if cache is None else cache
     issues = list(sc.issues)
     dis = sc.disagreement
     outcome = dict(dis.outcome)
@@ -186,13 +217,17 @@ def restrict(sc, cand: Candidate, delta: np.ndarray):
     for j, issue in enumerate(issues):
         if issue.id not in cand.settings:
             continue
-        level = issue.level_list()[int(issue.coordinate(cand.settings[issue.id]))]
-        if any(issue.id in c.outcome for c in changes):
-            raise ValueError(f"issue {issue.id!r} changes in the no-deal timeline: not supported")
-        issues[j] = issue.model_copy(
-            update={"kind": "discrete", "levels": (Level(label=level.label, value=level.value),)}
-        )
-        outcome[issue.id] = level.label
+        key = ("issue", issue.id, cand.settings[issue.id])
+        if key not in cache:
+            level = issue.level_list()[int(issue.coordinate(cand.settings[issue.id]))]
+            if any(issue.id in c.outcome for c in changes):
+                raise ValueError(
+                    f"issue {issue.id!r} changes in the no-deal timeline: not supported"
+                )
+            one = (Level(label=level.label, value=level.value),)
+            cache[key] = issue.model_copy(update={"kind": "discrete", "levels": one})
+        issues[j] = cache[key]
+        outcome[issue.id] = issues[j].levels[0].label
     adjustments = dict(dis.adjustments)
     for i, p in enumerate(sc.party_codes):
         old = adjustments[p].value if p in adjustments else 0.0
@@ -210,14 +245,18 @@ def restrict(sc, cand: Candidate, delta: np.ndarray):
         models = sc.models.model_copy(update={"two_level": tl.model_copy(update={"win_sets": ws})})
         update["models"] = models
     if sc.payoffs.model == "linear":  # values of the levels dropped go too
-        kept = {k: _label(i, v) for k, v in cand.settings.items() for i in sc.issues if i.id == k}
+        kept = {i.id: i.levels[0].label for i in issues if i.id in cand.settings}
+
+        def one_level(p, k, v):
+            key = ("payoff", p, k, kept[k])
+            if key not in cache:
+                lv = {kept[k]: v.levels[kept[k]]} if kept[k] in v.levels else {}
+                cache[key] = v.model_copy(update={"levels": lv})
+            return cache[key]
+
         parties = {
             p: {
-                k: v.model_copy(
-                    update={"levels": {kept[k]: v.levels[kept[k]]} if kept[k] in v.levels else {}}
-                )
-                if k in kept and v.levels is not None
-                else v
+                k: one_level(p, k, v) if k in kept and v.levels is not None else v
                 for k, v in spec.items()
             }
             for p, spec in sc.payoffs.parties.items()
@@ -226,28 +265,26 @@ def restrict(sc, cand: Candidate, delta: np.ndarray):
     return sc.model_copy(update=update)
 
 
-def _exists(sc, path: str) -> bool:
-    from sim.analysis.parameters import lookup
-
-    try:
-        lookup(sc, path)
-    except KeyError:
-        return False
-    return True
-
-
 def efficient_mask(relief: np.ndarray, cost: np.ndarray) -> np.ndarray:
     """Packages no other beats: none has relief >= and cost <= with one strict.
 
-    NaN entries are never efficient and never dominate.
+    NaN entries are never efficient and never dominate.  By sorting (Kung, Luccio &
+    Preparata 1975): a package is dominated when a strictly cheaper one buys at least as
+    much relief or one of the same cost buys more.
     """
     r = np.asarray(relief, dtype=float)
     c = np.asarray(cost, dtype=float)
     ok = np.isfinite(r) & np.isfinite(c)
-    ge = (r[None, :] >= r[:, None]) & (c[None, :] <= c[:, None])  # [p, q]: q weakly better
-    strict = (r[None, :] > r[:, None]) | (c[None, :] < c[:, None])
-    dominated = (ge & strict & ok[None, :]).any(axis=1)
-    return ok & ~dominated
+    idx = np.flatnonzero(ok)
+    order = idx[np.lexsort((-r[idx], c[idx]))]
+    rs, cs = r[order], c[order]
+    new = np.r_[True, cs[1:] != cs[:-1]]
+    start = np.maximum.accumulate(np.where(new, np.arange(len(rs)), 0))
+    best = np.maximum.accumulate(rs)
+    cheaper = np.where(start > 0, best[np.maximum(start - 1, 0)], -np.inf)
+    out = np.zeros(len(r), bool)
+    out[order] = (cheaper < rs) & (rs[start] <= rs)
+    return out
 
 
 def _tariff_issues(sc, fixed_ids) -> list:
@@ -264,63 +301,6 @@ def _no_deal(sc, model: str) -> dict:
     at = getattr(_options(sc, model), "disagreement_at", "final")
     coords = OutcomeSpace(sc, values=None).disagreement_outcome(at)  # type: ignore[arg-type]
     return {i.id: float(coords[j]) for j, i in enumerate(sc.issues) if i.kind == "continuous"}
-
-
-#: Models whose options choose among the scenario's packages themselves: not compared.
-CHOOSE_PACKAGES = ("strategic", "game_tree")
-
-
-def _evaluate(loaded, draws, names) -> object:
-    """``sim.evaluate`` with every model, or model by model when one fails (not_run rows)."""
-    import pandas as pd
-
-    from sim.analysis.evaluate import evaluate
-
-    def not_run(name, reason):
-        return pd.DataFrame(
-            {"draw": np.arange(len(draws)), "model": name, "status": "not_run", "reason": reason}
-        )
-
-    skip = "chooses among the packages itself (see sim run): not compared package by package"
-    solvable = [n for n in names if n not in CHOOSE_PACKAGES]
-    if len(solvable) == len(names):
-        try:
-            return evaluate(loaded, draws, models=names)
-        except Exception:  # a model that cannot solve the restricted problem
-            pass
-    frames = []
-    for name in names:
-        if name in CHOOSE_PACKAGES:
-            frames.append(not_run(name, skip))
-            continue
-        try:
-            frames.append(evaluate(loaded, draws, models=[name]))
-        except Exception as exc:
-            frames.append(not_run(name, f"cannot solve the restricted problem: {exc}"))
-    out = pd.concat(frames, ignore_index=True)
-    pos = {n: k for k, n in enumerate(names)}
-    out["_pos"] = out["model"].map(pos)
-    return out.sort_values(["draw", "_pos"], kind="stable").drop(columns="_pos")
-
-
-def _shortfall(loaded, d: np.ndarray) -> float:
-    """``max min_i(u_i - d_i)`` over the restricted utility set: negative when no outcome
-    beats no deal for both sides, by how much the package misses.
-
-    Exact: on a convex cell the maximum of the smaller of two linear gains lies at a vertex
-    or where the gains are equal on the boundary, so the candidates are the cells' vertices
-    and the crossings of their edges with ``u_1 - d_1 = u_2 - d_2``.
-    """
-    from sim.space import OutcomeSpace
-
-    uset = OutcomeSpace.from_scenario(loaded.scenario).utility_set
-    A, B, _, _ = uset.cell_edges()
-    ga, gb = A - d, B - d
-    fa, fb = ga[..., 0] - ga[..., 1], gb[..., 0] - gb[..., 1]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        s = np.where(fa * fb < 0, fa / (fa - fb), 0.0)
-    cross = ga + s[..., None] * (gb - ga)
-    return float(max(ga.min(axis=-1).max(), cross.min(axis=-1).max()))
 
 
 def draw_parameters(loaded, samples: int, seed) -> object:
@@ -389,6 +369,7 @@ def compare(
 
     from sim.analysis.batch_trade import Params
     from sim.analysis.batch_values import compile_batch
+    from sim.analysis.compare_solve import solve_rows
     from sim.analysis.parameters import check_columns
     from sim.registry import model
 
@@ -398,91 +379,93 @@ def compare(
     for name in names:
         model(name)  # UnknownModelError naming the models there are
     cands = candidates(sc, packages, all_combinations=all_combinations)
+    index = _level_index(sc)
+    fixed = [_fixed(sc, c, index) for c in cands]
     parties = sc.party_codes
-    central = compile_batch(sc, Params({}, 1))
     adj0 = np.array(
         [
             sc.disagreement.adjustments[p].value if p in sc.disagreement.adjustments else 0.0
             for p in parties
         ]
     )
-    draws = draw_parameters(loaded, samples, seed) if samples else None
-    drawn = None
-    if draws is not None:
-        arrays = check_columns(loaded, draws)
-        drawn = compile_batch(sc, Params(dict(arrays), samples))
-        adj_draws = np.column_stack(
+    blocks = [(compile_batch(sc, Params({}, 1)), {}, adj0[None, :], set())]
+    if samples:
+        draws = draw_parameters(loaded, samples, seed)
+        arrays = dict(check_columns(loaded, draws))
+        params = Params(arrays, samples)
+        drawn = compile_batch(sc, params)
+        adj = np.column_stack(
             [
                 arrays.get(f"disagreement.adjustments.{p}", np.full(samples, adj0[i]))
                 for i, p in enumerate(parties)
             ]
         )
+        blocks.append((drawn, arrays, adj, params.used))
     frames = []
-    for cand in cands:
-        fixed = _fixed(sc, cand)
-        d0 = deltas(central, fixed)[0]
-        restricted = dataclasses.replace(loaded, scenario=restrict(sc, cand, d0))
-        one = pd.DataFrame(
-            {f"disagreement.adjustments.{p}": [adj0[i] - d0[i]] for i, p in enumerate(parties)}
+    for k, (values, arrays, adj, used) in enumerate(blocks):
+        delta = deltas(values, fixed)
+        rows = solve_rows(
+            loaded, cands, fixed, names, values, arrays, adj, delta, used=used, shortfall=k == 0
         )
-        rows = _evaluate(restricted, one, names).drop(columns=list(one.columns), errors="ignore")
-        rows = rows.assign(draw=pd.NA)
-        rows = _describe(rows, sc, cand, d0[None, :], names)
-        margin = rows["margin"].to_numpy(dtype=float).copy()
-        missing = (rows["status"] == "no_agreement").to_numpy()
-        if missing.any():
-            dpt = rows.loc[missing, [f"disagreement.{p}" for p in parties]].to_numpy(float)
-            margin[missing] = [_shortfall(restricted, d) for d in dpt]
-            rows["margin"] = margin
-        frames.append(rows)
-        if draws is not None:
-            dd = deltas(drawn, fixed)
-            per = draws[[c for c in draws.columns if _exists(restricted.scenario, c)]].copy()
-            for i, p in enumerate(parties):
-                per[f"disagreement.adjustments.{p}"] = adj_draws[:, i] - dd[:, i]
-            rows = _evaluate(restricted, per, names)
-            rows = rows.drop(columns=list(per.columns), errors="ignore")
-            frames.append(_describe(rows, sc, cand, dd, names))
+        rows["_block"] = k
+        frames.append(_describe(rows, sc, cands, delta))
     out = pd.concat(frames, ignore_index=True)
-    out["draw"] = out["draw"].astype("Int64")
-    out = _score(out)
+    out = out.sort_values(["_cand", "_block"], kind="stable")
+    out["draw"] = pd.array(np.where(out["_block"] == 0, None, out["draw"]), dtype="Int64")
+    out = _score(out.drop(columns=["_cand", "_block"]).reset_index(drop=True))
     lead = ["package", "name", "giver", "receiver", "named", "settings", "draw", "model", "status"]
     out = out[lead + [c for c in out.columns if c not in lead]]
     return out.reset_index(drop=True)
 
 
-def _describe(rows, sc, cand: Candidate, delta: np.ndarray, names) -> object:
-    """Add the package's own columns and the relief, acceptance and margin of each row
+def _describe(rows, sc, cands: list[Candidate], delta: np.ndarray) -> object:
+    """Add each row's package columns and the relief, acceptance and margin of each row
     (acceptance is <NA> where the model reports no no-deal payoffs)."""
     import pandas as pd
 
     parties = sc.party_codes
-    gi = parties.index(cand.giver)
-    ri = 1 - gi
-    draw = rows["draw"].to_numpy()
-    idx = np.zeros(len(rows), dtype=int) if delta.shape[0] == 1 else draw.astype(int)
-    rows = rows.copy()
-    rows.insert(0, "package", cand.id)
-    rows.insert(1, "name", cand.name)
-    rows.insert(2, "giver", cand.giver)
-    rows.insert(3, "receiver", parties[ri])
-    rows.insert(4, "named", cand.named)
+    cand = rows["_cand"].to_numpy()
+    draw = rows["draw"].to_numpy().astype(int)
+    gi = np.array([parties.index(c.giver) for c in cands])[cand]
     base = {
         i.id: _label(i, sc.disagreement.outcome[i.id]) for i in sc.issues if i.kind != "continuous"
     }
-    given = [f"{k}={v}" for k, v in cand.settings.items() if v != base.get(k)]
-    rows.insert(5, "settings", ", ".join(given) or "nothing")
-    rows["reason"] = rows["reason"].astype(object) if "reason" in rows else None
-    rows["reason"] = rows["reason"].where(rows["reason"].notna(), None)
-    rows["cost"] = -delta[idx, gi]
-    rows["value"] = delta[idx, ri]
+    given = [
+        ", ".join(f"{k}={v}" for k, v in c.settings.items() if v != base.get(k)) or "nothing"
+        for c in cands
+    ]
+    rows = rows.copy()
+    own = {
+        "package": [c.id for c in cands],
+        "name": [c.name for c in cands],
+        "giver": [c.giver for c in cands],
+        "receiver": [parties[1 - parties.index(c.giver)] for c in cands],
+        "named": [c.named for c in cands],
+        "settings": given,
+    }
+    for pos, (col, vals) in enumerate(own.items()):
+        rows.insert(pos, col, np.asarray(vals, dtype=object)[cand])
+    # the package's own issues at its levels (the restricted problem's one level)
     status = rows["status"].to_numpy()
     ok = status == "ok"
+    for issue in sc.issues:
+        col = f"agreement.{issue.id}"
+        labels = [c.settings.get(issue.id) for c in cands]
+        has = np.array([lab is not None for lab in labels])
+        if col in rows and has.any():
+            mine = np.asarray(labels, dtype=object)[cand]
+            got = np.where(ok & has[cand], mine, rows[col].to_numpy(object))
+            rows[col] = pd.Series(got, index=rows.index, dtype=object)
+    rows["reason"] = rows["reason"].astype(object) if "reason" in rows else None
+    rows["reason"] = rows["reason"].where(rows["reason"].notna(), None)
+    rows["cost"] = -delta[cand, draw, gi]
+    rows["value"] = delta[cand, draw, 1 - gi]
     ran = status != "not_run"
-    tariffs = _tariff_issues(sc, set(cand.settings))
     total = np.zeros(len(rows))
-    for issue in tariffs:
-        nd = np.array([_no_deal(sc, m)[issue.id] for m in rows["model"]])
+    fixed_ids = {k for c in cands for k in c.settings}
+    no_deal = {m: _no_deal(sc, m) for m in dict.fromkeys(rows["model"])}
+    for issue in _tariff_issues(sc, fixed_ids):
+        nd = rows["model"].map({m: v[issue.id] for m, v in no_deal.items()}).to_numpy(float)
         deal = rows.get(f"agreement.{issue.id}")
         deal = np.full(len(rows), np.nan) if deal is None else deal.to_numpy(dtype=float)
         rel = np.where(ok, nd - deal, np.where(ran, 0.0, np.nan))
@@ -494,19 +477,23 @@ def _describe(rows, sc, cand: Candidate, delta: np.ndarray, names) -> object:
     ).astype(float)
     known = ~ok | np.isfinite(gains).all(axis=1)
     accepted = ok & (np.nan_to_num(gains, nan=-np.inf) > -TOL).all(axis=1)
-    ratifiable = _ratifiable(sc, cand, rows, gains)
+    ratifiable = _ratifiable(sc, cands, cand, rows, gains)
     if ratifiable is not None:
         rows["ratifiable"] = pd.array(np.where(ok, ratifiable, None), dtype="boolean")
         accepted &= ratifiable
     rows["accepted"] = pd.array(np.where(known, accepted, None), dtype="boolean")
-    rows["margin"] = np.where(ok, gains.min(axis=1), np.nan)
+    margin = np.where(ok, gains.min(axis=1), np.nan)
+    if "_shortfall" in rows:
+        margin = np.where(status == "no_agreement", rows["_shortfall"].to_numpy(float), margin)
+        rows = rows.drop(columns="_shortfall")
+    rows["margin"] = margin
     cost = rows["cost"].to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         rows["relief_per_cost"] = np.where(cost > TOL, rows["relief"] / cost, np.nan)
     return rows
 
 
-def _ratifiable(sc, cand: Candidate, rows, gains) -> np.ndarray | None:
+def _ratifiable(sc, cands, cand, rows, gains) -> np.ndarray | None:
     """Whether each row's deal lies in every win-set of ``models: two_level`` (its issue
     bounds and minimum gains, Putnam 1988); None when the scenario declares none."""
     tl = getattr(sc.models, "two_level", None)
@@ -517,14 +504,16 @@ def _ratifiable(sc, cand: Candidate, rows, gains) -> np.ndarray | None:
     for p, ws in tl.win_sets.items():
         for issue_id, b in ws.bounds.items():
             issue = issues[issue_id]
-            if issue_id in cand.settings:
-                x = np.full(len(rows), issue.coordinate(cand.settings[issue_id]))
-            elif issue.kind == "continuous":
+            if issue.kind == "continuous":
                 x = rows[f"agreement.{issue_id}"].to_numpy(dtype=float)
             else:
                 labels = [lv.label for lv in issue.level_list()]
                 x = np.array([labels.index(v) if v in labels else np.nan
                               for v in rows[f"agreement.{issue_id}"]])  # fmt: skip
+            own = [issue.coordinate(c.settings.get(issue_id, issue.level_list()[0].label))
+                   if issue_id in c.settings else np.nan for c in cands]  # fmt: skip
+            own = np.asarray(own, dtype=float)[cand]
+            x = np.where(np.isnan(own), x, own)  # the package's own setting
             for end, cmp in (("min", np.greater_equal), ("max", np.less_equal)):
                 if getattr(b, end) is not None:
                     bound = issue.coordinate(b.setting(end))

@@ -292,7 +292,7 @@ SOLUTION = {
 }
 
 
-def _solve(sc, values, arrays, name: str) -> dict:
+def _solve(sc, values, arrays, name: str, chunk: int = CHUNK) -> dict:
     from sim.analysis.batch_axiomatic import Solved, solve_batch
 
     options = _options(sc, name)
@@ -304,8 +304,8 @@ def _solve(sc, values, arrays, name: str) -> dict:
     else:  # the registry's defaults (sim.bargaining.axiomatic)
         kw = {"solution": SOLUTION[name], "weights": (1.0, 1.0)}
     parts = []
-    for lo in range(0, values.n, CHUNK):  # small chunks: padding follows the chunk's largest
-        rows = slice(lo, lo + CHUNK)
+    for lo in range(0, values.n, chunk):  # small chunks: padding follows the chunk's largest
+        rows = slice(lo, lo + chunk)
         parts.append(solve_batch(values.take(rows), d[rows], **kw))
     solved = Solved(
         zone=np.concatenate([p.zone for p in parts]),

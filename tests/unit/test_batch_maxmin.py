@@ -197,28 +197,3 @@ def test_batched_equals_the_registry_and_the_lp_brute_force(tmp_path, seed):
                 assert (u - d) / r == pytest.approx([ray, ray], abs=1e-7 * scale)
             else:  # free disposal: the best smaller normalised gain
                 assert got == pytest.approx(best, abs=1e-7 * scale)
-
-
-def test_most_rows_are_solved_by_the_batch(tmp_path):
-    """The comparisons above test the batched code: only the free-disposal rows go to the
-    registry (``unsure``), and most rows with a zone of agreement are not those."""
-    from sim.analysis.batch_axiomatic import solve_batch
-    from sim.analysis.batch_trade import Params
-    from sim.analysis.batch_values import compile_batch
-    from sim.analysis.evaluate import _disagreement
-
-    zone = unsure = 0
-    for seed in range(16):
-        sc = _load(tmp_path, seed).scenario
-        rng = np.random.default_rng(100 + seed)
-        arrays = {f"disagreement.adjustments.{p}": rng.uniform(-4, 4, N_DRAWS) for p in "AB"}
-        if seed % 2 == 0:
-            arrays = {k: v.round(0) for k, v in arrays.items()}
-        params = Params(arrays, N_DRAWS)
-        values = compile_batch(sc, params)
-        d = _disagreement(sc, values, params, "final")
-        for solution in ("egalitarian", "kalai_smorodinsky"):
-            got = solve_batch(values, d, solution=solution, weights=(1.0, 1.0))
-            zone += int(got.zone.sum())
-            unsure += int(got.unsure.sum())
-    assert zone >= 60 and unsure <= zone / 2
