@@ -405,7 +405,17 @@ def compare(
     for k, (values, arrays, adj, used) in enumerate(blocks):
         delta = deltas(values, fixed)
         rows = solve_rows(
-            loaded, cands, fixed, names, values, arrays, adj, delta, used=used, shortfall=k == 0
+            loaded,
+            cands,
+            fixed,
+            names,
+            values,
+            arrays,
+            adj,
+            delta,
+            restrict,
+            used=used,
+            shortfall=k == 0,
         )
         rows["_block"] = k
         frames.append(_describe(rows, sc, cands, delta))
@@ -534,7 +544,8 @@ def _score(out):
     gcol = np.zeros(len(out))
     for g in out["giver"].unique():
         mine = (out["giver"] == g).to_numpy() & ok
-        gcol[mine] = out.loc[mine, f"gain.{g}"].to_numpy(dtype=float)
+        if f"gain.{g}" in out:  # absent when no model ran
+            gcol[mine] = out.loc[mine, f"gain.{g}"].to_numpy(dtype=float)
     out = out.assign(_g=gcol, _key=out["draw"].fillna(-1).astype(int))
     out["efficient"] = False
     out["rank"] = pd.array([pd.NA] * len(out), dtype="Int64")

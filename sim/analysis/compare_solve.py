@@ -16,8 +16,6 @@ max_min_value`).
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 
 from sim.analysis.batch_values import BatchedValues
@@ -65,7 +63,7 @@ def _exists(sc, path: str, cache: dict) -> bool:
 
 
 def solve_rows(
-    loaded, cands, fixed, names, values, arrays: dict, adj, delta, *, used=(), shortfall=False
+    loaded, cands, fixed, names, values, arrays, adj, delta, restrict, *, used=(), shortfall=False
 ):
     """Solve every package's restricted problem on every draw (module docstring).
 
@@ -83,6 +81,9 @@ def solve_rows(
         Each party's no-deal adjustment per draw.
     delta : (C, n, P) array
         The package's payoff change on its own, per draw.
+    restrict : callable
+        ``restrict(scenario, candidate, delta, cache)``, the restricted scenario
+        (:func:`sim.analysis.compare.restrict`).
     used : set of str
         The drawn paths ``values`` reflects: an axiomatic model is solved as arrays when
         the draws that can change its answer are these or no-deal numbers (as
@@ -100,7 +101,6 @@ def solve_rows(
     import pandas as pd
 
     from sim.analysis.batch_axiomatic import max_min_value
-    from sim.analysis.compare import restrict
     from sim.analysis.evaluate import AXIOMATIC, _affects, _solve
 
     sc = loaded.scenario
@@ -168,22 +168,42 @@ def _per_row(loaded, name, scens, rows, arrays, row_cand, cache):
     package's restricted scenario (not_run rows where it cannot solve it)."""
     import pandas as pd
 
-    from sim.analysis.evaluate import _per_draw
-
     if name in CHOOSE_PACKAGES:
         reason = "chooses among the packages itself (see sim run): not compared package by package"
         return pd.DataFrame({"status": ["not_run"] * len(row_cand), "reason": reason})
+    from sim import registry
+
+    stream = registry.rngs(None)[name].bit_generator.seed_seq  # as `sim.run` without a seed
     recs: list = []
     for c in dict.fromkeys(row_cand.tolist()):
         at = np.flatnonzero(row_cand == c)
         sc = scens[c]
         mine = {p: v[at] for p, v in arrays.items() if _exists(sc, p, cache)}
-        part = rows.take(slice(int(at[0]), int(at[-1]) + 1))
         try:
-            got = _per_draw(dataclasses.replace(loaded, scenario=sc), name, mine, part)
+            got = _records(sc, name, mine, rows, at, stream)
         except Exception as exc:  # a model that cannot solve the restricted problem
             reason = f"cannot solve the restricted problem: {exc}"
             got = [{"status": "not_run", "reason": reason} for _ in at]
         recs.extend(got)
-    out = pd.DataFrame(recs)
-    return out.drop(columns=["model"], errors="ignore")
+    return pd.DataFrame(recs).drop(columns=["model"], errors="ignore")
+
+
+def _records(sc, name: str, arrays: dict, rows: BatchedValues, at, stream) -> list[dict]:
+    """Records of model ``name`` on rows ``at`` of ``rows``, ``arrays`` their drawn numbers
+    (patched into ``sc`` without validation), each row with a fresh random stream from the
+    seed sequence ``stream``.  A model's ``deal`` function, where it has one, stands for
+    ``run``: the deal alone, without what only reports show."""
+    from sim import registry
+    from sim.analysis.evaluate import _options, _record, _with_smooth
+    from sim.analysis.parameters import patch_scenario
+    from sim.space import OutcomeSpace
+
+    module = registry.model(name)
+    solve = getattr(module, "deal", module.run)
+    out = []
+    for k, r in enumerate(at):
+        patched = patch_scenario(sc, {p: v[k] for p, v in arrays.items()})
+        space = OutcomeSpace(patched, _with_smooth(rows.draw(int(r)), patched))
+        result = solve(space, _options(patched, name), rng=np.random.default_rng(stream))
+        out.append(_record(result, patched))
+    return out

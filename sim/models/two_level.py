@@ -170,10 +170,8 @@ class Result(ModelResult):
 
 
 # ---------------------------------------------------------------------------- run
-def run(space: OutcomeSpace, options: Options, *, rng=None) -> Result:
-    """Putnam's (1988) two-level game over the scenario's outcomes, solved exactly."""
-    from sim.bargaining.ratification import two_level
-
+def _setup(space: OutcomeSpace, options: Options):
+    """No-deal point, weights, win-sets, their issue bounds, minimum payoffs."""
     P = space.parties
     d = space.disagreement_point(options.disagreement_at)
     w = options.weights or {}
@@ -184,7 +182,50 @@ def run(space: OutcomeSpace, options: Options, *, rng=None) -> Result:
         None if x is None or x.min_gain is None else float(d[i] + x.min_gain.value)
         for i, x in enumerate(ws)
     ]
-    lower_u = np.array([-np.inf if m is None else m for m in mins])
+    return d, weights, ws, lo, hi, mins, np.array([-np.inf if m is None else m for m in mins])
+
+
+def deal(space: OutcomeSpace, options: Options, *, rng=None) -> Result:
+    """The ratifiable deal alone, as :func:`run` finds it (``agreement``, ``payoffs``,
+    ``without_ratification``, ``n_candidates``), without the win-set statistics, the
+    tied-hands sweep and the candidate map: what ``sim.compare`` reads, per package."""
+    d, weights, _, lo, hi, _, lower_u = _setup(space, options)
+    n = len(candidate_outcomes(space, lo, hi, rng=rng))
+    sol = solve_exact(space, lo, hi, lower_u, d, weights)
+    free = not np.isfinite(np.concatenate([lo, hi, lower_u])).any()
+    return _deal(space, options, d, sol, n, free)
+
+
+def _deal(space: OutcomeSpace, options: Options, d, sol, n: int, free=False) -> Result:
+    """The result's deal fields: ``sol`` and the Nash deal without ratification (``sol``
+    itself when ``free``: no win-set constrains it)."""
+    P = space.parties
+    none = np.full(len(space.issues), np.inf)
+    weights = tuple(float((options.weights or {}).get(p, 1.0)) for p in P)
+    unc = sol if free else solve_exact(space, -none, none, np.full(2, -np.inf), d, weights)
+    return Result(
+        model="two_level",
+        status=Status.NO_AGREEMENT if sol is None else Status.OK,
+        reason=NO_ZONE if sol is None else None,
+        agreement=None if sol is None else space.describe(sol.coords),
+        payoffs=None if sol is None else _pd(P, sol.payoffs),
+        disagreement=_pd(P, d),
+        unit=space.values.unit,
+        options=options.model_dump(mode="json"),
+        ratifiable_zone_empty=sol is None,
+        without_ratification=None
+        if unc is None
+        else {"agreement": space.describe(unc.coords), "payoffs": _pd(P, unc.payoffs)},
+        n_candidates=n,
+    )
+
+
+def run(space: OutcomeSpace, options: Options, *, rng=None) -> Result:
+    """Putnam's (1988) two-level game over the scenario's outcomes, solved exactly."""
+    from sim.bargaining.ratification import two_level
+
+    P = space.parties
+    d, weights, ws, lo, hi, mins, lower_u = _setup(space, options)
     coords = candidate_outcomes(space, lo, hi, rng=rng)
     u = space.payoffs(coords)
     masks = []
@@ -196,8 +237,6 @@ def run(space: OutcomeSpace, options: Options, *, rng=None) -> Result:
     inter = w0 & w1
     cache: dict = {}
     sol = solve_exact(space, lo, hi, lower_u, d, weights, cache=cache)
-    none = np.full(len(space.issues), np.inf)
-    unc = solve_exact(space, -none, none, np.full(2, -np.inf), d, weights)
     # tied hands: raise one side's ratification threshold step by step
     t = (
         P.index(options.tied_hands)
@@ -220,15 +259,8 @@ def run(space: OutcomeSpace, options: Options, *, rng=None) -> Result:
             return None
         return {p: [float(u[mask, i].min()), float(u[mask, i].max())] for i, p in enumerate(P)}
 
-    return Result(
-        model="two_level",
-        status=Status.NO_AGREEMENT if sol is None else Status.OK,
-        reason=NO_ZONE if sol is None else None,
-        agreement=None if sol is None else space.describe(sol.coords),
-        payoffs=None if sol is None else _pd(P, sol.payoffs),
-        disagreement=_pd(P, d),
-        unit=space.values.unit,
-        options=options.model_dump(mode="json"),
+    return dataclasses.replace(
+        _deal(space, options, d, sol, len(u)),
         win_sets={
             p: {
                 "constraints": _describe(ws[i], space),
@@ -245,12 +277,7 @@ def run(space: OutcomeSpace, options: Options, *, rng=None) -> Result:
             "empty": not bool(inter.any()),
             "payoff_box": box(inter),
         },
-        ratifiable_zone_empty=sol is None,
-        without_ratification=None
-        if unc is None
-        else {"agreement": space.describe(unc.coords), "payoffs": _pd(P, unc.payoffs)},
         tied_hands={"party": P[t], "thresholds": [float(x) for x in ts], **sweep},
-        n_candidates=len(u),
         candidate_map=candidate_map(P, u, (w0, w1)),
     )
 
