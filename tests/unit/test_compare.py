@@ -234,3 +234,55 @@ def test_win_sets_bound_acceptance(linear, tmp_path):
     assert not t.loc[("pc", "nash_bargaining"), "accepted"]
     assert t.loc[("pa", "two_level"), "status"] == "ok"
     assert t.loc[("pa", "two_level"), "agreement.tariff"] <= 12 + 1e-9
+
+
+def _closed_form_relief(model: str, v: float, c: float) -> float | None:
+    """Relief r of the one-tariff scenario's deal under each axiomatic model, in closed form:
+    the gains are g_US(r) = v - aU - ALPHA r and g_JP(r) = BETA r - c - aJ on r in [0, T0]."""
+    a, b = v - ADJ["US"], c + ADJ["JP"]  # g_US = a - ALPHA r, g_JP = BETA r - b
+    lo, hi = max(b / BETA, 0.0), min(a / ALPHA, T0)  # both gains >= 0
+    if lo >= hi or a - ALPHA * lo <= 0 or BETA * hi - b <= 0:
+        return None
+    if model == "nash_bargaining":
+        r = (ALPHA * b + BETA * a) / (2 * ALPHA * BETA)
+    elif model == "utilitarian":  # BETA > ALPHA: every point of relief adds to the sum
+        r = hi
+    elif model == "egalitarian":  # equal gains
+        r = (a + b) / (ALPHA + BETA)
+    else:  # KS: gains in proportion to each side's best individually rational gain
+        i_us, i_jp = a - ALPHA * lo, BETA * hi - b
+        r = (a * i_jp + b * i_us) / (ALPHA * i_jp + BETA * i_us)
+    return min(max(r, lo), hi)
+
+
+def test_every_package_under_every_axiomatic_model_equals_the_closed_form(linear):
+    t = sim.compare(linear, all_combinations=True, models=AXIOMATIC)
+    checked = 0
+    for _, row in t.iterrows():
+        given = [k for k in "abc" if f"{k}=yes" in row["package"]]
+        r = _closed_form_relief(row["model"], sum(V[k] for k in given), sum(C[k] for k in given))
+        if r is None:
+            assert row["status"] == "no_agreement", (row["package"], row["model"])
+            continue
+        checked += 1
+        assert row["status"] == "ok"
+        assert row["relief"] == pytest.approx(r, abs=1e-9), (row["package"], row["model"])
+    assert checked >= 16
+
+
+@pytest.mark.parametrize(
+    "path", ["scenarios/japan_us_2025.yaml", "scenarios/japan_us_2025_linear.yaml"]
+)
+def test_two_level_deal_is_the_deal_run_finds(path):
+    # compare runs two_level's deal() per package: the fields it reads must be run's
+    from sim.models import two_level
+    from sim.space import OutcomeSpace
+
+    sc = sim.load(path).scenario
+    space = OutcomeSpace.from_scenario(sc)
+    options = sc.models.two_level or two_level.Options()
+    for opts in (options, two_level.Options()):  # with the scenario's win-sets and without
+        full, alone = two_level.run(space, opts), two_level.deal(space, opts)
+        for field in ("status", "agreement", "payoffs", "disagreement", "n_candidates",
+                      "without_ratification", "ratifiable_zone_empty"):  # fmt: skip
+            assert getattr(alone, field) == getattr(full, field), field
