@@ -15,8 +15,9 @@ patches numbers):
   each party's no-deal adjustment is lowered by ``delta_i`` (per draw, when parameters are
   drawn).
 
-The restricted problems are solved with :func:`sim.analysis.evaluate.evaluate` (one row of
-draws for the scenario's own numbers, or the ``samples`` draws).  Per (package, model[, draw])
+The restricted problems of all packages are solved together, as rows (package, draw) of one
+batch (:mod:`sim.analysis.compare_solve`), for the scenario's own numbers and, with
+``samples``, for each draw.  Per (package, model[, draw])
 the table holds the package's cost to its giver and value to its receiver on its own
 (``$bn/yr``, the package applied to the no-deal outcome, as ``sim explain --package``), the
 predicted deal, the tariff relief against no deal (percentage points per tariff issue and in
