@@ -36,6 +36,7 @@ __all__ = ["MAX_CELLS", "extent", "pareto_cells"]
 _CHUNK = 2_000_000  # entries per (segments x cells) block
 MARGIN = 1e-7  # strict-dominance margin, relative to the set's extent
 CONTAIN = 1e-11  # containment tolerance for "already in an earlier cell", relative
+_POINTS = 2_000  # most point cells tested as dense pairs (:func:`_keep_points`)
 #: Most partial cells one step examines (about 2 KB each with their hulls at 8 continuous
 #: issues: 5e5 is about 1 GB); above, :class:`sim.errors.TooLargeError`.
 MAX_CELLS = 500_000
@@ -124,6 +125,8 @@ def _keep(off: np.ndarray, gens: np.ndarray, m: float, ctol: float) -> np.ndarra
     P = len(off)
     if P == 1:
         return np.ones(1, bool)
+    if gens.shape[2] == 0 and P <= _POINTS:
+        return _keep_points(off, m, ctol)
     uset = _uset(off, gens)
     ideal = uset.cell_ideal()
     alive = _not_cornered(uset, ideal, m)
@@ -140,10 +143,42 @@ def _keep(off: np.ndarray, gens: np.ndarray, m: float, ctol: float) -> np.ndarra
     return keep
 
 
-def _not_cornered(uset: UtilitySet, ideal: np.ndarray, m: float) -> np.ndarray:
-    """Points (n, 2) whose ``+ (m, m)`` is not weakly below a vertex of the union (sorting,
-    as Kung, Luccio & Preparata 1975, J. ACM 22(4):469-476)."""
-    pts = uset.corner_points()[0]
+def _keep_points(off: np.ndarray, m: float, ctol: float) -> np.ndarray:
+    """:func:`_keep` when every cell is a point (the same tests, as dense pairs).
+
+    A point ``p`` not cornered (:func:`_not_cornered`) is not dominated by a surviving
+    point either (so the dominance intervals of :func:`_covered` are empty); it is dropped
+    when an earlier surviving point ``q`` is within ``ctol`` of it, by the tests of
+    :func:`_covered`'s containment, written out for a point (a zero-length segment in a
+    cell whose half-planes are its bounding box).
+    """
+    alive = _not_cornered(off, off, m)
+    surv = np.flatnonzero(alive)
+    if len(surv) <= 1:
+        return alive
+    a = off[surv]
+    A = a[:, None, :] - a[None, :, :]  # A[i, j] = p_i - q_j
+    lo, hi = a - ctol, a + ctol
+    near = (
+        (np.arange(len(surv))[None, :] < np.arange(len(surv))[:, None])  # q earlier
+        & (a[None, :, 0] >= lo[:, None, 0])
+        & (a[None, :, 1] >= lo[:, None, 1])
+        & (a[None, :, 0] <= hi[:, None, 0])
+        & (a[None, :, 1] <= hi[:, None, 1])
+    )
+    # the bounding box's half-planes (rows (1, 0), (-1, 0), (0, 1), (0, -1)) with rhs ctol
+    for n0, n1 in ((1.0, 0.0), (-1.0, 0.0), (0.0, 1.0), (0.0, -1.0)):
+        near &= ~(ctol - n0 * A[..., 0] - n1 * A[..., 1] < 0)
+    keep = np.zeros(len(off), bool)
+    keep[surv[~near.any(axis=1)]] = True
+    return keep
+
+
+def _not_cornered(uset: UtilitySet | np.ndarray, ideal: np.ndarray, m: float) -> np.ndarray:
+    """Points (n, 2) whose ``+ (m, m)`` is not weakly below a vertex of the union (or a
+    point of ``uset`` given as an (n, 2) array) (sorting, as Kung, Luccio & Preparata 1975,
+    J. ACM 22(4):469-476)."""
+    pts = uset if isinstance(uset, np.ndarray) else uset.corner_points()[0]
     order = np.argsort(pts[:, 0], kind="stable")
     u1 = pts[order, 0]
     best = np.maximum.accumulate(pts[order, 1][::-1])[::-1]  # max u2 over u1 >= u1[i]

@@ -15,7 +15,7 @@ from functools import cached_property
 
 import numpy as np
 
-__all__ = ["ShapeHulls", "UtilitySet", "clip_interval", "zonotope_hull"]
+__all__ = ["ShapeHulls", "UtilitySet", "clip_interval", "zonotope_hull", "zonotope_hulls"]
 
 
 def clip_interval(coef: np.ndarray, rhs: np.ndarray):
@@ -115,33 +115,86 @@ class ShapeHulls:
     dom_rhs: np.ndarray
 
 
-def _build_hulls(G: np.ndarray) -> ShapeHulls:
+def zonotope_hulls(G: np.ndarray, *, rtol: float = 1e-12) -> tuple[np.ndarray, ...]:
+    """:func:`zonotope_hull` of every shape at once, padded (the last vertex repeated).
+
+    Parameters
+    ----------
+    G : (S, 2, k) array
+        Generators of each shape.
+
+    Returns
+    -------
+    vertices : (S, m, 2) array
+    corners : (S, m, k) array
+    n_vertices : (S,) int array
+        The same vertices and corners as :func:`zonotope_hull` shape by shape (the same
+        construction, as arrays: generators sorted by angle with zero ones last, groups of
+        parallel generators toggled in order, then untoggled).
+    """
     S, _, k = G.shape
-    raw = [zonotope_hull(G[s]) for s in range(S)]
-    m = max(len(v) for v, _ in raw)
-    V = np.empty((S, m, 2))
-    C = np.empty((S, m, k))
-    nv = np.empty(S, dtype=np.int64)
-    normals, rhs = [], []
-    for s, (v, c) in enumerate(raw):
-        n = len(v)
-        nv[s] = n
-        V[s, :n], V[s, n:] = v, v[-1]
-        C[s, :n], C[s, n:] = c, c[-1]
-        e = np.roll(v, -1, axis=0) - v
-        nrm = np.stack([e[:, 1], -e[:, 0]], axis=1)
-        length = np.hypot(nrm[:, 0], nrm[:, 1])
-        keep = (length > 0) & (nrm[:, 0] >= 0) & (nrm[:, 1] >= 0)
-        nrm = np.vstack([nrm[keep] / length[keep, None], np.eye(2)])
-        normals.append(nrm)
-        rhs.append((nrm @ v.T).max(axis=1))
-    h = max(len(n) for n in normals)
+    if k == 0:  # points
+        return np.zeros((S, 1, 2)), np.zeros((S, 1, 0)), np.ones(S, dtype=np.int64)
+    norms = np.hypot(G[:, 0], G[:, 1])
+    big = norms.max(axis=1, initial=0.0)[:, None]
+    nonzero = (norms > rtol * big) & (big > 0)
+    flip = nonzero & ((G[:, 1] < 0) | ((G[:, 1] == 0) & (G[:, 0] < 0)))
+    x0 = flip.astype(float)
+    H = np.where(flip[:, None], -G, G)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        angle = np.where(nonzero, np.arctan2(H[:, 1], H[:, 0]), np.inf)
+        ids = np.argsort(angle, axis=1, kind="stable")
+        Hs = np.take_along_axis(H, ids[:, None, :], axis=2)
+        unit = Hs / np.hypot(Hs[:, 0], Hs[:, 1])[:, None]
+    cross = unit[:, 0, :-1] * unit[:, 1, 1:] - unit[:, 1, :-1] * unit[:, 0, 1:]
+    dot = (unit[:, :, :-1] * unit[:, :, 1:]).sum(axis=1)
+    new_group = np.concatenate(
+        [np.ones((S, min(k, 1)), bool), ~((np.abs(cross) <= rtol) & (dot > 0))], axis=1
+    )
+    count = nonzero.sum(axis=1)
+    real = np.arange(k)[None, :] < count[:, None]
+    group = np.cumsum(new_group & real, axis=1) - 1
+    ng = np.where(count > 0, group.max(axis=1, initial=-1) + 1, 0)
+    member = np.zeros((S, k, k), dtype=bool)
+    s_i, t_i = np.nonzero(real)
+    member[s_i, group[s_i, t_i], ids[s_i, t_i]] = True
+    # before[s, r]: the groups < r of shape s toggled
+    before = np.concatenate(
+        [np.zeros((S, 1, k), bool), np.cumsum(member, axis=1)[:, :-1] > 0], axis=1
+    )[:, :k]
+    n = np.where(ng > 0, 2 * ng, 1)
+    m = int(n.max(initial=1))
+    src = np.minimum(np.arange(m)[None, :], n[:, None] - 1)  # padding repeats the last
+    first = src < ng[:, None]
+    r = np.where(first, src, src - ng[:, None])
+    b = np.take_along_axis(before, np.minimum(r, max(k - 1, 0))[:, :, None], axis=1)
+    toggled = np.where(first[:, :, None], b, nonzero[:, None, :] & ~b)
+    corners = np.where(toggled, 1.0 - x0[:, None, :], x0[:, None, :])
+    return np.matmul(corners, G.transpose(0, 2, 1)), corners, n.astype(np.int64)
+
+
+def _build_hulls(G: np.ndarray) -> ShapeHulls:
+    S = G.shape[0]
+    V, C, nv = zonotope_hulls(G)
+    m = V.shape[1]
+    i = np.arange(m)[None, :]
+    real = i < nv[:, None]
+    nxt = np.where(i + 1 < nv[:, None], i + 1, 0)
+    e = np.take_along_axis(V, np.broadcast_to(nxt[:, :, None], V.shape), axis=1) - V
+    nrm = np.stack([e[..., 1], -e[..., 0]], axis=2)
+    length = np.hypot(nrm[..., 0], nrm[..., 1])
+    keep = real & (length > 0) & (nrm[..., 0] >= 0) & (nrm[..., 1] >= 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        nrm = nrm / length[..., None]
+    count = keep.sum(axis=1)
+    h = int(count.max(initial=0)) + 2
+    order = np.argsort(~keep, axis=1, kind="stable")[:, : h - 2]  # kept edges first
     N = np.empty((S, h, 2))
-    R = np.empty((S, h))
-    for s in range(S):
-        n = len(normals[s])
-        N[s, :n], N[s, n:] = normals[s], normals[s][-1]
-        R[s, :n], R[s, n:] = rhs[s], rhs[s][-1]
+    N[:, : h - 2] = np.take_along_axis(nrm, order[:, :, None], axis=1)
+    j = np.arange(h)[None, :]
+    N[:, :, 0] = np.where(j == count[:, None], 1.0, np.where(j > count[:, None], 0.0, N[..., 0]))
+    N[:, :, 1] = np.where(j >= count[:, None], j > count[:, None], N[..., 1])
+    R = np.matmul(N, V.transpose(0, 2, 1)).max(axis=2)
     return ShapeHulls(V, C, nv, N, R)
 
 
