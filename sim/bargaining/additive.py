@@ -85,7 +85,8 @@ def pareto_cells(
     scale = scale or 1.0
     idx = np.zeros((1, 0), dtype=np.int64)
     off = np.zeros((1, 2))
-    gens = np.zeros((1, 2, 0))
+    sid = np.zeros(1, dtype=np.int64)  # each partial cell's shape: its pieces' generators
+    gens = np.zeros((1, 2, 0))  # (S, 2, k) per shape
     for j, (s, chain) in enumerate(zip(sets, chains, strict=True)):
         n = len(s) - 1 if chain else len(s)
         P = len(idx)
@@ -102,32 +103,29 @@ def pareto_cells(
         piece = np.tile(np.arange(n), P)
         idx = np.hstack([idx[rep], piece[:, None]])
         off = off[rep] + s[piece]
-        if chain:
-            g = (s[piece + 1] - s[piece])[:, :, None]
-            gens = np.concatenate([gens[rep], g], axis=2)
-        else:
-            gens = gens[rep]
-        keep = _keep(off, gens, MARGIN * scale, CONTAIN * scale)
-        idx, off, gens = idx[keep], off[keep], gens[keep]
+        sid = sid[rep]
+        if chain:  # a new shape per (shape, piece) pair
+            _, first, inv = np.unique(sid * n + piece, return_index=True, return_inverse=True)
+            g = (s[piece[first] + 1] - s[piece[first]])[:, :, None]
+            gens = np.concatenate([gens[sid[first]], g], axis=2)
+            sid = inv.ravel()
+        keep = _keep(off, sid, gens, MARGIN * scale, CONTAIN * scale)
+        idx, off = idx[keep], off[keep]
+        used, sid = np.unique(sid[keep], return_inverse=True)
+        gens, sid = gens[used], sid.ravel()
     return idx
 
 
-def _uset(off: np.ndarray, gens: np.ndarray) -> UtilitySet:
-    """The partial cells as a :class:`UtilitySet` (one shape per distinct generator set)."""
-    flat = gens.reshape(len(gens), -1)
-    uniq, shape = np.unique(flat, axis=0, return_inverse=True)
-    return UtilitySet(off, shape.ravel(), uniq.reshape(len(uniq), 2, gens.shape[2]))
-
-
-def _keep(off: np.ndarray, gens: np.ndarray, m: float, ctol: float) -> np.ndarray:
-    """Which cells hold a point ``p`` with ``p + (m, m)`` not dominated by the union and
-    ``p`` in no earlier cell (``ctol`` relaxes containment): see the module docstring."""
+def _keep(off: np.ndarray, shape: np.ndarray, gens: np.ndarray, m: float, ctol: float):
+    """Which cells ``off[p] + gens[shape[p]] @ x`` hold a point ``p`` with ``p + (m, m)`` not
+    dominated by the union and ``p`` in no earlier cell (``ctol`` relaxes containment): see
+    the module docstring."""
     P = len(off)
     if P == 1:
         return np.ones(1, bool)
     if gens.shape[2] == 0 and P <= _POINTS:
         return _keep_points(off, m, ctol)
-    uset = _uset(off, gens)
+    uset = UtilitySet(off, shape, gens)
     ideal = uset.cell_ideal()
     alive = _not_cornered(uset, ideal, m)
     surv = np.flatnonzero(alive)
