@@ -20,6 +20,7 @@ The first proposer's offer is accepted at once.
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass
 
@@ -186,7 +187,9 @@ def _fixed_points(frontier: Frontier, d, o, e, lo: float, hi: float, n_grid: int
     br = np.flatnonzero(hv[:-1] * hv[1:] < 0)
     a, b = grid[br], grid[br + 1]
     ha = hv[br]
-    for _ in range(200):
+    if len(br) == 1:  # one bracket (the usual case): the same bisection on Python floats
+        a, b = _bisect_one(frontier, d, o, e, float(a[0]), float(b[0]), float(ha[0]), scale)
+    for _ in range(200 if len(br) != 1 else 0):
         m = 0.5 * (a + b)
         hm = h(m)
         left = np.sign(hm) == np.sign(ha)
@@ -200,6 +203,58 @@ def _fixed_points(frontier: Frontier, d, o, e, lo: float, hi: float, n_grid: int
         roots = np.array([lo if abs(hv[0]) <= abs(hv[-1]) else hi])
     keep = np.concatenate([[True], np.diff(roots) > 1e-9 * scale])
     return roots[keep], t1, t2
+
+
+def _interp(x: float, xp: list[float], fp: list[float]) -> float:
+    """:func:`numpy.interp` of one float, the same operations (numpy's ``arr_interp``)."""
+    n = len(xp)
+    if x != x:
+        return x
+    if x < xp[0]:
+        return fp[0]
+    if x >= xp[-1]:
+        return fp[-1]
+    j = bisect.bisect_right(xp, x) - 1
+    if xp[j] == x:
+        return fp[j]
+    slope = (fp[j + 1] - fp[j]) / (xp[j + 1] - xp[j]) if n > 1 else 0.0
+    out = slope * (x - xp[j]) + fp[j]
+    if out != out:
+        out = slope * (x - xp[j + 1]) + fp[j + 1]
+        if out != out and fp[j] == fp[j + 1]:
+            out = fp[j]
+    return out
+
+
+def _bisect_one(frontier: Frontier, d, o, e, a: float, b: float, ha: float, scale: float):
+    """The bisection of :func:`_fixed_points` for a single bracket, on Python floats (the
+    same operations as the array loop there, without numpy's per-call cost)."""
+    x1, x2 = frontier.points[:, 0].tolist(), frontier.points[:, 1].tolist()
+    r1, r2 = x2[::-1], x1[::-1]
+    d0, d1, o0, o1, e0, e1 = (float(v) for v in (d[0], d[1], o[0], o[1], e[0], e[1]))
+
+    def vmax(p: float, q: float) -> float:  # numpy.maximum: NaN propagates
+        return q if q != q else (p if p != p or p >= q else q)
+
+    def h(y: float) -> float:
+        f = -math.inf if y > x1[-1] else _interp(y, x1, x2)
+        x = vmax(o1, d1 + e1 * (f - d1))
+        g = -math.inf if x > r1[-1] else _interp(x, r1, r2)
+        return vmax(o0, d0 + e0 * (g - d0)) - y
+
+    def sign(v: float) -> float:
+        return v if v != v else (v > 0) - (v < 0)
+
+    for _ in range(200):
+        m = 0.5 * (a + b)
+        hm = h(m)
+        if sign(hm) == sign(ha):
+            a, ha = m, hm
+        else:
+            b = m
+        if b - a <= 1e-15 * scale:
+            break
+    return np.array([a]), np.array([b])
 
 
 def _impatience(dl, rates, period_years, breakdown: float) -> np.ndarray:
