@@ -257,8 +257,27 @@ class OutcomeSpace:
         idx = pareto_cells(sets, chains, scale=scale)
         nd = len(self.discrete)
         combos = _columns([parts[c][1][idx[:, c]] for c in range(nd)], len(idx))
-        pieces, shape = np.unique(idx[:, nd:], axis=0, return_inverse=True)
+        k = len(self.continuous)
+        # the distinct piece combinations in lexicographic order, as mixed-radix keys
+        sizes = [len(parts[nd + c][1]) - 1 for c in range(k)]
+        if np.prod(sizes, dtype=float) >= 2.0**62:  # pragma: no cover - beyond int64 keys
+            pieces, shape = np.unique(idx[:, nd:], axis=0, return_inverse=True)
+            return self._cells(parts, idx, combos, pieces, shape.ravel(), scale)
+        key = np.zeros(len(idx), dtype=np.int64)
+        for c in range(k):
+            key = key * sizes[c] + idx[:, nd + c]
+        keys, shape = np.unique(key, return_inverse=True)
         shape = shape.ravel()
+        pieces = np.zeros((len(keys), k), dtype=idx.dtype)
+        for c in reversed(range(k)):
+            keys, pieces[:, c] = np.divmod(keys, sizes[c])
+        return self._cells(parts, idx, combos, pieces, shape, scale)
+
+    def _cells(self, parts, idx, combos, pieces, shape, scale) -> Cells:
+        """:class:`Cells` of the kept cells ``idx`` (level or piece per issue), with their
+        discrete ``combos`` and the distinct piece combinations ``pieces`` (``shape`` of
+        each cell)."""
+        nd = len(self.discrete)
         k = len(self.continuous)
         lower = _columns([parts[nd + c][1][pieces[:, c]] for c in range(k)], len(pieces))
         upper = _columns([parts[nd + c][1][pieces[:, c] + 1] for c in range(k)], len(pieces))

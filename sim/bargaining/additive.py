@@ -127,13 +127,14 @@ def _keep(off: np.ndarray, shape: np.ndarray, gens: np.ndarray, m: float, ctol: 
         return _keep_points(off, m, ctol)
     uset = UtilitySet(off, shape, gens)
     ideal = uset.cell_ideal()
-    alive = _not_cornered(uset, ideal, m)
+    pts = uset.corner_points()[0]
+    alive = _not_cornered(pts, ideal, m)
     surv = np.flatnonzero(alive)
     if len(surv) <= 1:
         return alive
     a, b, cell = _weak_chains(uset, surv)
     # a segment whose corner (max u1, max u2) is below a vertex is dominated: skip it
-    open_ = _not_cornered(uset, np.maximum(a, b), m)
+    open_ = _not_cornered(pts, np.maximum(a, b), m)
     a, b, cell = a[open_], b[open_], cell[open_]
     covered = _covered(uset, a, b, cell, surv, ideal[surv], m, ctol)
     keep = np.zeros(P, bool)
@@ -172,11 +173,10 @@ def _keep_points(off: np.ndarray, m: float, ctol: float) -> np.ndarray:
     return keep
 
 
-def _not_cornered(uset: UtilitySet | np.ndarray, ideal: np.ndarray, m: float) -> np.ndarray:
-    """Points (n, 2) whose ``+ (m, m)`` is not weakly below a vertex of the union (or a
-    point of ``uset`` given as an (n, 2) array) (sorting, as Kung, Luccio & Preparata 1975,
-    J. ACM 22(4):469-476)."""
-    pts = uset if isinstance(uset, np.ndarray) else uset.corner_points()[0]
+def _not_cornered(pts: np.ndarray, ideal: np.ndarray, m: float) -> np.ndarray:
+    """Points ``ideal`` (n, 2) whose ``+ (m, m)`` is not weakly below one of ``pts`` (the
+    vertices of the union) (sorting, as Kung, Luccio & Preparata 1975, J. ACM
+    22(4):469-476)."""
     order = np.argsort(pts[:, 0], kind="stable")
     u1 = pts[order, 0]
     best = np.maximum.accumulate(pts[order, 1][::-1])[::-1]  # max u2 over u1 >= u1[i]
