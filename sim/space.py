@@ -254,7 +254,33 @@ class OutcomeSpace:
         sets = [p[0] for p in parts]
         chains = np.array([p[2] for p in parts], dtype=bool)
         scale = extent(sets)
-        idx = pareto_cells(sets, chains, scale=scale)
+        return self._cells_of(parts, pareto_cells(sets, chains, scale=scale), scale)
+
+    @staticmethod
+    def prime_cells(spaces) -> None:
+        """Compute the :attr:`cells` of many spaces with the same issues at once
+        (:func:`sim.bargaining.additive.pareto_cells_batch`): each space then has the cells
+        it would build itself.  Spaces whose reduction would fail are left to build (and
+        fail) on their own."""
+        from sim.bargaining.additive import extent, pareto_cells_batch
+
+        todo = [s for s in spaces if "cells" not in s.__dict__ and len(s.parties) == 2]
+        parts = [s._parts() for s in todo]
+        if not todo or any(p is None for p in parts):
+            return
+        chains = np.array([p[2] for p in parts[0]], dtype=bool)
+        kinds = {tuple(bool(q[2]) for q in p) for p in parts}
+        if len(kinds) != 1 or {len(s.issues) for s in todo} != {len(todo[0].issues)}:
+            return
+        sets = [[q[0] for q in p] for p in parts]
+        scales = [extent(s) for s in sets]
+        found = pareto_cells_batch(sets, chains, scales=scales)
+        for space, part, idx, scale in zip(todo, parts, found, scales, strict=True):
+            if not isinstance(idx, Exception):
+                space.__dict__["cells"] = space._cells_of(part, idx, scale)
+
+    def _cells_of(self, parts, idx, scale) -> Cells:
+        """:class:`Cells` of the kept cells ``idx`` (level or piece per issue) of ``parts``."""
         nd = len(self.discrete)
         combos = _columns([parts[c][1][idx[:, c]] for c in range(nd)], len(idx))
         k = len(self.continuous)

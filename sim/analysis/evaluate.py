@@ -40,6 +40,9 @@ CHUNK = 16
 BATCHED = ("nash_bargaining", "kalai_smorodinsky", "utilitarian", "egalitarian")
 #: Models whose answer depends only on the payoffs and the disagreement point.
 AXIOMATIC = ("nash_bargaining", "kalai_smorodinsky", "utilitarian", "egalitarian")
+#: Models run per draw on a utility set (its reduction is made for CHUNK_CELLS draws at once).
+CELLS = (*AXIOMATIC, "rubinstein", "deadline", "private_information", "two_level")
+CHUNK_CELLS = 64
 #: Sections whose drawn numbers leave the payoffs' structure alone (payoffs compiled as arrays).
 _NUMBERS = ("payoffs.", "disagreement.", "models.", "calendar.")
 
@@ -180,12 +183,19 @@ def _per_draw(loaded, name: str, arrays: dict, n: int, values=None) -> list[dict
 
     sc = loaded.scenario
     rows = []
+    spaces: dict = {}
     for k in range(n):
-        patched = patch_scenario(sc, {p: v[k] for p, v in arrays.items()})
-        if values is not None:
-            space = OutcomeSpace(patched, _with_smooth(values.draw(k), patched))
-        else:
-            space = OutcomeSpace.from_scenario(patched)
+        if k not in spaces:  # the next chunk, its utility sets reduced together
+            for c in range(k, min(n, k + CHUNK_CELLS)):
+                patched = patch_scenario(sc, {p: v[c] for p, v in arrays.items()})
+                if values is not None:
+                    spaces[c] = OutcomeSpace(patched, _with_smooth(values.draw(c), patched))
+                else:
+                    spaces[c] = OutcomeSpace.from_scenario(patched)
+            if values is not None and name in CELLS:
+                OutcomeSpace.prime_cells([spaces[c] for c in range(k, min(n, k + CHUNK_CELLS))])
+        space = spaces.pop(k)
+        patched = space.scenario
         # a fresh stream per draw: the one `sim.run` gives the model without a seed
         rng = registry.rngs(None)[name]
         result = registry.model(name).run(space, _options(patched, name), rng=rng)

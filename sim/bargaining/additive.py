@@ -30,13 +30,14 @@ from __future__ import annotations
 import numpy as np
 
 from sim.bargaining.geometry import UtilitySet, clip_interval
+from sim.bargaining.groups import blocks, group_search, group_suffix_max, ragged
 
-__all__ = ["MAX_CELLS", "extent", "pareto_cells"]
+__all__ = ["MAX_CELLS", "extent", "pareto_cells", "pareto_cells_batch"]
 
 _CHUNK = 2_000_000  # entries per (segments x cells) block
 MARGIN = 1e-7  # strict-dominance margin, relative to the set's extent
 CONTAIN = 1e-11  # containment tolerance for "already in an earlier cell", relative
-_POINTS = 2_000  # most point cells tested as dense pairs (:func:`_keep_points`)
+_POINTS = 2_000  # most point cells of a draw tested pair by pair (:func:`_keep_points`)
 #: Most partial cells one step examines (about 2 KB each with their hulls at 8 continuous
 #: issues: 5e5 is about 1 GB); above, :class:`sim.errors.TooLargeError`.
 MAX_CELLS = 500_000
@@ -78,111 +79,181 @@ def pareto_cells(
         first cell (in this order) holding it.
     """
     sets = [np.asarray(s, dtype=float).reshape(-1, 2) for s in sets]
+    out = pareto_cells_batch(
+        [sets], chains, scales=[extent(sets) if scale is None else scale], max_cells=max_cells
+    )[0]
+    if isinstance(out, Exception):
+        raise out
+    return out
+
+
+def pareto_cells_batch(draws, chains, *, scales, max_cells: int | None = None) -> list:
+    """:func:`pareto_cells` of many sums of the same issues at once (one per draw).
+
+    Parameters
+    ----------
+    draws : list of lists of (n_j, 2) arrays
+        Per draw, the per-issue sets (the same issues and kinds in every draw; a chain may
+        have a different number of vertices in each).
+    chains : (n,) bool array
+    scales : sequence of float
+        Each draw's extent.
+    max_cells : int, optional
+
+    Returns
+    -------
+    list
+        Per draw, the (P, n) indices :func:`pareto_cells` returns, or the
+        :class:`sim.errors.TooLargeError` it would raise.  The draws' partial cells are
+        concatenated (with each one's draw) and every test of the programme is made within
+        a draw (:mod:`sim.bargaining.groups`): the same comparisons as one draw at a time.
+    """
     chains = np.asarray(chains, dtype=bool)
     max_cells = MAX_CELLS if max_cells is None else max_cells
-    if scale is None:
-        scale = extent(sets)
-    scale = scale or 1.0
-    idx = np.zeros((1, 0), dtype=np.int64)
-    off = np.zeros((1, 2))
-    sid = np.zeros(1, dtype=np.int64)  # each partial cell's shape: its pieces' generators
+    nd = len(draws)
+    scale = np.array([float(s) or 1.0 for s in scales])
+    m, ctol = MARGIN * scale, CONTAIN * scale
+    result: list = [None] * nd
+    dr = np.arange(nd)  # each partial cell's draw (cells grouped by draw, in order)
+    idx = np.zeros((nd, 0), dtype=np.int64)
+    off = np.zeros((nd, 2))
+    sid = np.zeros(nd, dtype=np.int64)  # each partial cell's shape: its pieces' generators
     gens = np.zeros((1, 2, 0))  # (S, 2, k) per shape
-    for j, (s, chain) in enumerate(zip(sets, chains, strict=True)):
-        n = len(s) - 1 if chain else len(s)
-        P = len(idx)
-        if P * n > max_cells:
-            from sim.errors import TooLargeError
-
-            raise TooLargeError(
-                f"the utility set's reduction would examine {P * n:,} partial cells at issue "
-                f"{j + 1} of {len(sets)} (limit {max_cells:,}): {P:,} cells of the first "
-                f"{j} issues reach the Pareto frontier; bundle yes/no concessions into "
-                "packages, merge levels or raise the continuous issues' tolerance"
-            )
-        rep = np.repeat(np.arange(P), n)
-        piece = np.tile(np.arange(n), P)
+    for j, chain in enumerate(chains):
+        sj = [np.asarray(d[j], dtype=float).reshape(-1, 2) for d in draws]
+        n = np.array([len(s) - int(chain) for s in sj])
+        P = np.bincount(dr, minlength=nd)
+        failed = np.array([r is not None for r in result])
+        for d in np.flatnonzero((P * n > max_cells) & ~failed):
+            result[d] = _too_large(int(P[d]), int(n[d]), j, len(chains), max_cells)
+            live = dr != d
+            dr, idx, off, sid = dr[live], idx[live], off[live], sid[live]
+        width = max(len(s) for s in sj)
+        S = np.zeros((nd, width, 2))
+        for d, s in enumerate(sj):
+            S[d, : len(s)] = s
+        count = n[dr]
+        rep = np.repeat(np.arange(len(dr)), count)
+        piece = np.arange(len(rep)) - np.repeat(np.cumsum(count) - count, count)
+        dr = dr[rep]
         idx = np.hstack([idx[rep], piece[:, None]])
-        off = off[rep] + s[piece]
+        off = off[rep] + S[dr, piece]
         sid = sid[rep]
-        if chain:  # a new shape per (shape, piece) pair
-            _, first, inv = np.unique(sid * n + piece, return_index=True, return_inverse=True)
-            g = (s[piece[first] + 1] - s[piece[first]])[:, :, None]
+        if chain:  # a new shape per (shape, draw, piece)
+            key = (sid * nd + dr) * width + piece
+            _, first, inv = np.unique(key, return_index=True, return_inverse=True)
+            p0, d0 = piece[first], dr[first]
+            g = (S[d0, p0 + 1] - S[d0, p0])[:, :, None]
             gens = np.concatenate([gens[sid[first]], g], axis=2)
             sid = inv.ravel()
-        keep = _keep(off, sid, gens, MARGIN * scale, CONTAIN * scale)
-        idx, off = idx[keep], off[keep]
+        keep = _keep(off, dr, sid, gens, m, ctol, nd)
+        idx, off, dr = idx[keep], off[keep], dr[keep]
         used, sid = np.unique(sid[keep], return_inverse=True)
         gens, sid = gens[used], sid.ravel()
-    return idx
+    bounds = np.searchsorted(dr, np.arange(nd + 1))
+    return [
+        idx[bounds[d] : bounds[d + 1]] if result[d] is None else result[d] for d in range(nd)
+    ]
 
 
-def _keep(off: np.ndarray, shape: np.ndarray, gens: np.ndarray, m: float, ctol: float):
-    """Which cells ``off[p] + gens[shape[p]] @ x`` hold a point ``p`` with ``p + (m, m)`` not
-    dominated by the union and ``p`` in no earlier cell (``ctol`` relaxes containment): see
-    the module docstring."""
-    P = len(off)
-    if P == 1:
-        return np.ones(1, bool)
-    if gens.shape[2] == 0 and P <= _POINTS:
-        return _keep_points(off, m, ctol)
+def _too_large(P: int, n: int, j: int, issues: int, max_cells: int):
+    from sim.errors import TooLargeError
+
+    return TooLargeError(
+        f"the utility set's reduction would examine {P * n:,} partial cells at issue "
+        f"{j + 1} of {issues} (limit {max_cells:,}): {P:,} cells of the first "
+        f"{j} issues reach the Pareto frontier; bundle yes/no concessions into "
+        "packages, merge levels or raise the continuous issues' tolerance"
+    )
+
+
+def _keep(off, dr, shape, gens, m, ctol, nd: int) -> np.ndarray:
+    """Which cells ``off[p] + gens[shape[p]] @ x`` (of draw ``dr[p]``) hold a point ``p``
+    with ``p + (m, m)`` not dominated by their draw's union and ``p`` in no earlier cell of
+    it (``ctol`` relaxes containment; both per draw): see the module docstring."""
+    P = np.bincount(dr, minlength=nd)
+    if len(off) == 0:
+        return np.zeros(0, bool)
+    if gens.shape[2] == 0 and P.max(initial=0) <= _POINTS:
+        keep = _keep_points(off, dr, m, ctol, nd)
+    else:
+        keep = _keep_cells(off, dr, shape, gens, m, ctol, nd)
+    keep[P[dr] == 1] = True
+    return keep
+
+
+def _crowded(alive: np.ndarray, dr: np.ndarray, nd: int) -> np.ndarray:
+    """The surviving cells of draws with two or more survivors (a lone survivor is kept)."""
+    surv = np.flatnonzero(alive)
+    many = np.bincount(dr[surv], minlength=nd) > 1
+    return surv[many[dr[surv]]]
+
+
+def _keep_points(off, dr, m, ctol, nd: int) -> np.ndarray:
+    """:func:`_keep` when every cell is a point (the same tests, pair by pair).
+
+    A point ``p`` not cornered (:func:`_not_cornered`) is not dominated by a surviving
+    point either (so the dominance intervals of :func:`_covered` are empty); it is dropped
+    when an earlier surviving point ``q`` of its draw is within ``ctol`` of it, by the tests
+    of :func:`_covered`'s containment, written out for a point (a zero-length segment in a
+    cell whose half-planes are its bounding box).
+    """
+    alive = _not_cornered(off, dr, off, dr, m[dr], nd)
+    keep = alive.copy()
+    surv = _crowded(alive, dr, nd)
+    a, g = off[surv], dr[surv]
+    start = np.searchsorted(g, g, side="left")  # each one's draw's first survivor
+    here = np.arange(len(surv))
+    for blk in blocks(start, here, _CHUNK):  # pairs (i, r): r earlier in i's draw
+        i, r = ragged(start[blk], here[blk])
+        i = i + blk.start
+        c = ctol[g[i]]
+        lo, hi = a[i] - c[:, None], a[i] + c[:, None]
+        A = a[i] - a[r]
+        near = (
+            (a[r, 0] >= lo[:, 0])
+            & (a[r, 1] >= lo[:, 1])
+            & (a[r, 0] <= hi[:, 0])
+            & (a[r, 1] <= hi[:, 1])
+        )
+        # the bounding box's half-planes (rows (1, 0), (-1, 0), (0, 1), (0, -1)), rhs ctol
+        for n0, n1 in ((1.0, 0.0), (-1.0, 0.0), (0.0, 1.0), (0.0, -1.0)):
+            near &= ~(c - n0 * A[:, 0] - n1 * A[:, 1] < 0)
+        keep[surv[i[near]]] = False
+    return keep
+
+
+def _keep_cells(off, dr, shape, gens, m, ctol, nd: int) -> np.ndarray:
     uset = UtilitySet(off, shape, gens)
     ideal = uset.cell_ideal()
-    pts = uset.corner_points()[0]
-    alive = _not_cornered(pts, ideal, m)
-    surv = np.flatnonzero(alive)
-    if len(surv) <= 1:
-        return alive
+    pts, pcell, _ = uset.corner_points()
+    pdr = dr[pcell]
+    alive = _not_cornered(pts, pdr, ideal, dr, m[dr], nd)
+    keep = alive.copy()
+    surv = _crowded(alive, dr, nd)
+    if surv.size == 0:
+        return keep
+    keep[surv] = False
     a, b, cell = _weak_chains(uset, surv)
+    g = dr[cell]
     # a segment whose corner (max u1, max u2) is below a vertex is dominated: skip it
-    open_ = _not_cornered(pts, np.maximum(a, b), m)
-    a, b, cell = a[open_], b[open_], cell[open_]
-    covered = _covered(uset, a, b, cell, surv, ideal[surv], m, ctol)
-    keep = np.zeros(P, bool)
+    open_ = _not_cornered(pts, pdr, np.maximum(a, b), g, m[g], nd)
+    a, b, cell, g = a[open_], b[open_], cell[open_], g[open_]
+    covered = _covered(uset, (a, b, cell, g), surv, ideal[surv], dr[surv], m, ctol)
     keep[cell[~covered]] = True
     return keep
 
 
-def _keep_points(off: np.ndarray, m: float, ctol: float) -> np.ndarray:
-    """:func:`_keep` when every cell is a point (the same tests, as dense pairs).
-
-    A point ``p`` not cornered (:func:`_not_cornered`) is not dominated by a surviving
-    point either (so the dominance intervals of :func:`_covered` are empty); it is dropped
-    when an earlier surviving point ``q`` is within ``ctol`` of it, by the tests of
-    :func:`_covered`'s containment, written out for a point (a zero-length segment in a
-    cell whose half-planes are its bounding box).
-    """
-    alive = _not_cornered(off, off, m)
-    surv = np.flatnonzero(alive)
-    if len(surv) <= 1:
-        return alive
-    a = off[surv]
-    A = a[:, None, :] - a[None, :, :]  # A[i, j] = p_i - q_j
-    lo, hi = a - ctol, a + ctol
-    near = (
-        (np.arange(len(surv))[None, :] < np.arange(len(surv))[:, None])  # q earlier
-        & (a[None, :, 0] >= lo[:, None, 0])
-        & (a[None, :, 1] >= lo[:, None, 1])
-        & (a[None, :, 0] <= hi[:, None, 0])
-        & (a[None, :, 1] <= hi[:, None, 1])
-    )
-    # the bounding box's half-planes (rows (1, 0), (-1, 0), (0, 1), (0, -1)) with rhs ctol
-    for n0, n1 in ((1.0, 0.0), (-1.0, 0.0), (0.0, 1.0), (0.0, -1.0)):
-        near &= ~(ctol - n0 * A[..., 0] - n1 * A[..., 1] < 0)
-    keep = np.zeros(len(off), bool)
-    keep[surv[~near.any(axis=1)]] = True
-    return keep
-
-
-def _not_cornered(pts: np.ndarray, ideal: np.ndarray, m: float) -> np.ndarray:
+def _not_cornered(pts, pdr, ideal, dr, m, nd: int) -> np.ndarray:
     """Points ``ideal`` (n, 2) whose ``+ (m, m)`` is not weakly below one of ``pts`` (the
-    vertices of the union) (sorting, as Kung, Luccio & Preparata 1975, J. ACM
-    22(4):469-476)."""
-    order = np.argsort(pts[:, 0], kind="stable")
-    u1 = pts[order, 0]
-    best = np.maximum.accumulate(pts[order, 1][::-1])[::-1]  # max u2 over u1 >= u1[i]
-    j = np.searchsorted(u1, ideal[:, 0] + m, side="left")
+    vertices of the union) of their draw (``pdr``, ``dr``) (sorting, as Kung, Luccio &
+    Preparata 1975, J. ACM 22(4):469-476)."""
+    order = np.lexsort((pts[:, 0], pdr))
+    u1, g = pts[order, 0], pdr[order]
+    best = group_suffix_max(g, pts[order, 1], nd)  # max u2 over u1 >= u1[i] in the draw
+    j = group_search(g, u1, dr, ideal[:, 0] + m)
     top = np.full(len(ideal), -np.inf)
-    ok = j < len(u1)
+    ok = j < np.searchsorted(g, dr, side="right")
     top[ok] = best[j[ok]]
     return top < ideal[:, 1] + m
 
@@ -230,59 +301,63 @@ def _clip(N, R, A, D):
     return clip_interval(coef, rhs)
 
 
-def _covered(uset, a, b, cell, surv, ideal, m, ctol) -> np.ndarray:
-    """Segments covered by intervals where ``p + (m, m)`` lies below a surviving cell or
-    ``p`` lies in an earlier one (tested only for segments the first leaves uncovered)."""
+def _covered(uset, segs, surv, ideal, sdr, m, ctol) -> np.ndarray:
+    """Segments ``a -> b`` of ``cell`` (draw ``g``) covered by intervals where ``p + (m, m)``
+    lies below a surviving cell of the draw or ``p`` lies in an earlier one (tested only for
+    segments the first leaves uncovered)."""
+    a, b, cell, g = segs
     h = uset.hulls
     lo_c, hi_c = np.minimum(a, b), np.maximum(a, b)
 
     def dominance(i, j):  # the region below cell q is q - R^2_+
         q = surv[j]
         shp = uset.shape[q]
-        D = b[i] - a[i]
-        return (i, *_clip(h.dom_normals[shp], h.dom_rhs[shp], a[i] + m - uset.offsets[q], D))
+        A = a[i] + m[g[i]][:, None] - uset.offsets[q]
+        return (i, *_clip(h.dom_normals[shp], h.dom_rhs[shp], A, b[i] - a[i]))
 
-    seg, lo, hi = _pairs(len(a), lo_c, ideal, m, dominance)
+    seg, lo, hi = _pairs(lo_c, g, ideal, sdr, m[g], dominance)
     covered = _full_cover(len(a), seg, lo, hi)
     rest = np.flatnonzero(~covered)
-    if rest.size == 0 or ctol <= 0:
+    rest = rest[ctol[g[rest]] > 0]
+    if rest.size == 0:
         return covered
     PN, PR = _polygon_planes(uset)
     box_lo = uset.offsets[surv] + h.vertices.min(axis=1)[uset.shape[surv]]
 
     def containment(i, j):  # p in an earlier cell q
         i = rest[i]
+        c = ctol[g[i]]
         pick = (
             (surv[j] < cell[i])
-            & (box_lo[j, 0] <= hi_c[i, 0] + ctol)
-            & (box_lo[j, 1] <= hi_c[i, 1] + ctol)
-            & (ideal[j, 0] >= lo_c[i, 0] - ctol)
-            & (ideal[j, 1] >= lo_c[i, 1] - ctol)
+            & (box_lo[j, 0] <= hi_c[i, 0] + c)
+            & (box_lo[j, 1] <= hi_c[i, 1] + c)
+            & (ideal[j, 0] >= lo_c[i, 0] - c)
+            & (ideal[j, 1] >= lo_c[i, 1] - c)
         )
-        i, q = i[pick], surv[j[pick]]
+        i, q, c = i[pick], surv[j[pick]], c[pick]
         shp = uset.shape[q]
-        return (i, *_clip(PN[shp], PR[shp] + ctol, a[i] - uset.offsets[q], b[i] - a[i]))
+        return (i, *_clip(PN[shp], PR[shp] + c[:, None], a[i] - uset.offsets[q], b[i] - a[i]))
 
-    s2, lo2, hi2 = _pairs(len(rest), lo_c[rest], ideal, -ctol, containment)
+    s2, lo2, hi2 = _pairs(lo_c[rest], g[rest], ideal, sdr, -ctol[g[rest]], containment)
     return _full_cover(
         len(a), np.concatenate([seg, s2]), np.concatenate([lo, lo2]), np.concatenate([hi, hi2])
     )
 
 
-def _pairs(n, lo_c, ideal, m, test):
-    """Intervals ``test(i, j)`` for segment ``i`` and surviving cell ``j`` whose ideal point
-    is at least ``lo_c[i] + m``, in blocks of :data:`_CHUNK` pairs."""
-    order = np.argsort(ideal[:, 0], kind="stable")
-    ideal_sorted = ideal[order, 0]
+def _pairs(lo_c, g, ideal, sdr, m, test):
+    """Intervals ``test(i, j)`` for segment ``i`` (of draw ``g[i]``) and surviving cell ``j``
+    of the same draw whose ideal point is at least ``lo_c[i] + m[i]``, in blocks of about
+    :data:`_CHUNK` pairs."""
+    order = np.lexsort((ideal[:, 0], sdr))
+    srt, sg = ideal[order], sdr[order]
+    first = group_search(sg, srt[:, 0], g, lo_c[:, 0] + m)  # ideal u1 high enough
+    end = np.searchsorted(sg, g, side="right")
     segs, los, his = [np.zeros(0, np.int64)], [np.zeros(0)], [np.zeros(0)]
-    step = max(1, _CHUNK // len(ideal))
-    for s0 in range(0, n, step):
-        blk = np.arange(s0, min(n, s0 + step))
-        first = np.searchsorted(ideal_sorted, lo_c[blk, 0] + m, side="left")
-        cand = np.arange(len(ideal))[None, :] >= first[:, None]  # ideal u1 high enough
-        cand &= ideal[order][None, :, 1] >= lo_c[blk, None, 1] + m
-        i, r = np.nonzero(cand)
-        i, lo, hi, ok = test(blk[i], order[r])
+    for blk in blocks(first, end, _CHUNK):
+        i, r = ragged(first[blk], end[blk])
+        i = i + blk.start
+        ok = srt[r, 1] >= lo_c[i, 1] + m[i]
+        i, lo, hi, ok = test(i[ok], order[r[ok]])
         segs.append(i[ok]), los.append(lo[ok]), his.append(hi[ok])
     return np.concatenate(segs), np.concatenate(los), np.concatenate(his)
 
