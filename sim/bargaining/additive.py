@@ -30,7 +30,14 @@ from __future__ import annotations
 import numpy as np
 
 from sim.bargaining.geometry import UtilitySet, clip_interval
-from sim.bargaining.groups import blocks, group_search, group_suffix_max, ragged
+from sim.bargaining.groups import (
+    blocks,
+    bounds,
+    group_argsort,
+    group_search,
+    group_suffix_max,
+    ragged,
+)
 
 __all__ = ["MAX_CELLS", "extent", "pareto_cells", "pareto_cells_batch"]
 
@@ -246,14 +253,14 @@ def _keep_cells(off, dr, shape, gens, m, ctol, nd: int) -> np.ndarray:
 
 def _not_cornered(pts, pdr, ideal, dr, m, nd: int) -> np.ndarray:
     """Points ``ideal`` (n, 2) whose ``+ (m, m)`` is not weakly below one of ``pts`` (the
-    vertices of the union) of their draw (``pdr``, ``dr``) (sorting, as Kung, Luccio &
-    Preparata 1975, J. ACM 22(4):469-476)."""
-    order = np.lexsort((pts[:, 0], pdr))
-    u1, g = pts[order, 0], pdr[order]
-    best = group_suffix_max(g, pts[order, 1], nd)  # max u2 over u1 >= u1[i] in the draw
-    j = group_search(g, u1, dr, ideal[:, 0] + m)
+    vertices of the union, grouped by draw) of their draw (``pdr``, ``dr``) (sorting, as
+    Kung, Luccio & Preparata 1975, J. ACM 22(4):469-476)."""
+    b = bounds(pdr, nd)
+    order = group_argsort(pts[:, 0], b)
+    best = group_suffix_max(pts[order, 1], b)  # max u2 over u1 >= u1[i] in the draw
+    j = group_search(pts[order, 0], b, ideal[:, 0] + m, dr)
     top = np.full(len(ideal), -np.inf)
-    ok = j < np.searchsorted(g, dr, side="right")
+    ok = j < b[dr + 1]
     top[ok] = best[j[ok]]
     return top < ideal[:, 1] + m
 
@@ -315,7 +322,7 @@ def _covered(uset, segs, surv, ideal, sdr, m, ctol) -> np.ndarray:
         A = a[i] + m[g[i]][:, None] - uset.offsets[q]
         return (i, *_clip(h.dom_normals[shp], h.dom_rhs[shp], A, b[i] - a[i]))
 
-    seg, lo, hi = _pairs(lo_c, g, ideal, sdr, m[g], dominance)
+    seg, lo, hi = _pairs(lo_c, g, ideal, sdr, m[g], dominance, len(m))
     covered = _full_cover(len(a), seg, lo, hi)
     rest = np.flatnonzero(~covered)
     rest = rest[ctol[g[rest]] > 0]
@@ -338,20 +345,21 @@ def _covered(uset, segs, surv, ideal, sdr, m, ctol) -> np.ndarray:
         shp = uset.shape[q]
         return (i, *_clip(PN[shp], PR[shp] + c[:, None], a[i] - uset.offsets[q], b[i] - a[i]))
 
-    s2, lo2, hi2 = _pairs(lo_c[rest], g[rest], ideal, sdr, -ctol[g[rest]], containment)
+    s2, lo2, hi2 = _pairs(lo_c[rest], g[rest], ideal, sdr, -ctol[g[rest]], containment, len(m))
     return _full_cover(
         len(a), np.concatenate([seg, s2]), np.concatenate([lo, lo2]), np.concatenate([hi, hi2])
     )
 
 
-def _pairs(lo_c, g, ideal, sdr, m, test):
+def _pairs(lo_c, g, ideal, sdr, m, test, nd: int):
     """Intervals ``test(i, j)`` for segment ``i`` (of draw ``g[i]``) and surviving cell ``j``
-    of the same draw whose ideal point is at least ``lo_c[i] + m[i]``, in blocks of about
-    :data:`_CHUNK` pairs."""
-    order = np.lexsort((ideal[:, 0], sdr))
-    srt, sg = ideal[order], sdr[order]
-    first = group_search(sg, srt[:, 0], g, lo_c[:, 0] + m)  # ideal u1 high enough
-    end = np.searchsorted(sg, g, side="right")
+    (of draw ``sdr[j]``, grouped by draw) of the same draw whose ideal point is at least
+    ``lo_c[i] + m[i]``, in blocks of about :data:`_CHUNK` pairs."""
+    b = bounds(sdr, nd)
+    order = group_argsort(ideal[:, 0], b)
+    srt = ideal[order]
+    first = group_search(srt[:, 0], b, lo_c[:, 0] + m, g)  # ideal u1 high enough
+    end = b[g + 1]
     segs, los, his = [np.zeros(0, np.int64)], [np.zeros(0)], [np.zeros(0)]
     for blk in blocks(first, end, _CHUNK):
         i, r = ragged(first[blk], end[blk])

@@ -1,58 +1,72 @@
-"""Sorting and searching within groups of rows, as arrays.
+"""Sorting and searching within groups of rows.
 
 Many independent problems (one per parameter draw) are solved together by concatenating
-their rows with a group number; these primitives do per group what ``numpy.searchsorted``
-and a running maximum do for one problem, in a constant number of array operations, with
-the same comparisons (so the same answers as one group at a time).
+their rows, grouped: group ``d`` holds rows ``bounds[d]:bounds[d + 1]``.  Elementwise work is
+then done once for all groups; these primitives do per group what ``numpy.argsort``,
+``numpy.searchsorted`` and a running maximum do for one problem, with the same comparisons
+(so the same answers as one group at a time).  Sorting is done group by group: sorting the
+concatenation by (group, value) would cost more than the loop.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
 
 import numpy as np
 
-__all__ = ["blocks", "group_search", "group_suffix_max", "ragged"]
+__all__ = ["blocks", "bounds", "group_argsort", "group_search", "group_suffix_max", "ragged"]
 
 
-def group_search(keys_g, keys_v, q_g, q_v) -> np.ndarray:
+def bounds(g: np.ndarray, n_groups: int) -> np.ndarray:
+    """(n_groups + 1,) starts of each group's rows in ``g`` (sorted ascending)."""
+    return np.searchsorted(g, np.arange(n_groups + 1), side="left")
+
+
+def group_argsort(v: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Indices sorting each group's rows by ``v`` (stable), groups kept in order."""
+    if len(b) == 2:
+        return b[0] + np.argsort(v[b[0] : b[1]], kind="stable")
+    parts = [lo + np.argsort(v[lo:hi], kind="stable") for lo, hi in pairwise(b.tolist())]
+    return np.concatenate(parts) if parts else np.zeros(0, np.int64)
+
+
+def group_suffix_max(v: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The maximum of ``v`` from each row to the end of its group."""
+    out = np.empty_like(v)
+    for lo, hi in pairwise(b.tolist()):
+        out[lo:hi] = np.maximum.accumulate(v[lo:hi][::-1])[::-1]
+    return out
+
+
+def group_search(keys: np.ndarray, b: np.ndarray, q: np.ndarray, qg: np.ndarray) -> np.ndarray:
     """``numpy.searchsorted(..., side="left")`` within groups.
 
     Parameters
     ----------
-    keys_g, keys_v : (n,) arrays
-        Group and value of each key, sorted by group, then value.
-    q_g, q_v : (q,) arrays
-        Group and value of each query.
+    keys : (n,) array
+        Each group's rows sorted ascending (group ``d`` is ``keys[b[d]:b[d + 1]]``).
+    b : (G + 1,) int array
+        The groups' bounds (:func:`bounds`).
+    q, qg : (m,) arrays
+        Each query's value and group.
 
     Returns
     -------
-    (q,) int array
-        The index of the first key of group ``q_g`` with value ``>= q_v``, or the end of the
-        group's keys when there is none: the number of keys before ``(q_g, q_v)`` in the
-        order (group, value), counted by sorting keys and queries together (a query before
-        the keys of equal value).
+    (m,) int array
+        The row of the first key of group ``qg`` at least ``q``, or the end of the group.
     """
-    n = len(keys_v)
-    g = np.concatenate([keys_g, q_g])
-    v = np.concatenate([keys_v, q_v])
-    kind = np.concatenate([np.ones(n, np.int8), np.zeros(len(q_v), np.int8)])
-    order = np.lexsort((kind, v, g))
-    is_key = order < n
-    before = np.cumsum(is_key) - is_key
-    out = np.empty(len(q_v), dtype=np.int64)
-    out[order[~is_key] - n] = before[~is_key]
+    out = np.empty(len(q), dtype=np.int64)
+    if len(b) == 2:
+        out[:] = b[0] + np.searchsorted(keys[b[0] : b[1]], q, side="left")
+        return out
+    order = np.argsort(qg, kind="stable")
+    qb = bounds(qg[order], len(b) - 1)
+    for d in range(len(b) - 1):
+        sel = order[qb[d] : qb[d + 1]]
+        if sel.size:
+            out[sel] = b[d] + np.searchsorted(keys[b[d] : b[d + 1]], q[sel], side="left")
     return out
-
-
-def group_suffix_max(g: np.ndarray, v: np.ndarray, n_groups: int) -> np.ndarray:
-    """The maximum of ``v`` from each position to the end of its group (``g`` sorted
-    ascending, in ``[0, n_groups)``): one running maximum over the reversed rows of the
-    values' ranks, each group lifted above the groups after it."""
-    uniq, rank = np.unique(v, return_inverse=True)
-    lift = (n_groups - 1 - np.asarray(g, dtype=np.int64)) * len(uniq)
-    best = np.maximum.accumulate((rank.ravel() + lift)[::-1])[::-1]
-    return uniq[best - lift]
 
 
 def ragged(first: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -67,6 +81,9 @@ def blocks(first: np.ndarray, end: np.ndarray, size: int) -> Iterator[slice]:
     """Consecutive rows whose :func:`ragged` pairs number about ``size`` at most (a row with
     more is a block of its own)."""
     total = np.cumsum(np.maximum(end - first, 0))
+    if not len(total) or total[-1] <= size:
+        yield slice(0, len(first))
+        return
     start = 0
     while start < len(first):
         base = int(total[start - 1]) if start else 0
