@@ -150,7 +150,35 @@ def _tol(uset) -> float:
 @given(scenarios(), st.tuples(_value, _value), st.tuples(st.floats(0.2, 0.8)))
 def test_reduced_set_agrees_with_brute_force(data, d, w):
     space = _space(data)
-    full, red = brute_force(space), space.utility_set
+    _agrees_with_brute_force(space, space.utility_set, d, w)
+
+
+def _vary(data, rng):
+    """The same scenario with every payoff value redrawn (the same issues and pieces)."""
+    out = json.loads(json.dumps(data))
+    for fns in out["payoffs"]["parties"].values():
+        for fn in fns.values():
+            if "points" in fn:
+                fn["points"] = [[x, float(rng.integers(-8, 9)) / 4] for x, _ in fn["points"]]
+            else:
+                fn["levels"] = {k: float(rng.integers(-8, 9)) / 4 for k in fn["levels"]}
+    return out
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(), st.integers(0, 2**32 - 1), st.integers(2, 5))
+def test_sets_reduced_together_agree_with_brute_force(data, seed, n):
+    # draws of one scenario (sim.evaluate) reduce their utility sets in one batch
+    rng = np.random.default_rng(seed)
+    spaces = [_space(data if k == 0 else _vary(data, rng)) for k in range(n)]
+    OutcomeSpace.prime_cells(spaces)
+    for space in spaces:
+        assert "cells" in space.__dict__
+        _agrees_with_brute_force(space, space.utility_set, (0.25, -0.5), (0.4,))
+
+
+def _agrees_with_brute_force(space, red, d, w):
+    full = brute_force(space)
     assert red.n_cells <= full.n_cells
     tol = _tol(full)
     d = np.array(d) + full.offsets.min(axis=0) * 0.0
