@@ -359,7 +359,8 @@ def _pairs(lo_c, g, ideal, sdr, m, test, nd: int):
     order = group_argsort(ideal[:, 0], b)
     srt = ideal[order]
     first = group_search(srt[:, 0], b, lo_c[:, 0] + m, g)  # ideal u1 high enough
-    end = b[g + 1]
+    # ... and no cell after `end` has ideal u2 high enough (its draw's running maximum)
+    end = group_search(-group_suffix_max(srt[:, 1], b), b, -(lo_c[:, 1] + m), g, "right")
     segs, los, his = [np.zeros(0, np.int64)], [np.zeros(0)], [np.zeros(0)]
     for blk in blocks(first, end, _CHUNK):
         i, r = ragged(first[blk], end[blk])

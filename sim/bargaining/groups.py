@@ -39,8 +39,10 @@ def group_suffix_max(v: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
-def group_search(keys: np.ndarray, b: np.ndarray, q: np.ndarray, qg: np.ndarray) -> np.ndarray:
-    """``numpy.searchsorted(..., side="left")`` within groups.
+def group_search(
+    keys: np.ndarray, b: np.ndarray, q: np.ndarray, qg: np.ndarray, side: str = "left"
+) -> np.ndarray:
+    """``numpy.searchsorted(..., side=side)`` within groups.
 
     Parameters
     ----------
@@ -54,18 +56,19 @@ def group_search(keys: np.ndarray, b: np.ndarray, q: np.ndarray, qg: np.ndarray)
     Returns
     -------
     (m,) int array
-        The row of the first key of group ``qg`` at least ``q``, or the end of the group.
+        The row of the first key of group ``qg`` at least ``q`` (above ``q`` for
+        ``side="right"``), or the end of the group.
     """
     out = np.empty(len(q), dtype=np.int64)
     if len(b) == 2:
-        out[:] = b[0] + np.searchsorted(keys[b[0] : b[1]], q, side="left")
+        out[:] = b[0] + np.searchsorted(keys[b[0] : b[1]], q, side=side)
         return out
     order = np.argsort(qg, kind="stable")
     qb = bounds(qg[order], len(b) - 1)
     for d in range(len(b) - 1):
         sel = order[qb[d] : qb[d + 1]]
         if sel.size:
-            out[sel] = b[d] + np.searchsorted(keys[b[d] : b[d + 1]], q[sel], side="left")
+            out[sel] = b[d] + np.searchsorted(keys[b[d] : b[d + 1]], q[sel], side=side)
     return out
 
 
