@@ -41,7 +41,7 @@ from sim.bargaining.groups import (
 
 __all__ = ["MAX_CELLS", "extent", "pareto_cells", "pareto_cells_batch"]
 
-_CHUNK = 2_000_000  # entries per (segments x cells) block
+_CHUNK = 65_536  # (segment, cell) pairs tested together (small blocks stay in cache)
 MARGIN = 1e-7  # strict-dominance margin, relative to the set's extent
 CONTAIN = 1e-11  # containment tolerance for "already in an earlier cell", relative
 _POINTS = 2_000  # most point cells of a draw tested pair by pair (:func:`_keep_points`)

@@ -303,11 +303,12 @@ def _convex_frontier(uset: UtilitySet) -> Frontier:
     nd = order[p[:, 1] > prev_best + tol][::-1]  # staircase, u1 increasing
     P, C, X = pts[nd], cells[nd], xs[nd]
     hull: list[int] = []
-    for i in range(len(P)):  # upper hull of a staircase: keep right turns only
+    pl = P.tolist()  # Python floats: the same arithmetic, without numpy's per-call cost
+    for i, p in enumerate(pl):  # upper hull of a staircase: keep right turns only
         while len(hull) >= 2:
-            o, a = P[hull[-2]], P[hull[-1]]
-            cross = (a[0] - o[0]) * (P[i][1] - o[1]) - (a[1] - o[1]) * (P[i][0] - o[0])
-            if cross >= -tol * max(1.0, np.hypot(*(P[i] - o))):
+            o, a = pl[hull[-2]], pl[hull[-1]]
+            cross = (a[0] - o[0]) * (p[1] - o[1]) - (a[1] - o[1]) * (p[0] - o[0])
+            if cross >= 0 or cross >= -tol * max(1.0, np.hypot(p[0] - o[0], p[1] - o[1])):
                 hull.pop()
             else:
                 break
