@@ -35,6 +35,7 @@ from sim.bargaining.groups import (
     bounds,
     group_argsort,
     group_search,
+    group_suffix_argmax,
     group_suffix_max,
     ragged,
 )
@@ -322,8 +323,16 @@ def _covered(uset, segs, surv, ideal, sdr, m, ctol) -> np.ndarray:
         A = a[i] + m[g[i]][:, None] - uset.offsets[q]
         return (i, *_clip(h.dom_normals[shp], h.dom_rhs[shp], A, b[i] - a[i]))
 
-    seg, lo, hi = _pairs(lo_c, g, ideal, sdr, m[g], dominance, len(m))
-    covered = _full_cover(len(a), seg, lo, hi)
+    # first one likely cell per segment: a whole interval [0, 1] covers it whatever the
+    # other cells give (see _whole); the others test every candidate cell
+    whole = _whole(dominance, lo_c, hi_c, g, ideal, sdr, m)
+    todo = np.flatnonzero(~whole)
+
+    def dominance_todo(i, j):
+        return dominance(todo[i], j)
+
+    seg, lo, hi = _pairs(lo_c[todo], g[todo], ideal, sdr, m[g[todo]], dominance_todo, len(m))
+    covered = _full_cover(len(a), seg, lo, hi) | whole
     rest = np.flatnonzero(~covered)
     rest = rest[ctol[g[rest]] > 0]
     if rest.size == 0:
@@ -346,9 +355,33 @@ def _covered(uset, segs, surv, ideal, sdr, m, ctol) -> np.ndarray:
         return (i, *_clip(PN[shp], PR[shp] + c[:, None], a[i] - uset.offsets[q], b[i] - a[i]))
 
     s2, lo2, hi2 = _pairs(lo_c[rest], g[rest], ideal, sdr, -ctol[g[rest]], containment, len(m))
-    return _full_cover(
+    return whole | _full_cover(
         len(a), np.concatenate([seg, s2]), np.concatenate([lo, lo2]), np.concatenate([hi, hi2])
     )
+
+
+def _whole(dominance, lo_c, hi_c, g, ideal, sdr, m, bits: int = 40) -> np.ndarray:
+    """Segments whose dominance interval for one candidate cell -- of their draw's cells with
+    ideal u1 at least the segment's highest u1 + m, the one with the highest ideal u2 -- is
+    the whole ``[0, 1]`` (up to :func:`_full_cover`'s ``2**-bits``).  Such a segment is
+    covered by every set of intervals holding that one: sorted by start, the intervals
+    before it start within ``2**-bits`` of 0, and it reaches 1."""
+    nd = len(m)
+    b = bounds(sdr, nd)
+    order = group_argsort(ideal[:, 0], b)
+    srt = ideal[order]
+    top = group_suffix_argmax(srt[:, 1], b)
+    first = group_search(srt[:, 0], b, hi_c[:, 0] + m[g], g)
+    i = np.flatnonzero(first < b[g + 1])
+    j = top[first[i]]
+    # a candidate of _pairs too (its u1 is high enough as hi_c >= lo_c)
+    pick = srt[j, 1] >= lo_c[i, 1] + m[g[i]]
+    i, lo, hi, ok = dominance(i[pick], order[j[pick]])
+    eps = 2.0**-bits
+    full = ok & (lo <= eps) & (np.floor(np.clip(hi, 0.0, 1.0) * 2.0**bits) * eps >= 1.0 - eps)
+    out = np.zeros(len(lo_c), bool)
+    out[i[full]] = True
+    return out
 
 
 def _pairs(lo_c, g, ideal, sdr, m, test, nd: int):

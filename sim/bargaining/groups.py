@@ -15,7 +15,15 @@ from itertools import pairwise
 
 import numpy as np
 
-__all__ = ["blocks", "bounds", "group_argsort", "group_search", "group_suffix_max", "ragged"]
+__all__ = [
+    "blocks",
+    "bounds",
+    "group_argsort",
+    "group_search",
+    "group_suffix_argmax",
+    "group_suffix_max",
+    "ragged",
+]
 
 
 def bounds(g: np.ndarray, n_groups: int) -> np.ndarray:
@@ -36,6 +44,17 @@ def group_suffix_max(v: np.ndarray, b: np.ndarray) -> np.ndarray:
     out = np.empty_like(v)
     for lo, hi in pairwise(b.tolist()):
         out[lo:hi] = np.maximum.accumulate(v[lo:hi][::-1])[::-1]
+    return out
+
+
+def group_suffix_argmax(v: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """A row holding the maximum of ``v`` from each row to the end of its group."""
+    out = np.empty(len(v), dtype=np.int64)
+    for lo, hi in pairwise(b.tolist()):
+        r = v[lo:hi][::-1]
+        t = np.arange(len(r))
+        last = np.maximum.accumulate(np.where(r == np.maximum.accumulate(r), t, 0))
+        out[lo:hi] = (hi - 1 - last)[::-1]
     return out
 
 

@@ -13,6 +13,7 @@ from sim.bargaining.groups import (
     bounds,
     group_argsort,
     group_search,
+    group_suffix_argmax,
     group_suffix_max,
     ragged,
 )
@@ -28,6 +29,7 @@ def test_grouped_primitives_equal_numpy_per_group(groups, queries):
     b = bounds(g, len(groups))
     order = group_argsort(v, b)
     best = group_suffix_max(v[order], b)
+    where = group_suffix_argmax(v[order], b)
     qg = np.array([d % len(groups) for d, x in queries for _ in x], dtype=np.int64)
     q = np.array([y for _, x in queries for y in x], dtype=float)
     found = group_search(v[order], b, q, qg)
@@ -39,6 +41,9 @@ def test_grouped_primitives_equal_numpy_per_group(groups, queries):
         srt = np.sort(x, kind="stable")
         want = [max(srt[i:]) for i in range(len(srt))]
         assert np.array_equal(best[lo : b[d + 1]], want)
+        at = where[lo : b[d + 1]] - lo
+        assert np.all(at >= np.arange(len(x))) and np.all(at < len(x))
+        assert np.array_equal(srt[at], want)
         mine = qg == d
         assert np.array_equal(found[mine] - lo, np.searchsorted(srt, q[mine], side="left"))
 
