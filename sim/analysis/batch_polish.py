@@ -22,7 +22,7 @@ from sim.analysis.parameters import patch_scenario
 __all__ = ["polisher"]
 
 #: Models polished as arrays (the others draw by draw).
-BATCHED = ("nash_bargaining", "utilitarian")
+BATCHED = ("nash_bargaining", "utilitarian", "egalitarian")
 
 
 def _rows(evaluate, z: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -176,6 +176,35 @@ def _utilitarian(problem: _Problem, rows, d, w, u_pl, d_pl):
     return z, u, found, score, certain
 
 
+def _maxmin(problem: _Problem, rows, d, r):
+    """The smaller normalised gain ``min_i (u_i - d_i) / r_i`` maximised as
+    :func:`sim.models._smooth.polish_axiomatic` does (Kalai 1977; Kalai & Smorodinsky 1975):
+    the point on the ray ``d + t r``, and where that is not found or is worse than the
+    start, each party's best point too; the best by the criterion (the first of equals)."""
+    from sim.bargaining import smooth_batch as sb
+
+    batch = problem.batch(rows)
+
+    def score(v):
+        return ((v - d) / r).min(axis=1)
+
+    before = score(batch.value(batch.z0, np.arange(rows.size)))
+    z, u, _, conv = sb.polish_batch(batch, sb.ray(d, r))
+    more = ~conv | (score(u) < before)
+    certain = conv.copy()  # a row the batch did not settle goes to the scalar path
+    best = np.where(conv, score(u), -np.inf)
+    found = conv.copy()
+    if more.any():
+        for e in np.eye(2):
+            ze, ue, _, ce = sb.polish_batch(batch, sb.weighted_sum(e))
+            certain &= ~(more & ~ce)
+            better = more & ce & (score(ue) > best)
+            z[better], u[better], best[better] = ze[better], ue[better], score(ue)[better]
+            found |= more & ce
+    certain |= conv & ~more
+    return z, u, found, score, certain
+
+
 def polisher(sc, values, arrays: dict, name: str, weights, at, scalar):
     """``polish(coords, u, d, zone)`` for :func:`sim.analysis.evaluate._batched_columns`, or
     None when the payoffs have no true forms beyond the interpolant.
@@ -203,6 +232,11 @@ def polisher(sc, values, arrays: dict, name: str, weights, at, scalar):
         if name == "nash_bargaining":
             z, got, conv, score = _nash(problem, rows, d_ex, w)
             certain = conv
+        elif name == "egalitarian":
+            if not np.isfinite(w).all() or (w <= 0).any():
+                return coords, u, d
+            r = np.broadcast_to(w, (rows.size, 2))
+            z, got, conv, score, certain = _maxmin(problem, rows, d_ex, r)
         else:
             z, got, conv, score, certain = _utilitarian(
                 problem, rows, d_ex, w, u[rows], d[rows]
