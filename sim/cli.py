@@ -368,7 +368,11 @@ def sweep(
         typer.Argument(help="Scenario file (YAML); not needed with --resume.", dir_okay=False),
     ] = None,
     samples: Annotated[
-        int, typer.Option("--samples", "-n", min=1, help="Draws (sobol/morris: at most this).")
+        int,
+        typer.Option(
+            "--samples", "-n", min=1,
+            help="Draws (sobol/morris: about this many; at least two base rows or trajectories).",
+        ),
     ] = 1024,
     method: Annotated[str, typer.Option(help="Design: mc | lhs | sobol | morris.")] = "sobol",
     grid: Annotated[
