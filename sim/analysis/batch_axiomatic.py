@@ -175,19 +175,25 @@ class _Geometry:
             )
             V[c] = _prune(one, _key(one, cont, base), weak)
 
-        def sums(skip):
-            s = D
-            for c in cont:
-                if c != skip:
-                    s = _add(s, V[c])
-                    s = _prune(s, _key(s, cont, base), weak)
-            return s
+        def plus(s, t):
+            s = _add(s, t)
+            return _prune(s, _key(s, cont, base), weak)
 
-        self.T = sums(None)
+        # the sums without curve c from prefix and suffix sums: Pareto(A + B) is
+        # Pareto(Pareto(A) + Pareto(B)), and a prefix's fields are the more significant
+        # ones of the cell order, so exact duplicates keep the same (lowest) cell
+        prefix = [D]
+        for c in cont:
+            prefix.append(plus(prefix[-1], V[c]))
+        suffix = [None] * (len(cont) + 1)
+        for k in range(len(cont) - 1, 0, -1):
+            suffix[k] = V[cont[k]] if suffix[k + 1] is None else plus(V[cont[k]], suffix[k + 1])
+
+        self.T = prefix[-1]
         self.rows = np.arange(N)[:, None]
         self.edges = []
-        for c in cont:
-            S = sums(c)
+        for k, c in enumerate(cont):
+            S = prefix[k] if suffix[k + 1] is None else plus(prefix[k], suffix[k + 1])
             A, B = verts[c][:, :-1], verts[c][:, 1:]
             both = S.valid[:, :, None] & vvalid[c][:, 1:][:, None, :]
             self.edges.append(
@@ -255,11 +261,50 @@ def _choose(g: _Geometry, cands, tied, second, zone) -> Solved:
     )
 
 
+def _log_gain(pts, d, w):
+    """``w . log(pts - d)`` where both gains are positive, else ``-inf`` (last axis: 2)."""
+    gain = pts - d
+    pos = (gain > 0).all(axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(pos, np.log(np.where(gain > 0, gain, 1.0)) @ w, -np.inf)
+
+
+def _bounded(g: _Geometry, edge, d, w, best):
+    """The edge group of one curve with the partial sums that cannot beat ``best`` dropped
+    (branch and bound): every point of ``S + segment`` lies below ``S + ideal``, ``ideal``
+    the curve's componentwise best, so ``w . log(S + ideal - d)`` bounds the Nash value of
+    the whole group; sums whose bound is below ``best`` (a vertex's value, less a margin far
+    above the tie tolerance) hold no candidate that could win or tie."""
+    c, S, P0, E, both = edge
+    v = np.moveaxis(g.values.vs[c], 0, -1)
+    okv = np.arange(v.shape[1])[None, :] < g.values.count[c][:, None]
+    ideal = np.where(okv[..., None], v, -np.inf).max(axis=1)
+    ub = _log_gain(S.pts + ideal[:, None, :], d[:, None, :], w)
+    margin = 1e-9 * (1.0 + np.abs(best))
+    alive = S.valid & ~(ub < (best - margin)[:, None])
+    m = max(int(alive.sum(axis=1).max()), 1)
+    if m == alive.shape[1]:
+        return edge
+    order = np.argsort(~alive, axis=1, kind="stable")[:, :m]
+
+    def take(a):
+        return np.take_along_axis(a, order.reshape(order.shape + (1,) * (a.ndim - 2)), axis=1)
+
+    keep = take(alive)
+    bps = {k: take(b) for k, b in S.bp.items()}
+    Sc = _Set(take(S.pts), take(S.valid) & keep, take(S.combo), bps)
+    return c, Sc, take(P0), E, take(both) & keep[:, :, None]
+
+
 def _nash(g: _Geometry, d, w):
-    """Nash candidates: vertices and the stationary point of every edge (module docstring)."""
+    """Nash candidates: vertices and the stationary point of every edge (module docstring),
+    the edges bounded by the best vertex (:func:`_bounded`)."""
     dd, tl = d[:, None, :], g.tol[:, None]
-    cands = [g.vertices(g.T.valid & ((g.T.pts - dd) > tl[..., None]).all(axis=2))]
+    ok = g.T.valid & ((g.T.pts - dd) > tl[..., None]).all(axis=2)
+    cands = [g.vertices(ok)]
+    best = np.where(ok, _log_gain(g.T.pts, dd, w), -np.inf).max(axis=1)
     for edge in g.edges:
+        edge = _bounded(g, edge, d, w, best)
         _, _, P0, E, _ = edge
         x0, y0 = P0[..., 0] - d[:, None, None, 0], P0[..., 1] - d[:, None, None, 1]
         slanted = (np.abs(E[..., 0]) > tl[..., None]) & (np.abs(E[..., 1]) > tl[..., None])
