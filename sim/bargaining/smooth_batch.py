@@ -228,8 +228,31 @@ def polish_batch(batch: Batch, equation: Equation):
         rows, zi, g, e, du, dl = rows[go], zi[go], g[go], e[go], du[go], dl[go]
         stat, fr, lr = stat[go], fr[go], lr[go][:, None]
         c = _curvature(batch, zi, lo[rows], hi[rows], rows)
+        diag = lr * c[:, 0] + (1 - lr) * c[:, 1]
+        # with lam fixed (a weighted sum) each coordinate is its own problem: one whose
+        # weighted objective is linear or convex where it stands (no maximum inside that a
+        # Newton step would find) goes to the end its slope points to (_release frees it
+        # again if that end is wrong)
+        width = hi[rows] - lo[rows]
+        curv = (np.abs(c[:, 0]) + np.abs(c[:, 1])) * width
+        fixed = (du == 0).all(axis=1)[:, None]  # the equation fixes lam (a weighted sum)
+        straight = curv < 1e-9 * (np.abs(g[:, 0]) + np.abs(g[:, 1]))
+        flat = fr & fixed & (straight | (diag >= 0)) & (stat != 0)
+        # ... and one the weighted objective ignores (no slope, no curvature) stays put
+        gs = np.abs(g[:, 0]) + np.abs(g[:, 1])
+        idle = fr & fixed & (np.abs(diag) * width <= 1e-12 * gs) & (np.abs(stat) <= 1e-12 * gs)
+        fr = fr & ~idle
+        free[rows] = fr
+        if flat.any():
+            fr = fr & ~flat
+            to = np.where(stat > 0, hi[rows], lo[rows])
+            z[rows] = np.where(flat, to, z[rows])
+            free[rows] = fr
+            rounds[rows] += flat.any(axis=1)
+            failed[rows[rounds[rows] > ROUNDS]] = True
+            stat = np.where(flat, 0.0, stat)
         J = np.broadcast_to(eye, (rows.size, k + 1, k + 1)).copy()
-        J[:, idx, idx] = np.where(fr, lr * c[:, 0] + (1 - lr) * c[:, 1], 1.0)
+        J[:, idx, idx] = np.where(fr, diag, 1.0)
         J[:, idx, k] = np.where(fr, g[:, 0] - g[:, 1], 0.0)
         J[:, k, idx] = np.where(fr, du[:, 0:1] * g[:, 0] + du[:, 1:2] * g[:, 1], 0.0)
         J[:, k, k] = dl
@@ -241,7 +264,11 @@ def polish_batch(batch: Batch, equation: Equation):
             if good.any():
                 step[good] = np.linalg.solve(J[good], rhs[good][..., None])[..., 0]
             good &= np.isfinite(step).all(axis=1)
-        failed[rows[~good]] = True
+        stuck = rows[~good]  # a singular system: free a coordinate held at a wrong end first
+        if stuck.size:
+            released = _release(batch, z, lam, free, movable, lo, hi, span, stuck)
+            rounds[stuck] += released
+            failed[stuck[~released | (rounds[stuck] > ROUNDS)]] = True
         rows, step, fr = rows[good], step[good], fr[good]
         dz = np.where(fr, step[:, :k], 0.0)
         znew = z[rows] + dz

@@ -137,3 +137,27 @@ def test_weighted_sum_is_the_closed_form():
     # b z^2 + (b + c) z + (c - a) = 0
     root = (-(b + c) + np.sqrt((b + c) ** 2 - 4 * b * (c - a))) / (2 * b)
     np.testing.assert_allclose(z, np.clip(root, LO, HI), rtol=1e-12, atol=1e-12)
+
+
+def test_each_party_best_on_linear_and_convex_coordinates():
+    """Weighted sums with one party's weight only, where that party's payoff is linear
+    (``U1 = a . z``) or convex (``U2 = sum exp(-z_j)``) in every coordinate: the best is at
+    the range end each slope points to (no stationary point inside)."""
+    n = 25
+    rng = np.random.default_rng(6)
+    a = rng.uniform(-1.0, 1.0, (n, K))
+    z0 = rng.uniform(LO, HI, (n, K))
+
+    def value(z, rows):
+        return np.column_stack([(a[rows] * z).sum(axis=1), np.exp(-z).sum(axis=1)])
+
+    def slopes(z, rows):
+        return np.stack([np.broadcast_to(a[rows], z.shape), -np.exp(-z)], axis=1)
+
+    batch = smooth_batch.Batch(value, slopes, z0, [np.array([LO, HI])] * K, np.ones((n, K), bool))
+    z, _, _, conv = smooth_batch.polish_batch(batch, smooth_batch.weighted_sum((1.0, 0.0)))
+    assert conv.all()
+    np.testing.assert_array_equal(z, np.where(a > 0, HI, LO))
+    z, _, _, conv = smooth_batch.polish_batch(batch, smooth_batch.weighted_sum((0.0, 1.0)))
+    assert conv.all()
+    np.testing.assert_array_equal(z, np.full((n, K), LO))
