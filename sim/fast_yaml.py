@@ -65,14 +65,23 @@ def fast_plain_yaml(text: str, yaml) -> Any:
         return None
 
 
+def _containers_copied(value: Any) -> Any:
+    """``value`` with every dict and list copied and every scalar shared."""
+    if isinstance(value, dict):
+        return {k: _containers_copied(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_containers_copied(v) for v in value]
+    return value
+
+
 def _from_events(parser, resolver, constructor) -> Any:
     """Plain data from a libyaml event stream (see :func:`fast_plain_yaml`); raises on
     anything the fast reader does not take.
 
     An alias stands for a copy of its anchor's value and counts as that value's nodes, as in
-    :class:`LimitedComposer`."""
-    import copy
-
+    :class:`LimitedComposer`: its containers are new, its scalars shared (they are immutable;
+    ``copy.deepcopy`` would also lose a timestamp's fraction and zone, which ruamel's
+    ``TimeStamp.__deepcopy__`` drops)."""
     from ruamel.yaml.nodes import ScalarNode
 
     cache: dict[str, Any] = {}
@@ -131,7 +140,7 @@ def _from_events(parser, resolver, constructor) -> Any:
             nodes += size
             if nodes > MAX_YAML_NODES:
                 raise _Slow
-            value = copy.deepcopy(value)
+            value = _containers_copied(value)
         else:
             raise _Slow
         if not stack:

@@ -103,3 +103,13 @@ def test_node_limit_counts_aliases_as_the_full_reader():
     over = head + ", ".join(["*a"] * (n + 2)) + "]\n"
     assert _same_or_declined(under) is not None
     assert fast_plain_yaml(over, _yaml()) is None and isinstance(_full(over), Exception)
+
+
+def test_an_alias_keeps_its_timestamps_whole():
+    """Found by hypothesis: an aliased mapping holding a timestamp with a fraction and a zone
+    (copy.deepcopy of ruamel's TimeStamp drops both)."""
+    text = (
+        "id: &a0\n  yes: \n    - yes\n    - 2001-12-14t21:59:43.10-05:00\n  No: yes\n"
+        "title: yes\nparties: *a0\n"
+    )
+    _same_or_declined(text)
