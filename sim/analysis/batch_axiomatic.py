@@ -261,7 +261,7 @@ def _choose(g: _Geometry, cands, tied, second, zone) -> Solved:
     )
 
 
-def _log_gain(pts, d, w):
+def log_gain(pts, d, w):
     """``w . log(pts - d)`` where both gains are positive, else ``-inf`` (last axis: 2)."""
     gain = pts - d
     pos = (gain > 0).all(axis=-1)
@@ -279,7 +279,7 @@ def _bounded(g: _Geometry, edge, d, w, best):
     v = np.moveaxis(g.values.vs[c], 0, -1)
     okv = np.arange(v.shape[1])[None, :] < g.values.count[c][:, None]
     ideal = np.where(okv[..., None], v, -np.inf).max(axis=1)
-    ub = _log_gain(S.pts + ideal[:, None, :], d[:, None, :], w)
+    ub = log_gain(S.pts + ideal[:, None, :], d[:, None, :], w)
     margin = 1e-9 * (1.0 + np.abs(best))
     alive = S.valid & ~(ub < (best - margin)[:, None])
     m = max(int(alive.sum(axis=1).max()), 1)
@@ -302,7 +302,7 @@ def _nash(g: _Geometry, d, w):
     dd, tl = d[:, None, :], g.tol[:, None]
     ok = g.T.valid & ((g.T.pts - dd) > tl[..., None]).all(axis=2)
     cands = [g.vertices(ok)]
-    best = np.where(ok, _log_gain(g.T.pts, dd, w), -np.inf).max(axis=1)
+    best = np.where(ok, log_gain(g.T.pts, dd, w), -np.inf).max(axis=1)
     for edge in g.edges:
         edge = _bounded(g, edge, d, w, best)
         _, _, P0, E, _ = edge

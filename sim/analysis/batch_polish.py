@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.analysis.batch_axiomatic import log_gain
 from sim.analysis.batch_trade import Params, trade_issue_evaluators
+from sim.analysis.batch_values import interp_rows
 from sim.analysis.parameters import patch_scenario
 
 __all__ = ["polisher"]
@@ -75,6 +77,17 @@ class _Problem:
     def slopes(self, z: np.ndarray, rows: np.ndarray) -> np.ndarray:
         return np.stack([_rows(f, z[:, n], rows) for n, f in enumerate(self.df)], axis=2)
 
+    def no_deal_shift(self, values, coords: np.ndarray) -> np.ndarray:
+        """(N, 2): true minus interpolated payoffs of the no-deal outcome ``coords`` (the
+        disagreement point on the true functions is the interpolant's plus this)."""
+        rows = np.arange(values.n)
+        shift = np.zeros((values.n, 2))
+        for j, f in zip(self.cont, self.f, strict=True):
+            x = np.full(values.n, coords[j])
+            approx = interp_rows(x, values.xs[j], values.vs[j], values.count[j]).T
+            shift += _rows(f, x, rows) - approx
+        return shift
+
     def batch(self, rows: np.ndarray):
         from sim.bargaining.smooth_batch import Batch
 
@@ -87,35 +100,13 @@ class _Problem:
         )
 
 
-def _exact_shift(sc, values, arrays: dict, at) -> np.ndarray:
-    """(N, 2): true minus interpolated payoffs of the no-deal outcome (the disagreement
-    point on the true functions is the interpolant's plus this)."""
-    from sim.space import OutcomeSpace
-
-    coords = OutcomeSpace(sc, values=None).disagreement_outcome(at)  # type: ignore[arg-type]
-    n = values.n
-    rows = np.arange(n)
-    ev = trade_issue_evaluators(sc.payoffs, sc.issues, sc.party_codes, Params(arrays, n))
-    shift = np.zeros((n, 2))
-    for j, issue in enumerate(sc.issues):
-        if issue.kind == "continuous":
-            x = np.full(n, coords[j])
-            true = _rows(ev[issue.id], x, rows)
-            from sim.analysis.batch_values import interp_rows
-
-            shift += true - interp_rows(x, values.xs[j], values.vs[j], values.count[j]).T
-    return shift
-
-
 def _nash(problem: _Problem, rows, d, w):
     from sim.bargaining import smooth_batch as sb
 
     z, u, _, conv = sb.polish_batch(problem.batch(rows), sb.nash(d, w))
 
     def score(v):
-        g = v - d
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where((g > 0).all(axis=1), np.log(np.where(g > 0, g, 1.0)) @ w, -np.inf)
+        return log_gain(v, d, w)
 
     return z, u, conv, score
 
@@ -228,7 +219,10 @@ def polisher(sc, values, arrays: dict, name: str, weights, at, scalar):
                 coords[k], u[k], d[k] = scalar(k, coords[k], u[k], d[k])
             return coords, u, d
         problem = _Problem(sc, values, arrays, coords, smooth)
-        d_ex = d[rows] + _exact_shift(sc, values, arrays, at)[rows]
+        from sim.space import OutcomeSpace
+
+        no_deal = OutcomeSpace(sc, values=None).disagreement_outcome(at)  # type: ignore[arg-type]
+        d_ex = d[rows] + problem.no_deal_shift(values, no_deal)[rows]
         if name == "nash_bargaining":
             z, got, conv, score = _nash(problem, rows, d_ex, w)
             certain = conv

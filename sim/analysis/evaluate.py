@@ -36,10 +36,10 @@ __all__ = ["evaluate"]
 
 #: Draws solved together (the arrays are padded to the largest set of the chunk).
 CHUNK = 16
-#: Solved as arrays over draws.
-BATCHED = ("nash_bargaining", "kalai_smorodinsky", "utilitarian", "egalitarian")
 #: Models whose answer depends only on the payoffs and the disagreement point.
 AXIOMATIC = ("nash_bargaining", "kalai_smorodinsky", "utilitarian", "egalitarian")
+#: Solved as arrays over draws (:func:`sim.analysis.batch_axiomatic.solve_batch`).
+BATCHED = AXIOMATIC
 #: Models run per draw on a utility set (its reduction is made for CHUNK_CELLS draws at once).
 CELLS = (*AXIOMATIC, "rubinstein", "deadline", "private_information", "two_level")
 CHUNK_CELLS = 64

@@ -232,22 +232,17 @@ def polish_batch(batch: Batch, equation: Equation):
         # with lam fixed (a weighted sum) each coordinate is its own problem: one whose
         # weighted objective is linear or convex where it stands (no maximum inside that a
         # Newton step would find) goes to the end its slope points to (_release frees it
-        # again if that end is wrong)
+        # again if that end is wrong); one it ignores (no slope, no curvature) stays put
+        fixed = (du == 0).all(axis=1)[:, None]
         width = hi[rows] - lo[rows]
-        curv = (np.abs(c[:, 0]) + np.abs(c[:, 1])) * width
-        fixed = (du == 0).all(axis=1)[:, None]  # the equation fixes lam (a weighted sum)
-        straight = curv < 1e-9 * (np.abs(g[:, 0]) + np.abs(g[:, 1]))
-        flat = fr & fixed & (straight | (diag >= 0)) & (stat != 0)
-        # ... and one the weighted objective ignores (no slope, no curvature) stays put
         gs = np.abs(g[:, 0]) + np.abs(g[:, 1])
+        straight = (np.abs(c[:, 0]) + np.abs(c[:, 1])) * width < 1e-9 * gs
+        flat = fr & fixed & (straight | (diag >= 0)) & (stat != 0)
         idle = fr & fixed & (np.abs(diag) * width <= 1e-12 * gs) & (np.abs(stat) <= 1e-12 * gs)
-        fr = fr & ~idle
+        fr = fr & ~idle & ~flat
         free[rows] = fr
         if flat.any():
-            fr = fr & ~flat
-            to = np.where(stat > 0, hi[rows], lo[rows])
-            z[rows] = np.where(flat, to, z[rows])
-            free[rows] = fr
+            z[rows] = np.where(flat, np.where(stat > 0, hi[rows], lo[rows]), z[rows])
             rounds[rows] += flat.any(axis=1)
             failed[rows[rounds[rows] > ROUNDS]] = True
             stat = np.where(flat, 0.0, stat)

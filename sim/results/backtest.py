@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 
 __all__ = ["BACKTEST_FORMAT_VERSION", "BacktestResult", "write_backtest"]
@@ -86,18 +85,9 @@ class BacktestResult:
 
 def write_backtest(result: BacktestResult, out: Path | None = None, *, plots: bool = True) -> Path:
     """Write a backtest folder; returns its path (see the module docstring)."""
-    from sim.outputs import out_problem, publish_dir, temp_dir
-    from sim.results.folder import new_run_dir
+    from sim.results.folder import write_new_dir
 
-    if out is None:
-        stamp = result.created.replace("-", "").replace(":", "")
-        out = Path("runs") / result.scenario["id"] / f"backtest-{stamp}"
-    problem = out_problem(out)
-    if problem:
-        raise ValueError(f"{out}: {problem}")
-    dest = new_run_dir(Path(out), result.scenario["id"], result.created)
-    tmp = temp_dir(dest.parent)
-    try:
+    def fill(tmp: Path) -> None:
         files = ["backtest.json"]
         tables = {"scores": result.scores, "models": result.models, "coverage": result.coverage,
                   "calibration": result.calibration}
@@ -115,10 +105,8 @@ def write_backtest(result: BacktestResult, out: Path | None = None, *, plots: bo
         (tmp / "backtest.json").write_text(
             json.dumps(payload, indent=2, allow_nan=False, default=str) + "\n"
         )
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return publish_dir(tmp, dest)
+
+    return write_new_dir(fill, out, result.scenario["id"], result.created, "backtest-")
 
 
 def _plots(result: BacktestResult, folder: Path) -> list[str]:

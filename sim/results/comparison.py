@@ -12,11 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import shutil
 from pathlib import Path
 
-from sim.outputs import out_problem, publish_dir, temp_dir
-from sim.results.folder import new_run_dir
+from sim.results.folder import write_new_dir
 from sim.results.run import SIM_VERSION as __version__
 
 __all__ = ["COMPARISON_FORMAT_VERSION", "write_comparison"]
@@ -57,15 +55,8 @@ def write_comparison(table, loaded, out: Path | None = None, *, args=None, plots
         Draw cost_relief and rank_heatmap.
     """
     created = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    if out is None:
-        stamp = created.replace("-", "").replace(":", "")
-        out = Path("runs") / loaded.scenario.id / f"compare-{stamp}"
-    problem = out_problem(out)
-    if problem:
-        raise ValueError(f"{out}: {problem}")
-    dest = new_run_dir(Path(out), loaded.scenario.id, created)
-    tmp = temp_dir(dest.parent)
-    try:
+
+    def fill(tmp: Path) -> None:
         files = ["comparison.csv", "comparison.json"]
         table.to_csv(tmp / "comparison.csv", index=False)
         try:
@@ -93,10 +84,8 @@ def write_comparison(table, loaded, out: Path | None = None, *, args=None, plots
         (tmp / "comparison.json").write_text(
             json.dumps(payload, indent=2, allow_nan=False, default=str) + "\n"
         )
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return publish_dir(tmp, dest)
+
+    return write_new_dir(fill, out, loaded.scenario.id, created, "compare-")
 
 
 def _plots(table, folder: Path) -> list[str]:

@@ -50,16 +50,39 @@ def plot_formats(plots: bool | str | Iterable[str] | None) -> tuple[str, ...]:
     return tuple(f for f in PLOT_FORMATS if f in asked)
 
 
-def new_run_dir(out: Path | None, scenario_id: str, created: str) -> Path:
-    """The run folder asked for: ``out``, or ``runs/<id>/<UTC timestamp>``.
+def new_run_dir(out: Path | None, scenario_id: str, created: str, kind: str = "") -> Path:
+    """The run folder asked for: ``out``, or ``runs/<id>/<kind><UTC timestamp>``.
 
     Where it lands is decided when it is written (:func:`sim.outputs.publish_dir`): the
     first of ``<folder>``, ``<folder>-2``, ``<folder>-3``... that is free at that moment.
     """
     if out is None:
         stamp = created.replace("-", "").replace(":", "")
-        return Path("runs") / scenario_id / stamp
+        return Path("runs") / scenario_id / f"{kind}{stamp}"
     return out
+
+
+def write_new_dir(fill, out: Path | None, scenario_id: str, created: str, kind: str = "") -> Path:
+    """Write a new output folder whole: ``fill(tmp)`` writes into a hidden temporary folder
+    next to the destination (:func:`new_run_dir`), renamed into place at the end; on any
+    error the temporary folder is removed and nothing lands.
+
+    Raises
+    ------
+    ValueError
+        If ``out`` names no new folder (``.``, ``/``, a path through a file).
+    """
+    dest = new_run_dir(Path(out) if out is not None else None, scenario_id, created, kind)
+    problem = out_problem(dest)
+    if problem:
+        raise ValueError(f"{dest}: {problem}")
+    tmp = temp_dir(dest.parent)
+    try:
+        fill(tmp)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return publish_dir(tmp, dest)
 
 
 def write_run(
@@ -91,12 +114,8 @@ def write_run(
         If ``out`` names no new folder (``.``, ``/``, a path through a file).
     """
     formats = plot_formats(plots)
-    problem = out_problem(out)
-    if problem:
-        raise ValueError(f"{out}: {problem}")
-    dest = new_run_dir(Path(out) if out is not None else None, run.scenario.id, run.created)
-    tmp = temp_dir(dest.parent)
-    try:
+
+    def fill(tmp: Path) -> None:
         files = ["results.json", "scenario.resolved.yaml", "facts.yaml", *(extra or {})]
         for name, text in (extra or {}).items():
             (tmp / name).write_text(text)
@@ -107,10 +126,8 @@ def write_run(
         (tmp / "results.json").write_text(json.dumps(payload, indent=2, allow_nan=False) + "\n")
         shutil.copyfile(_digest_path(run), tmp / "facts.yaml")
         _write_resolved(run, tmp / "scenario.resolved.yaml")
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return publish_dir(tmp, dest)
+
+    return write_new_dir(fill, out, run.scenario.id, run.created)
 
 
 def _digest_path(run: RunResult) -> Path:
