@@ -35,7 +35,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Solved", "solve_batch"]
+from sim.analysis.nash_bound import NashBound, log_gain
+
+__all__ = ["Solved", "log_gain", "solve_batch"]
 
 _BIG = np.iinfo(np.int64).max
 
@@ -69,10 +71,17 @@ def _prune(s: _Set, key: np.ndarray, weak: bool = False) -> _Set:
     else:
         good = u2s > shift(best, -np.inf)
     keep = np.take_along_axis(s.valid, order, axis=1) & good
+    return _pack(s, keep, order)
+
+
+def _pack(s: _Set, keep: np.ndarray, order: np.ndarray | None = None) -> _Set:
+    """The elements ``keep`` (N, M) of every row, moved to the front (in ``order``, the
+    positions of ``keep``'s columns, else as they stand) and padded to the longest row."""
+    N = keep.shape[0]
     m = max(int(keep.sum(axis=1).max()), 1)
     rows, cols = np.nonzero(keep)
     dest = (np.cumsum(keep, axis=1) - 1)[rows, cols]
-    src = order[rows, cols]
+    src = cols if order is None else order[rows, cols]
 
     def pack(a, fill):
         out = np.full((N, m, *a.shape[2:]), fill, dtype=a.dtype)
@@ -134,7 +143,7 @@ class _Geometry:
     vertices); candidates are points of these at a parameter ``s`` per edge.  ``weak``:
     weakly undominated (only points another beats in both coordinates are dropped)."""
 
-    def __init__(self, values, weak: bool = False):
+    def __init__(self, values, weak: bool = False, nash=None, cap: int | None = None):
         issues = values.issues
         N = self.N = values.n
         self.values = values
@@ -158,13 +167,33 @@ class _Geometry:
         scale = np.maximum((hi - lo).max(axis=1), 1e-4 * amax)
         self.tol = 1e-9 * np.where(scale > 0, scale, 1.0)
 
+        # Nash: partial sums that cannot reach a known point's value are dropped (nash_bound)
+        self.bound = None
+        if nash is not None:
+            summands = {j: (np.moveaxis(values.levels[j], 0, -1), None, False) for j in disc}
+            summands = {j: (p, np.ones(p.shape[:2], bool), f) for j, (p, _, f) in summands.items()}
+            summands.update({c: (verts[c], vvalid[c], True) for c in cont})
+            self.bound = NashBound(summands, nash[0], np.asarray(nash[1], float), self.tol)
+
+        # rows whose partial sums outgrow ``cap`` are given up (``hard``): one such row would
+        # set the padded width of all
+        self.hard = np.zeros(N, bool)
+
+        def prune(s, included):
+            if self.bound is not None:
+                s = _pack(s, self.bound.alive(s.pts, s.valid, included) & ~self.hard[:, None])
+            s = _prune(s, _key(s, cont, base), weak)
+            if cap is not None and (over := s.valid.sum(axis=1) > cap).any():
+                self.hard |= over
+                s = _pack(s, s.valid & ~self.hard[:, None])
+            return s
+
         # undominated discrete combinations, then partial sums with the continuous curves
         D = _Set(np.zeros((N, 1, 2)), np.ones((N, 1), bool), np.zeros((N, 1), np.int64), {})
-        for j in disc:
+        for i, j in enumerate(disc):
             lv = np.moveaxis(values.levels[j], 0, -1)
             t = _Set(lv, np.ones(lv.shape[:2], bool), np.zeros(lv.shape[:2], np.int64), {})
-            D = _add(D, t, levels=lv.shape[1])
-            D = _prune(D, _key(D, cont, base), weak)
+            D = prune(_add(D, t, levels=lv.shape[1]), set(disc[: i + 1]))
         V = {}
         for c in cont:
             one = _Set(
@@ -173,27 +202,30 @@ class _Geometry:
                 np.zeros(vvalid[c].shape, np.int64),
                 {c: np.broadcast_to(np.arange(vvalid[c].shape[1]), vvalid[c].shape)},
             )
-            V[c] = _prune(one, _key(one, cont, base), weak)
-
-        def plus(s, t):
-            s = _add(s, t)
-            return _prune(s, _key(s, cont, base), weak)
+            V[c] = prune(one, {c})
 
         # the sums without curve c from prefix and suffix sums: Pareto(A + B) is
         # Pareto(Pareto(A) + Pareto(B)), and a prefix's fields are the more significant
         # ones of the cell order, so exact duplicates keep the same (lowest) cell
         prefix = [D]
-        for c in cont:
-            prefix.append(plus(prefix[-1], V[c]))
+        for k, c in enumerate(cont):
+            prefix.append(prune(_add(prefix[-1], V[c]), {*disc, *cont[: k + 1]}))
         suffix = [None] * (len(cont) + 1)
         for k in range(len(cont) - 1, 0, -1):
-            suffix[k] = V[cont[k]] if suffix[k + 1] is None else plus(V[cont[k]], suffix[k + 1])
+            suffix[k] = (
+                V[cont[k]]
+                if suffix[k + 1] is None
+                else prune(_add(V[cont[k]], suffix[k + 1]), set(cont[k:]))
+            )
 
         self.T = prefix[-1]
         self.rows = np.arange(N)[:, None]
         self.edges = []
         for k, c in enumerate(cont):
-            S = prefix[k] if suffix[k + 1] is None else plus(prefix[k], suffix[k + 1])
+            others = {*disc, *cont} - {c}
+            S = prefix[k]
+            if suffix[k + 1] is not None:
+                S = prune(_add(prefix[k], suffix[k + 1]), others)
             A, B = verts[c][:, :-1], verts[c][:, 1:]
             both = S.valid[:, :, None] & vvalid[c][:, 1:][:, None, :]
             self.edges.append(
@@ -261,59 +293,81 @@ def _choose(g: _Geometry, cands, tied, second, zone) -> Solved:
     )
 
 
-def log_gain(pts, d, w):
-    """``w . log(pts - d)`` where both gains are positive, else ``-inf`` (last axis: 2)."""
-    gain = pts - d
-    pos = (gain > 0).all(axis=-1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(pos, np.log(np.where(gain > 0, gain, 1.0)) @ w, -np.inf)
-
-
-def _bounded(g: _Geometry, edge, d, w, best):
-    """The edge group of one curve with the partial sums that cannot beat ``best`` dropped
-    (branch and bound): every point of ``S + segment`` lies below ``S + ideal``, ``ideal``
-    the curve's componentwise best, so ``w . log(S + ideal - d)`` bounds the Nash value of
-    the whole group; sums whose bound is below ``best`` (a vertex's value, less a margin far
-    above the tie tolerance) hold no candidate that could win or tie."""
-    c, S, P0, E, both = edge
-    v = np.moveaxis(g.values.vs[c], 0, -1)
-    okv = np.arange(v.shape[1])[None, :] < g.values.count[c][:, None]
-    ideal = np.where(okv[..., None], v, -np.inf).max(axis=1)
-    ub = log_gain(S.pts + ideal[:, None, :], d[:, None, :], w)
-    margin = 1e-9 * (1.0 + np.abs(best))
-    alive = S.valid & ~(ub < (best - margin)[:, None])
-    m = max(int(alive.sum(axis=1).max()), 1)
-    if m == alive.shape[1]:
-        return edge
-    order = np.argsort(~alive, axis=1, kind="stable")[:, :m]
-
-    def take(a):
-        return np.take_along_axis(a, order.reshape(order.shape + (1,) * (a.ndim - 2)), axis=1)
-
-    keep = take(alive)
-    bps = {k: take(b) for k, b in S.bp.items()}
-    Sc = _Set(take(S.pts), take(S.valid) & keep, take(S.combo), bps)
-    return c, Sc, take(P0), E, take(both) & keep[:, :, None]
-
-
-def _nash(g: _Geometry, d, w):
-    """Nash candidates: vertices and the stationary point of every edge (module docstring),
-    the edges bounded by the best vertex (:func:`_bounded`)."""
+def _nash_groups(g: _Geometry, d, w):
+    """Nash candidates: the vertex sums and the stationary point of every edge (module
+    docstring), as groups ``(edge or None, points, ok, s)``."""
     dd, tl = d[:, None, :], g.tol[:, None]
     ok = g.T.valid & ((g.T.pts - dd) > tl[..., None]).all(axis=2)
-    cands = [g.vertices(ok)]
-    best = np.where(ok, log_gain(g.T.pts, dd, w), -np.inf).max(axis=1)
+    groups = [(None, g.T.pts, ok, None)]
     for edge in g.edges:
-        edge = _bounded(g, edge, d, w, best)
-        _, _, P0, E, _ = edge
+        _, _, P0, E, both = edge
         x0, y0 = P0[..., 0] - d[:, None, None, 0], P0[..., 1] - d[:, None, None, 1]
         slanted = (np.abs(E[..., 0]) > tl[..., None]) & (np.abs(E[..., 1]) > tl[..., None])
         with np.errstate(divide="ignore", invalid="ignore"):
             s = -(w[0] * E[..., 0] * y0 + w[1] * E[..., 1] * x0) / (w.sum() * E[..., 0] * E[..., 1])
         s = np.clip(np.where(slanted, s, 0.0), 0.0, 1.0)
-        good = slanted & ((P0 + s[..., None] * E - dd[:, None]) > tl[..., None, None]).all(-1)
-        cands.append(g.on_edge(edge, s, good))
-    return _stack(cands, g.N, g.cont)
+        pts = P0 + s[..., None] * E
+        good = slanted & ((pts - dd[:, None]) > tl[..., None, None]).all(-1)
+        groups.append((edge, pts, good & both, s))
+    return groups
+
+
+def _nash(g: _Geometry, d, w):
+    """The Nash solution of every row and its value (``-inf`` where no point gains for
+    both).  Values are computed for every candidate; the cell and coordinates only for
+    those tying with the best (ties as :func:`_choose`)."""
+    N = g.N
+    groups, vals = _nash_groups(g, d, w), []
+    for _, pts, ok, _ in groups:
+        flat_ok, flat = ok.reshape(N, -1), pts.reshape(N, -1, 2)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            logs = np.log(np.where(flat_ok[..., None], flat - d[:, None, :], 1.0))
+        vals.append(np.where(flat_ok, logs @ w, -np.inf))
+    best = np.max([v.max(axis=1, initial=-np.inf) for v in vals], axis=0)
+    thr = (best - (1e-12 + 1e-12 * np.abs(best)))[:, None]
+    T, base = g.T, g.base
+    found = []  # (row, key, u1, combo, {issue: coordinate}) of the tied candidates
+    for (edge, pts, ok, s), val in zip(groups, vals, strict=True):
+        tied = ok.reshape(N, -1) & (val >= thr)
+        r, flat = np.nonzero(tied)
+        if edge is None:
+            m = flat
+            key = _key(T, g.cont, base)[r, m]
+            xs = {c: g.values.xs[c][r, np.maximum(T.bp[c][r, m], 0)] for c in g.cont}
+            found.append((r, key, T.pts[r, m, 0], T.combo[r, m], xs))
+            continue
+        c, S = edge[:2]
+        m, sg = np.unravel_index(flat, ok.shape[1:])
+        sv = s[r, m, sg]
+        piece = np.where(sv <= 0.0, np.maximum(sg - 1, 0), sg)
+        key = S.combo[r, m].astype(np.int64)
+        xs = {}
+        for cc in g.cont:
+            if cc == c:
+                key = key * base + np.where(sv >= 1.0, sg, piece)
+                xa, xb = g.values.xs[c][r, sg], g.values.xs[c][r, sg + 1]
+                xs[c] = np.where(sv >= 1.0, xb, xa + sv * (xb - xa))
+            else:
+                key = key * base + np.maximum(S.bp[cc][r, m] - 1, 0)
+                xs[cc] = g.values.xs[cc][r, np.maximum(S.bp[cc][r, m], 0)]
+        found.append((r, key, pts[r, m, sg, 0], S.combo[r, m], xs))
+    r = np.concatenate([f[0] for f in found])
+    key = np.concatenate([f[1] for f in found])
+    u1 = np.concatenate([f[2] for f in found])
+    order = np.lexsort((-u1, key, r))  # stable: equal keys and u1 keep the candidate order
+    first = order[np.r_[True, r[order][1:] != r[order][:-1]]] if r.size else order
+    win = r[first]
+    zone = np.zeros(N, bool)
+    zone[win] = True
+    # rows without a candidate keep the first vertex sum's cell (their zone is False)
+    combo = T.combo[:, 0].copy()
+    combo[win] = np.concatenate([f[3] for f in found])[first]
+    coords = {}
+    for c in g.cont:
+        x = g.values.xs[c][np.arange(N), np.maximum(T.bp[c][:, 0], 0)].copy()
+        x[win] = np.concatenate([f[4][c] for f in found])[first]
+        coords[c] = x
+    return Solved(zone=zone, combo=combo, coords=coords), best
 
 
 def _ir(g: _Geometry, d):
@@ -405,7 +459,41 @@ def _max_min(g: _Geometry, d, r, zone) -> Solved:
     return _choose(g, cands, tied, np.where(use_ray, lo, hi), zone)
 
 
-def solve_batch(values, d: np.ndarray, *, solution: str, weights=(0.5, 0.5)) -> Solved:
+def _solve_nash(values, d, w, cap: int | None) -> Solved:
+    """Nash with the bounds of :mod:`sim.analysis.nash_bound`.  Rows whose partial sums
+    outgrow ``cap`` are solved again in small chunks with no cap; a row whose pruned optimum
+    falls short of the lower bound's point (which the bound assumes reachable) is solved
+    again without the bound."""
+    g = _Geometry(values, nash=(d, w), cap=cap)
+    got, best = _nash(g, d, w)
+    lb = g.bound.best
+    short = np.isfinite(lb) & ~(best >= lb - 1e-9 * (1.0 + np.abs(lb))) & ~g.hard
+    parts = [(r, _solve_nash(values.take(r), d[r], w, None)) for r in _chunks(g.hard, _SMALL)]
+    if short.any():
+        r = np.flatnonzero(short)
+        parts.append((r, _nash(_Geometry(values.take(r)), d[r], w)[0]))
+    for r, again in parts:
+        got.zone[r] = again.zone
+        got.combo[r] = again.combo
+        for c in got.coords:
+            got.coords[c][r] = again.coords[c]
+    return got
+
+
+def _chunks(mask: np.ndarray, size: int):
+    """The indices of ``mask``'s true entries, ``size`` at a time."""
+    idx = np.flatnonzero(mask)
+    return [idx[k : k + size] for k in range(0, idx.size, size)]
+
+
+#: Draws solved together: Nash's bounded geometry (its partial sums capped at ``_CAP``
+#: points a row), and the others' (padded to the chunk's largest set).
+_NASH_CHUNK, _CAP, _SMALL = 256, 16, 16
+
+
+def solve_batch(
+    values, d: np.ndarray, *, solution: str, weights=(0.5, 0.5), chunk: int | None = None
+) -> Solved:
     """One axiomatic solution of every draw (module docstring).
 
     Parameters
@@ -418,20 +506,29 @@ def solve_batch(values, d: np.ndarray, *, solution: str, weights=(0.5, 0.5)) -> 
     weights : (2,) positive
         Nash bargaining weights, utilitarian weights or the egalitarian direction
         (ignored by ``kalai_smorodinsky``).
+    chunk : int, optional
+        Draws solved together by the solutions other than Nash (their arrays are padded to
+        the chunk's largest set: rows alike, such as packages of one scenario, can take
+        many); Nash caps its rows' sets instead.
     """
-    g = _Geometry(values, weak=solution in ("egalitarian", "kalai_smorodinsky"))
     w = np.asarray(weights, dtype=float)
-    N = g.N
-    cands = _nash(g, d, w if solution == "nash" else np.ones(2))
-    pts, ok = cands[0], cands[1]
-    zone = ok.any(axis=1)
     if solution == "nash":
-        with np.errstate(divide="ignore", invalid="ignore"):
-            logs = np.log(np.where(ok[..., None], pts - d[:, None, :], 1.0))
-        val = np.where(ok, logs @ w, -np.inf)
-        best = val.max(axis=1)
-        tied = ok & (val >= (best - (1e-12 + 1e-12 * np.abs(best)))[:, None])
-        return _choose(g, cands, tied, pts[..., 0], zone & np.isfinite(best))
+        size, one = _NASH_CHUNK, lambda v, dd: _solve_nash(v, dd, w, _CAP)
+    else:
+        size, one = chunk or _SMALL, lambda v, dd: _solve_one(v, dd, solution, w)
+    parts = [one(values.take(r), d[r]) for r in _chunks(np.ones(values.n, bool), size)]
+    return Solved(
+        zone=np.concatenate([p.zone for p in parts]),
+        combo=np.concatenate([p.combo for p in parts]),
+        coords={c: np.concatenate([p.coords[c] for p in parts]) for c in parts[0].coords},
+    )
+
+
+def _solve_one(values, d, solution: str, w) -> Solved:
+    """A non-Nash solution of one chunk of draws."""
+    g = _Geometry(values, weak=solution in ("egalitarian", "kalai_smorodinsky"))
+    N = g.N
+    zone = _nash(g, d, np.ones(2))[0].zone  # some point gains for both
     ir = _ir(g, d)
     if solution == "utilitarian":
         val = np.where(ir[1], ir[0] @ w, -np.inf)

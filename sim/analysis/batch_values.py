@@ -113,9 +113,9 @@ class BatchedValues:
                 out += interp_rows(coords[:, j], self.xs[j], self.vs[j], self.count[j]).T
         return out
 
-    def take(self, rows: slice) -> BatchedValues:
-        """The draws ``rows`` (a slice) as a smaller batch."""
-        n = len(range(*rows.indices(self.n)))
+    def take(self, rows: slice | np.ndarray) -> BatchedValues:
+        """The draws ``rows`` (a slice or an array of indices) as a smaller batch."""
+        n = len(range(*rows.indices(self.n))) if isinstance(rows, slice) else len(rows)
         xs = {j: v[rows] for j, v in self.xs.items()}
         count = {j: v[rows] for j, v in self.count.items()}
         m = {j: int(c.max()) if n else 0 for j, c in count.items()}

@@ -34,8 +34,6 @@ from sim.scenario.loader import LoadedScenario, load_scenario
 
 __all__ = ["evaluate"]
 
-#: Draws solved together (the arrays are padded to the largest set of the chunk).
-CHUNK = 16
 #: Models whose answer depends only on the payoffs and the disagreement point.
 AXIOMATIC = ("nash_bargaining", "kalai_smorodinsky", "utilitarian", "egalitarian")
 #: Solved as arrays over draws (:func:`sim.analysis.batch_axiomatic.solve_batch`).
@@ -302,8 +300,8 @@ SOLUTION = {
 }
 
 
-def _solve(sc, values, arrays, name: str, chunk: int = CHUNK) -> dict:
-    from sim.analysis.batch_axiomatic import Solved, solve_batch
+def _solve(sc, values, arrays, name: str, chunk: int | None = None) -> dict:
+    from sim.analysis.batch_axiomatic import solve_batch
 
     options = _options(sc, name)
     params = Params(arrays, values.n)
@@ -313,14 +311,6 @@ def _solve(sc, values, arrays, name: str, chunk: int = CHUNK) -> dict:
         kw = {"solution": "nash", "weights": tuple(float(w.get(p, 1.0)) for p in sc.party_codes)}
     else:  # the registry's defaults (sim.bargaining.axiomatic)
         kw = {"solution": SOLUTION[name], "weights": (1.0, 1.0)}
-    parts = []
-    for lo in range(0, values.n, chunk):  # small chunks: padding follows the chunk's largest
-        rows = slice(lo, lo + chunk)
-        parts.append(solve_batch(values.take(rows), d[rows], **kw))
-    solved = Solved(
-        zone=np.concatenate([p.zone for p in parts]),
-        combo=np.concatenate([p.combo for p in parts]),
-        coords={j: np.concatenate([p.coords[j] for p in parts]) for j in parts[0].coords},
-    )
+    solved = solve_batch(values, d, chunk=chunk, **kw)
     polish = _polisher(sc, values, arrays, name, kw["weights"], options.disagreement_at)
     return _batched_columns(sc, values, solved, d, polish)
