@@ -488,7 +488,7 @@ def _chunks(mask: np.ndarray, size: int):
 
 #: Draws solved together: Nash's bounded geometry (its partial sums capped at ``_CAP``
 #: points a row), and the others' (padded to the chunk's largest set).
-_NASH_CHUNK, _CAP, _SMALL = 256, 16, 16
+_NASH_CHUNK, _CAP, _SMALL = 256, 32, 16
 
 
 def solve_batch(

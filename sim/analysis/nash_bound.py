@@ -51,6 +51,14 @@ def _value(pts, d, w, tol):
     return np.where(ok, log_gain(pts, d, w), -np.inf)
 
 
+def _key(pts, d, w, tol, ext):
+    """Whether both gains exceed ``tol``, and then the Nash value, else the smaller gain in
+    units of ``ext`` (what coordinate ascent climbs until both gain)."""
+    val = _value(pts, d, w, tol)
+    fin = np.isfinite(val)
+    return fin, np.where(fin, val, ((pts - d) / ext).min(axis=-1))
+
+
 def _segment_best(rest, A, E, d, w, tol, valid):
     """Each segment's best point ``rest + A + s E`` (stationary point clipped to [0, 1]) and
     its value; ``rest`` (N, 2), ``A``/``E`` (N, S, 2), ``valid`` (N, S)."""
@@ -89,7 +97,7 @@ class NashBound:
         ext = np.maximum(hi - lo, 1e-300)
         theta = (np.arange(K) + 0.5) / K * (np.pi / 2)
         grid = np.stack([np.cos(theta) / ext[:, :1], np.sin(theta) / ext[:, 1:]], axis=1)
-        self.best, point = self._lower(grid, tol, rounds)
+        self.best, point = self._lower(ext, tol, rounds)
         # the Nash gradient at the point found, and two neighbours, where the bound is tight
         gain = np.where(np.isfinite(self.best)[:, None], point - d, ext)
         g = w[None, :] / np.maximum(gain, 1e-300)
@@ -111,44 +119,57 @@ class NashBound:
         mag = (np.abs(lam) * (np.abs(d) + np.maximum(np.abs(lo), np.abs(hi)))[:, :, None]).sum(1)
         self.need = need + np.einsum("nik,ni->nk", lam, d) - _MARGIN * (mag + need)
 
-    def _lower(self, grid, tol, rounds):
-        """The lower bound's point: coordinate ascent from the best weighted-sum maximiser."""
+    def _lower(self, ext, tol, rounds, K: int = 64, starts: int = 1):
+        """The lower bound's point: coordinate ascent from the ``starts`` best of the
+        weighted-sum maximisers in ``K`` directions.  Until a point gains for both, the
+        smaller normalised gain is climbed instead."""
         d, w = self.d, self.w
         N = d.shape[0]
-        rows = np.arange(N)[:, None]
+        theta = (np.arange(K) + 0.5) / K * (np.pi / 2)
+        grid = np.stack([np.cos(theta) / ext[:, :1], np.sin(theta) / ext[:, 1:]], axis=1)
         picks = {}
         for j, (p, v, _) in self.summands.items():  # each summand's best point per direction
             score = np.where(v[..., None], p @ grid, -np.inf)  # (N, m, K)
             picks[j] = np.take_along_axis(p, np.argmax(score, axis=1)[..., None], axis=1)
-        starts = sum(picks.values())  # (N, K, 2)
-        k = np.argmax(_value(starts, d[:, None, :], w, tol[:, None]), axis=1)
-        chosen = {j: q[np.arange(N), k] for j, q in picks.items()}  # (N, 2) each
+        fin, key = _key(sum(picks.values()), d[:, None, :], w, tol[:, None], ext[:, None, :])
+        # the best starts (gaining for both first, then by key) as rows of their own
+        sel = np.lexsort((-key, ~fin), axis=1)[:, :starts]
+        S = sel.shape[1]
+        rows = np.repeat(np.arange(N), S)
+        dd, tt, ee = d[rows], tol[rows], ext[rows]
+        chosen = {j: q[rows, sel.ravel()] for j, q in picks.items()}  # (N * S, 2)
         u = sum(chosen.values())
-        cur = _value(u, d, w, tol)
+        cur_fin, cur = _key(u, dd, w, tt, ee)
+        r = np.arange(N * S)
         for _ in range(rounds):
             moved = False
             for j, (p, v, curve) in self.summands.items():
                 rest = u - chosen[j]
-                pts = rest[:, None, :] + p
-                val = np.where(v, _value(pts, d[:, None, :], w, tol[:, None]), -np.inf)
+                pts = rest[:, None, :] + p[rows]
+                ok = v[rows]
                 if curve:
-                    segs, sval = _segment_best(
-                        rest, p[:, :-1], p[:, 1:] - p[:, :-1], d, w, tol, v[:, 1:]
-                    )
+                    pa = p[rows]
+                    segs, _ = _segment_best(rest, pa[:, :-1], pa[:, 1:] - pa[:, :-1], dd, w, tt,
+                                            ok[:, 1:])  # fmt: skip
                     pts = np.concatenate([pts, segs], axis=1)
-                    val = np.concatenate([val, sval], axis=1)
-                i = np.argmax(val, axis=1)
-                top = val[rows[:, 0], i]
-                better = top > cur
+                    ok = np.concatenate([ok, ok[:, 1:]], axis=1)
+                fin, key = _key(pts, dd[:, None, :], w, tt[:, None], ee[:, None, :])
+                fin &= ok
+                key = np.where(ok, key, -np.inf)
+                i = np.lexsort((key, fin), axis=1)[:, -1]  # the best: gains for both, then key
+                f_i, k_i = fin[r, i], key[r, i]
+                better = (f_i & ~cur_fin) | ((f_i == cur_fin) & (k_i > cur))
                 if better.any():
                     moved = True
-                    new = pts[rows[:, 0], i] - rest
-                    chosen[j] = np.where(better[:, None], new, chosen[j])
-                    u = np.where(better[:, None], pts[rows[:, 0], i], u)
-                    cur = np.where(better, top, cur)
+                    chosen[j] = np.where(better[:, None], pts[r, i] - rest, chosen[j])
+                    u = np.where(better[:, None], pts[r, i], u)
+                    cur = np.where(better, k_i, cur)
+                    cur_fin = cur_fin | (better & f_i)
             if not moved:
                 break
-        return cur, u
+        val = np.where(cur_fin, cur, -np.inf).reshape(N, S)
+        best = np.argmax(val, axis=1)
+        return val[np.arange(N), best], u.reshape(N, S, 2)[np.arange(N), best]
 
     def alive(self, pts, valid, included) -> np.ndarray:
         """Which partial sums ``pts`` (N, M, 2) of the summands ``included`` may still be
