@@ -486,6 +486,19 @@ def _chunks(mask: np.ndarray, size: int):
     return [idx[k : k + size] for k in range(0, idx.size, size)]
 
 
+def _vertex_sums(values) -> int:
+    """How many vertex sums a row's utility set has at most (levels times breakpoints)."""
+    n = 1
+    for j, issue in enumerate(values.issues):
+        if issue.kind == "continuous":
+            n *= int(values.count[j].max(initial=1))
+        else:
+            n *= values.levels[j].shape[2]
+    return n
+
+
+#: Nash without bounds where a row has at most this many vertex sums.
+_PLAIN = 1024
 #: Draws solved together: Nash's bounded geometry (its partial sums capped at ``_CAP``
 #: points a row), and the others' (padded to the chunk's largest set).
 _NASH_CHUNK, _CAP, _SMALL = 256, 32, 16
@@ -512,8 +525,10 @@ def solve_batch(
         many); Nash caps its rows' sets instead.
     """
     w = np.asarray(weights, dtype=float)
-    if solution == "nash":
+    if solution == "nash" and _vertex_sums(values) > _PLAIN:
         size, one = _NASH_CHUNK, lambda v, dd: _solve_nash(v, dd, w, _CAP)
+    elif solution == "nash":  # small sets: bounds would cost more than they save
+        size, one = chunk or _SMALL, lambda v, dd: _nash(_Geometry(v), dd, w)[0]
     else:
         size, one = chunk or _SMALL, lambda v, dd: _solve_one(v, dd, solution, w)
     parts = [one(values.take(r), d[r]) for r in _chunks(np.ones(values.n, bool), size)]

@@ -2,7 +2,8 @@
 against a brute force over every cell's edges, on the random small linear scenarios of
 test_batch_maxmin (half with integer payoffs, so ties are common), through each of its paths:
 the bounded geometry, the capped rows solved again in small chunks, and rows whose lower bound
-is not reached solved again without the bound.  And the bound itself against enumeration."""
+is not reached solved again without the bound, and the plain geometry small sets take.  And
+the bound itself against enumeration."""
 
 from __future__ import annotations
 
@@ -67,19 +68,30 @@ def _check(tmp_path, seed):
         assert u == pytest.approx([want["A"], want["B"]], rel=1e-9, abs=1e-9)
 
 
+@pytest.fixture
+def bounded(monkeypatch):
+    """Bounds whatever the size (these sets are small enough to be solved without)."""
+    monkeypatch.setattr(ba, "_PLAIN", 0)
+
+
 @pytest.mark.parametrize("seed", range(12))
-def test_batched_nash_equals_the_brute_force(tmp_path, seed):
+def test_batched_nash_equals_the_brute_force(tmp_path, seed, bounded):
     _check(tmp_path, seed)
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_capped_rows_solved_again_equal_the_brute_force(tmp_path, seed, monkeypatch):
+def test_small_sets_solved_without_bounds_equal_the_brute_force(tmp_path, seed):
+    _check(tmp_path, seed)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_capped_rows_solved_again_equal_the_brute_force(tmp_path, seed, monkeypatch, bounded):
     monkeypatch.setattr(ba, "_CAP", 0)  # every row outgrows the cap
     _check(tmp_path, seed)
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_rows_short_of_their_lower_bound_solved_again(tmp_path, seed, monkeypatch):
+def test_rows_short_of_their_lower_bound_solved_again(tmp_path, seed, monkeypatch, bounded):
     """A lower bound above the optimum (never true of the real one) prunes the answer away;
     the check after solving finds the shortfall and solves those rows without the bound."""
     real = NashBound.__init__
