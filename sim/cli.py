@@ -127,7 +127,7 @@ def run(
 ) -> None:
     """Solve a scenario with its models, print a summary and write a run folder."""
     from sim import api
-    from sim.results.folder import plot_formats
+    from sim.results.folder import figure_worker, plot_formats
 
     try:
         formats = () if no_plots else plot_formats(plots)
@@ -137,25 +137,26 @@ def run(
     problem = _unusable_dir(export_games)
     if problem:
         _fail(f"--export-games {export_games}: {problem}")
-    loaded = _guard(api.load, scenario)
-    _warn(loaded, strict)
-    result = _guard(api.run, loaded, models=model, seed=seed)
-    from sim.render.tables import print_run
+    with figure_worker(formats):  # draws the figures, warmed up while this process solves
+        loaded = _guard(api.load, scenario)
+        _warn(loaded, strict)
+        result = _guard(api.run, loaded, models=model, seed=seed)
+        from sim.render.tables import print_run
 
-    print_run(result)
-    ledger = None
-    if forecast:
-        typer.echo(f"forecast: {forecast_samples} draws of the scenario's uncertainty under "
-                   f"{len(result.models)} model(s)...", err=True)
+        print_run(result)
+        ledger = None
+        if forecast:
+            typer.echo(f"forecast: {forecast_samples} draws of the scenario's uncertainty under "
+                       f"{len(result.models)} model(s)...", err=True)
+            try:
+                ledger = _guard(api.forecast, loaded, samples=forecast_samples, seed=seed,
+                                models=list(result.models))
+            except ValueError as exc:
+                _fail(f"--forecast: {exc}")
         try:
-            ledger = _guard(api.forecast, loaded, samples=forecast_samples, seed=seed,
-                            models=list(result.models))
-        except ValueError as exc:
-            _fail(f"--forecast: {exc}")
-    try:
-        folder = _guard(api.save, result, out, plots=formats, forecast=ledger)
-    except (OSError, ValueError) as exc:
-        _fail(f"cannot write the run folder: {exc}")
+            folder = _guard(api.save, result, out, plots=formats, forecast=ledger)
+        except (OSError, ValueError) as exc:
+            _fail(f"cannot write the run folder: {exc}")
     typer.echo(f"\nwrote {folder}/results.json")
     if out is not None and Path(folder) != out:
         typer.echo(f"note: {out} already exists: this run is in {folder} instead")

@@ -9,18 +9,27 @@ and reports what each job returned through a pipe.  Each job's output is the sam
 whichever process does it; when no child is forked (no ``os.fork``, other threads running,
 no free core: see :func:`_can_fork`) or it fails or dies, this process does its jobs
 itself, so the result, and any error raised, is that of doing every job here.
+
+A command that knows early that it will draw (``sim run``) can start a :class:`Worker`
+before it solves anything (:func:`worker`): a child forked at once, which warms up
+(imports matplotlib, loads the fonts) on the other core while this process loads and
+solves, then takes the jobs, sent to it pickled, and shares them with a child of its own
+(:func:`in_two_processes`).  Drawing then starts warm on both cores as soon as the
+results exist.  The same fallback holds: if the worker fails, this process does the jobs.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import pickle
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["FORK_ENV", "in_two_processes"]
+__all__ = ["FORK_ENV", "Worker", "in_two_processes", "take_worker", "worker"]
 
 #: ``0``: every job in this process; ``1``: a child whenever it is safe; unset: a child
 #: when it is safe and a core is free.
@@ -39,7 +48,9 @@ def _can_fork() -> bool:
     return asked == "1" or (cores > 1 and os.getloadavg()[0] <= cores - 1)
 
 
-def in_two_processes(jobs: Sequence[Any], work: Callable[[Any], Any]) -> list[Any]:
+def in_two_processes(
+    jobs: Sequence[Any], work: Callable[[Any], Any], *, warm: bool = False
+) -> list[Any]:
     """``[work(job) for job in jobs]``, the jobs at odd places done by a forked child.
 
     Parameters
@@ -48,17 +59,19 @@ def in_two_processes(jobs: Sequence[Any], work: Callable[[Any], Any]) -> list[An
     work : callable
         Does one job (its effects, such as files written, must not depend on the process);
         returns JSON-able data.
+    warm : bool
+        True if this process has warmed up already: fork at once (with two jobs or more);
+        else do the first job before forking, so that the child inherits what it warmed
+        up (fonts, text layouts).
 
     Returns
     -------
     list
         What ``work`` returned for each job, in order.
     """
-    if len(jobs) < 3 or not _can_fork():
+    if len(jobs) < (2 if warm else 3) or not _can_fork():
         return [work(job) for job in jobs]
-    # the first job here before forking: the child inherits what it warmed up (fonts,
-    # text layouts), then takes every other one of the rest
-    out: dict[int, Any] = {0: work(jobs[0])}
+    out: dict[int, Any] = {} if warm else {0: work(jobs[0])}
     theirs = list(range(1, len(jobs), 2))
     read_end, write_end = os.pipe()
     sys.stdout.flush()
@@ -76,7 +89,7 @@ def in_two_processes(jobs: Sequence[Any], work: Callable[[Any], Any]) -> list[An
             os._exit(status)
     os.close(write_end)
     try:
-        for i in range(2, len(jobs), 2):
+        for i in range(0 if warm else 2, len(jobs), 2):  # the even places here
             out[i] = work(jobs[i])
     finally:
         reply = _reply(read_end, pid)
@@ -100,3 +113,114 @@ def _reply(read_end: int, pid: int) -> list | None:
     except ValueError:
         return None
     return reply if isinstance(reply, list) else None
+
+
+class Worker:
+    """A forked child that warmed up while this process worked, waiting for one batch of
+    jobs (see :func:`worker`).
+
+    Attributes
+    ----------
+    pid : int
+        The child's process id.
+    """
+
+    def __init__(self, pid: int, to_child: int, from_child: int) -> None:
+        self.pid = pid
+        self._to, self._from = to_child, from_child
+
+    def map(self, fn: Callable[..., Any], jobs: Sequence[tuple]) -> list[Any] | None:
+        """``[fn(*job) for job in jobs]`` done by the worker (and a child of its own), or
+        None if it failed (then nothing it wrote can be relied on: do the jobs here).
+
+        ``fn`` and the jobs are pickled (``fn`` by reference: a module-level function);
+        ``fn`` returns JSON-able data.  Waits for the worker to finish, also when this
+        process is interrupted, so that nothing is left writing after it returns.
+        """
+        if self._to is None:
+            return None
+        try:
+            data = pickle.dumps((fn, list(jobs)), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(self._to, "wb") as pipe:
+                pipe.write(data)
+        except (OSError, pickle.PicklingError, TypeError, AttributeError):
+            pass  # a worker that died (broken pipe) or jobs that do not pickle: None below
+        finally:
+            self._to = None
+            reply = _reply(self._from, self.pid)
+        return reply if reply is not None and len(reply) == len(jobs) else None
+
+    def close(self) -> None:
+        """Let an unused worker go (it exits on the end of its pipe) and reap it."""
+        if self._to is not None:
+            os.close(self._to)
+            self._to = None
+            _reply(self._from, self.pid)
+
+
+def _serve(read_end: int, write_end: int, warm: Callable[[], None]) -> None:
+    """The worker: warm up, wait for ``(fn, jobs)``, do them in two processes, reply, exit."""
+    status = 1
+    try:
+        devnull = os.open(os.devnull, os.O_RDWR)  # the parent's terminal and pipes are its own
+        for fd in (0, 1) if os.environ.get("SIM_DEBUG") else (0, 1, 2):
+            os.dup2(devnull, fd)
+        warm()
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+        if data:  # nothing: the parent had no jobs for it
+            fn, jobs = pickle.loads(data)
+            done = in_two_processes(jobs, lambda job: fn(*job), warm=True)
+            with os.fdopen(write_end, "w") as pipe:
+                json.dump(done, pipe)
+        status = 0
+    finally:
+        os._exit(status)
+
+
+_ACTIVE: Worker | None = None
+
+
+@contextmanager
+def worker(warm: Callable[[], None]) -> Iterator[Worker | None]:
+    """Within the block, a :class:`Worker` forked at once (when :func:`_can_fork`) that
+    runs ``warm()`` and then waits for one batch of jobs, which :func:`take_worker` hands
+    to whoever has them; at the end of the block an unused worker exits.
+
+    Yields
+    ------
+    Worker or None
+        None when no child is forked.
+    """
+    global _ACTIVE
+    w = _start(warm) if _can_fork() else None
+    _ACTIVE = w
+    try:
+        yield w
+    finally:
+        _ACTIVE = None
+        if w is not None:
+            w.close()
+
+
+def take_worker() -> Worker | None:
+    """The waiting worker of the current :func:`worker` block (each serves one batch), or
+    None."""
+    global _ACTIVE
+    w, _ACTIVE = _ACTIVE, None
+    return w
+
+
+def _start(warm: Callable[[], None]) -> Worker:
+    to_read, to_write = os.pipe()
+    from_read, from_write = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        os.close(to_write)
+        os.close(from_read)
+        _serve(to_read, from_write, warm)
+    os.close(to_read)
+    os.close(from_write)
+    return Worker(pid, to_write, from_read)

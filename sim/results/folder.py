@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sim.outputs import out_problem, publish_dir, temp_dir
@@ -183,13 +184,53 @@ def write_figures(run: RunResult, folder: Path, formats: Iterable[str] = PLOT_FO
 
     Each figure is drawn once and saved in every format; half of the figures are drawn by a
     forked child process when a core is free (:func:`sim.render.forked.in_two_processes`),
-    giving the same files."""
-    from sim.render.forked import in_two_processes
+    giving the same files; within :func:`figure_worker`, by the worker it started."""
+    from sim.render.forked import in_two_processes, take_worker
 
     formats = tuple(formats)
-    jobs = list(figure_functions(run).items())
-    done = in_two_processes(jobs, lambda job: _draw(run, folder, formats, *job))
+    jobs = [(run, folder, formats, stem, fn) for stem, fn in figure_functions(run).items()]
+    worker = take_worker() if jobs else None
+    done = worker.map(_draw, jobs) if worker is not None else None
+    if done is None:
+        done = in_two_processes(jobs, lambda job: _draw(*job))
     return [name for names in done for name in names]
+
+
+@contextmanager
+def figure_worker(formats: Iterable[str]) -> Iterator[None]:
+    """Within the block, figures written by :func:`write_figures` are drawn by a worker
+    forked on entry, which imports matplotlib and loads the fonts (:func:`_warm_up`) while
+    this process loads and solves (:func:`sim.render.forked.worker`); no worker without
+    ``formats``.  The files are the same either way."""
+    from sim.render import forked
+
+    formats = tuple(formats)
+    if not formats:
+        yield
+        return
+    with forked.worker(lambda: _warm_up(formats)):
+        yield
+
+
+def _warm_up(formats: tuple[str, ...]) -> None:
+    """Import the figure modules and save a small figure with text in each format (loads
+    the fonts and the backends)."""
+    import io
+
+    import matplotlib.dates  # noqa: F401  (the timeline's)
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+
+    from sim.render import labels, plots  # noqa: F401
+
+    fig = Figure(figsize=(2, 2))
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 1], label="warm-up")
+    ax.set_title("warm-up")
+    ax.legend()
+    for ext in formats:
+        with rc_context(SAVE_RC):
+            fig.savefig(io.BytesIO(), format=ext, dpi=DPI, **SAVE_KW.get(ext, {}))
 
 
 def _draw(run: RunResult, folder: Path, formats: tuple[str, ...], stem: str, fn: str) -> list[str]:
