@@ -33,8 +33,15 @@ sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 DEPS = "import numpy, scipy, pydantic, matplotlib, pandas, rich, typer, ruamel.yaml"
 
 
+#: ``SIM_FORK_FIGURES`` for the timed runs (``--fork``): unset lets sim fork only when a
+#: core is free (see sim/render/forked.py).
+FORK: str | None = None
+
+
 def _env(root: Path = ROOT) -> dict[str, str]:
     env = dict(os.environ)
+    if FORK is not None:
+        env["SIM_FORK_FIGURES"] = FORK
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")]))
     env.setdefault("COLUMNS", "100")
     return env
@@ -116,12 +123,19 @@ def main() -> None:
         "--against", type=Path, action="append", default=[],
         help="another checkout of sim to time side by side (repeatable)",
     )  # fmt: skip
+    parser.add_argument(
+        "--fork", choices=("auto", "0", "1"), default="auto",
+        help="SIM_FORK_FIGURES of the timed runs: 1 forks the figure processes even on a busy "
+        "machine, 0 never; auto (default) leaves sim to decide by the load",
+    )  # fmt: skip
     args = parser.parse_args()
+    global FORK
+    FORK = None if args.fork == "auto" else args.fork
     roots = (ROOT, *(p.resolve() for p in args.against))
     deps, runs = ratio(args.scenario.resolve(), args.repeat, roots=roots)
     load = os.getloadavg()[0]
     print(f"Scenario: {args.scenario.name}; median of {args.repeat}, side by side; load "
-          f"average {load:.1f} on {os.cpu_count()} cores\n")  # fmt: skip
+          f"average {load:.1f} on {os.cpu_count()} cores; SIM_FORK_FIGURES {args.fork}\n")
     print("| process | wall s | ratio | CPU s | CPU ratio |\n|---|---|---|---|---|")
     print(f"| import of the dependencies | {deps[0]:.3f} | 1 | {deps[1]:.3f} | 1 |")
     for root, (wall, cpu) in zip(roots, runs, strict=True):

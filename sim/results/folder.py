@@ -8,6 +8,8 @@ run never overwrites an earlier one, and two runs started together both land.
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import json
 import shutil
 from collections.abc import Iterable, Iterator
@@ -142,11 +144,6 @@ def _digest_path(run: RunResult) -> Path:
 def _write_resolved(run: RunResult, path: Path) -> None:
     """The resolved scenario, standing alone in the run folder: no ``extends:`` (already
     merged in) and ``facts:`` pointing at the copy of the digest it used (``facts.yaml``)."""
-    from ruamel.yaml import YAML
-
-    yaml = YAML(typ="safe", pure=True)
-    yaml.default_flow_style = False
-    yaml.sort_base_mapping_type_on_output = False  # type: ignore[attr-defined]
     data = {k: v for k, v in run.loaded.data.items() if k != "extends"}
     notes = []
     if "extends" in run.loaded.data:
@@ -160,9 +157,59 @@ def _write_resolved(run: RunResult, path: Path) -> None:
         + (f"# (that is before this copy dropped {'; '.join(notes)})\n" if notes else "")
         + "# facts.yaml next to this file is the fact digest the run cited.\n"
     )
-    with path.open("w") as fh:
-        fh.write(header)
-        yaml.dump(data, fh)
+    path.write_text(header + yaml_text(data))
+
+
+def yaml_text(data: dict) -> str:
+    """Plain data (dicts, lists, scalars, dates) as a YAML document that sim's reader reads
+    back to the same data.
+
+    libyaml's emitter (PyYAML's C dumper) writes it about ten times faster than
+    ruamel.yaml's pure-Python one; it writes YAML 1.1, so its text is read back with the
+    reader every scenario goes through (:func:`sim.fast_yaml.fast_plain_yaml`, YAML 1.2)
+    and kept only if it gives the same values of the same kinds; otherwise (a text such as
+    ``1e3``, plain in YAML 1.1 but a number in 1.2) ruamel.yaml writes the document.
+    """
+    from ruamel.yaml import YAML
+
+    from sim.fast_yaml import fast_plain_yaml
+
+    try:
+        import yaml as pyyaml
+
+        dumper = pyyaml.CSafeDumper
+    except (ImportError, AttributeError):  # no PyYAML, or PyYAML without libyaml
+        dumper = None
+    if dumper is not None:
+        try:
+            text = pyyaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True,
+                               default_flow_style=False)  # fmt: skip
+        except pyyaml.YAMLError:  # a value it cannot write (ruamel's own types, say)
+            text = None
+        if text is not None and _same(fast_plain_yaml(text, YAML(typ="rt")), data):
+            return text
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[attr-defined]
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+def _kind(v) -> type:
+    for t in (bool, int, float, str, dt.datetime, dt.date):  # bool before int, datetime
+        if isinstance(v, t):  # before date: their subclasses
+            return t
+    return type(v)
+
+
+def _same(a, b) -> bool:
+    """``a == b`` with the same kinds of value everywhere (1 is not 1.0 nor True)."""
+    if isinstance(a, dict):
+        return isinstance(b, dict) and list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return isinstance(b, list) and len(a) == len(b) and all(map(_same, a, b))
+    return _kind(a) is _kind(b) and a == b
 
 
 def figure_functions(run: RunResult) -> dict[str, str]:
