@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -151,10 +152,11 @@ class Worker:
         return reply if reply is not None and len(reply) == len(jobs) else None
 
     def close(self) -> None:
-        """Let an unused worker go (it exits on the end of its pipe) and reap it."""
+        """Stop an unused worker (it has written nothing) and reap it."""
         if self._to is not None:
             os.close(self._to)
             self._to = None
+            os.kill(self.pid, signal.SIGKILL)  # not left to finish warming up
             _reply(self._from, self.pid)
 
 

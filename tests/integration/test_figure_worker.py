@@ -99,6 +99,18 @@ def test_worker_maps_in_order_and_an_unused_one_exits(monkeypatch):
         assert none is None and forked.take_worker() is None
 
 
+def test_an_unused_worker_is_stopped_not_awaited(monkeypatch):
+    """A run that fails before drawing (bad input: exit 2) does not wait for the worker's
+    warm-up."""
+    import time
+
+    monkeypatch.setenv(forked.FORK_ENV, "1")
+    t0 = time.monotonic()
+    with forked.worker(lambda: time.sleep(3600)) as w:
+        pass
+    assert _gone(w.pid) and time.monotonic() - t0 < 60  # not an hour
+
+
 def test_a_warm_process_forks_at_once(monkeypatch):
     monkeypatch.setattr(forked, "_can_fork", lambda: True)
     parent = os.getpid()
