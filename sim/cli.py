@@ -582,6 +582,9 @@ def main() -> None:
     _quiet_warnings()
     try:
         app()
+    except SystemExit as exc:  # how a command ends (typer/click), with its status
+        _exit(exc.code)
+        raise
     except Exception as exc:  # last-resort report of a bug
         if os.environ.get("SIM_DEBUG"):
             raise
@@ -591,6 +594,28 @@ def main() -> None:
             err=True,
         )
         raise SystemExit(1) from None
+
+
+def _exit(code) -> None:
+    """End the process with status ``code`` (an int or None) at once: flush the output, run
+    the ``atexit`` handlers and skip the interpreter's teardown, which frees every object of
+    the ~900 modules a run imports one by one (0.2-0.4 s, a tenth of ``sim run``, for
+    nothing: the process ends).  Every file is closed by then (run folders are written
+    whole before a command returns).  Returns, for the ordinary exit, when another thread
+    runs (a Dask cluster's, say: the teardown joins them) or the output cannot be flushed."""
+    import atexit
+    import os
+    import threading
+
+    if threading.active_count() != 1 or not (code is None or isinstance(code, int)):
+        return
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe, say: Python's own exit reports it
+        return
+    atexit._run_exitfuncs()
+    os._exit(code or 0)
 
 
 if __name__ == "__main__":  # pragma: no cover
