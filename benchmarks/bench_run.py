@@ -128,18 +128,19 @@ def main() -> None:
         help="SIM_FORK_FIGURES of the timed runs: 1 forks the figure processes even on a busy "
         "machine, 0 never; auto (default) leaves sim to decide by the load",
     )  # fmt: skip
+    parser.add_argument("--plots", default="png,svg", help="figure formats of the timed runs")
     args = parser.parse_args()
     global FORK
     FORK = None if args.fork == "auto" else args.fork
     roots = (ROOT, *(p.resolve() for p in args.against))
-    deps, runs = ratio(args.scenario.resolve(), args.repeat, roots=roots)
+    deps, runs = ratio(args.scenario.resolve(), args.repeat, args.plots, roots=roots)
     load = os.getloadavg()[0]
     print(f"Scenario: {args.scenario.name}; median of {args.repeat}, side by side; load "
           f"average {load:.1f} on {os.cpu_count()} cores; SIM_FORK_FIGURES {args.fork}\n")
     print("| process | wall s | ratio | CPU s | CPU ratio |\n|---|---|---|---|---|")
     print(f"| import of the dependencies | {deps[0]:.3f} | 1 | {deps[1]:.3f} | 1 |")
     for root, (wall, cpu) in zip(roots, runs, strict=True):
-        print(f"| `sim run` (all models, PNG+SVG), {root} | {wall:.3f} | "
+        print(f"| `sim run` (all models, --plots {args.plots}), {root} | {wall:.3f} | "
               f"**{wall / deps[0]:.2f}** | {cpu:.3f} | {cpu / deps[1]:.2f} |")  # fmt: skip
     print(
         "\n(target: `sim run` at most 2 times the imports, wall-clock; CPU seconds count "
