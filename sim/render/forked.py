@@ -142,10 +142,13 @@ class Worker:
             return None
         try:
             data = pickle.dumps((fn, list(jobs)), protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            data = b""  # jobs that do not pickle: nothing sent, the worker exits, None below
+        try:
             with os.fdopen(self._to, "wb") as pipe:
                 pipe.write(data)
-        except (OSError, pickle.PicklingError, TypeError, AttributeError):
-            pass  # a worker that died (broken pipe) or jobs that do not pickle: None below
+        except OSError:
+            pass  # a worker that died (broken pipe): None below
         finally:
             self._to = None
             reply = _reply(self._from, self.pid)

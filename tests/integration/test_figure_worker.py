@@ -91,9 +91,11 @@ def test_worker_maps_in_order_and_an_unused_one_exits(monkeypatch):
     with forked.worker(lambda: None) as w:
         assert forked.take_worker() is w and forked.take_worker() is None
         assert w.map(divmod, [(7, 2), (9, 4), (1, 1)]) == [[3, 1], [2, 1], [1, 0]]
+    with forked.worker(lambda: None) as w2:
+        assert w2.map(divmod, [(lambda: 1, 2)]) is None  # jobs that do not pickle
     with forked.worker(lambda: None) as unused:
         pass
-    assert _gone(w.pid) and _gone(unused.pid)
+    assert _gone(w.pid) and _gone(w2.pid) and _gone(unused.pid)
     monkeypatch.setenv(forked.FORK_ENV, "0")
     with forked.worker(lambda: None) as none:
         assert none is None and forked.take_worker() is None
