@@ -35,7 +35,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.analysis.nash_bound import NashBound, log_gain
+from sim.analysis.batch_nash import extent, solve_flat, winners
+from sim.analysis.nash_bound import log_gain
 
 __all__ = ["Solved", "log_gain", "solve_batch"]
 
@@ -143,57 +144,20 @@ class _Geometry:
     vertices); candidates are points of these at a parameter ``s`` per edge.  ``weak``:
     weakly undominated (only points another beats in both coordinates are dropped)."""
 
-    def __init__(self, values, weak: bool = False, nash=None, cap: int | None = None):
-        issues = values.issues
+    def __init__(self, values, weak: bool = False):
         N = self.N = values.n
         self.values = values
-        disc = [j for j, i in enumerate(issues) if i.kind != "continuous"]
-        cont = self.cont = [j for j, i in enumerate(issues) if i.kind == "continuous"]
+        disc, cont, verts, vvalid, self.tol = extent(values)
+        self.cont = cont
         base = self.base = max([int(values.count[c].max()) for c in cont] + [1])
-        # scale of the whole utility set (as UtilitySet.tol): sums of per-summand extents
-        lo, hi = np.zeros((N, 2)), np.zeros((N, 2))
-        for j in disc:
-            lv = values.levels[j]
-            lo += lv.min(axis=2).T
-            hi += lv.max(axis=2).T
-        verts, vvalid = {}, {}
-        for c in cont:
-            v = np.moveaxis(values.vs[c], 0, -1)  # (N, m, 2)
-            ok = np.arange(v.shape[1])[None, :] < values.count[c][:, None]
-            verts[c], vvalid[c] = v, ok
-            lo += np.where(ok[..., None], v, np.inf).min(axis=1)
-            hi += np.where(ok[..., None], v, -np.inf).max(axis=1)
-        amax = np.maximum(np.abs(lo), np.abs(hi)).max(1)
-        scale = np.maximum((hi - lo).max(axis=1), 1e-4 * amax)
-        self.tol = 1e-9 * np.where(scale > 0, scale, 1.0)
-
-        # Nash: partial sums that cannot reach a known point's value are dropped (nash_bound)
-        self.bound = None
-        if nash is not None:
-            summands = {j: (np.moveaxis(values.levels[j], 0, -1), None, False) for j in disc}
-            summands = {j: (p, np.ones(p.shape[:2], bool), f) for j, (p, _, f) in summands.items()}
-            summands.update({c: (verts[c], vvalid[c], True) for c in cont})
-            self.bound = NashBound(summands, nash[0], np.asarray(nash[1], float), self.tol)
-
-        # rows whose partial sums outgrow ``cap`` are given up (``hard``): one such row would
-        # set the padded width of all
-        self.hard = np.zeros(N, bool)
-
-        def prune(s, included):
-            if self.bound is not None:
-                s = _pack(s, self.bound.alive(s.pts, s.valid, included) & ~self.hard[:, None])
-            s = _prune(s, _key(s, cont, base), weak)
-            if cap is not None and (over := s.valid.sum(axis=1) > cap).any():
-                self.hard |= over
-                s = _pack(s, s.valid & ~self.hard[:, None])
-            return s
 
         # undominated discrete combinations, then partial sums with the continuous curves
         D = _Set(np.zeros((N, 1, 2)), np.ones((N, 1), bool), np.zeros((N, 1), np.int64), {})
-        for i, j in enumerate(disc):
+        for j in disc:
             lv = np.moveaxis(values.levels[j], 0, -1)
             t = _Set(lv, np.ones(lv.shape[:2], bool), np.zeros(lv.shape[:2], np.int64), {})
-            D = prune(_add(D, t, levels=lv.shape[1]), set(disc[: i + 1]))
+            D = _add(D, t, levels=lv.shape[1])
+            D = _prune(D, _key(D, cont, base), weak)
         V = {}
         for c in cont:
             one = _Set(
@@ -202,30 +166,27 @@ class _Geometry:
                 np.zeros(vvalid[c].shape, np.int64),
                 {c: np.broadcast_to(np.arange(vvalid[c].shape[1]), vvalid[c].shape)},
             )
-            V[c] = prune(one, {c})
+            V[c] = _prune(one, _key(one, cont, base), weak)
+
+        def plus(s, t):
+            s = _add(s, t)
+            return _prune(s, _key(s, cont, base), weak)
 
         # the sums without curve c from prefix and suffix sums: Pareto(A + B) is
         # Pareto(Pareto(A) + Pareto(B)), and a prefix's fields are the more significant
         # ones of the cell order, so exact duplicates keep the same (lowest) cell
         prefix = [D]
-        for k, c in enumerate(cont):
-            prefix.append(prune(_add(prefix[-1], V[c]), {*disc, *cont[: k + 1]}))
+        for c in cont:
+            prefix.append(plus(prefix[-1], V[c]))
         suffix = [None] * (len(cont) + 1)
         for k in range(len(cont) - 1, 0, -1):
-            suffix[k] = (
-                V[cont[k]]
-                if suffix[k + 1] is None
-                else prune(_add(V[cont[k]], suffix[k + 1]), set(cont[k:]))
-            )
+            suffix[k] = V[cont[k]] if suffix[k + 1] is None else plus(V[cont[k]], suffix[k + 1])
 
         self.T = prefix[-1]
         self.rows = np.arange(N)[:, None]
         self.edges = []
         for k, c in enumerate(cont):
-            others = {*disc, *cont} - {c}
-            S = prefix[k]
-            if suffix[k + 1] is not None:
-                S = prune(_add(prefix[k], suffix[k + 1]), others)
+            S = prefix[k] if suffix[k + 1] is None else plus(prefix[k], suffix[k + 1])
             A, B = verts[c][:, :-1], verts[c][:, 1:]
             both = S.valid[:, :, None] & vvalid[c][:, 1:][:, None, :]
             self.edges.append(
@@ -351,22 +312,12 @@ def _nash(g: _Geometry, d, w):
                 key = key * base + np.maximum(S.bp[cc][r, m] - 1, 0)
                 xs[cc] = g.values.xs[cc][r, np.maximum(S.bp[cc][r, m], 0)]
         found.append((r, key, pts[r, m, sg, 0], S.combo[r, m], xs))
-    r = np.concatenate([f[0] for f in found])
-    key = np.concatenate([f[1] for f in found])
-    u1 = np.concatenate([f[2] for f in found])
-    order = np.lexsort((-u1, key, r))  # stable: equal keys and u1 keep the candidate order
-    first = order[np.r_[True, r[order][1:] != r[order][:-1]]] if r.size else order
-    win = r[first]
-    zone = np.zeros(N, bool)
-    zone[win] = True
-    # rows without a candidate keep the first vertex sum's cell (their zone is False)
-    combo = T.combo[:, 0].copy()
-    combo[win] = np.concatenate([f[3] for f in found])[first]
-    coords = {}
-    for c in g.cont:
-        x = g.values.xs[c][np.arange(N), np.maximum(T.bp[c][:, 0], 0)].copy()
-        x[win] = np.concatenate([f[4][c] for f in found])[first]
-        coords[c] = x
+    # draws without a candidate keep the first vertex sum's cell (their zone is False)
+    zone, combo, coords = winners(
+        found,
+        T.combo[:, 0],
+        {c: g.values.xs[c][np.arange(N), np.maximum(T.bp[c][:, 0], 0)] for c in g.cont},
+    )
     return Solved(zone=zone, combo=combo, coords=coords), best
 
 
@@ -459,27 +410,6 @@ def _max_min(g: _Geometry, d, r, zone) -> Solved:
     return _choose(g, cands, tied, np.where(use_ray, lo, hi), zone)
 
 
-def _solve_nash(values, d, w, cap: int | None) -> Solved:
-    """Nash with the bounds of :mod:`sim.analysis.nash_bound`.  Rows whose partial sums
-    outgrow ``cap`` are solved again in small chunks with no cap; a row whose pruned optimum
-    falls short of the lower bound's point (which the bound assumes reachable) is solved
-    again without the bound."""
-    g = _Geometry(values, nash=(d, w), cap=cap)
-    got, best = _nash(g, d, w)
-    lb = g.bound.best
-    short = np.isfinite(lb) & ~(best >= lb - 1e-9 * (1.0 + np.abs(lb))) & ~g.hard
-    parts = [(r, _solve_nash(values.take(r), d[r], w, None)) for r in _chunks(g.hard, _SMALL)]
-    if short.any():
-        r = np.flatnonzero(short)
-        parts.append((r, _nash(_Geometry(values.take(r)), d[r], w)[0]))
-    for r, again in parts:
-        got.zone[r] = again.zone
-        got.combo[r] = again.combo
-        for c in got.coords:
-            got.coords[c][r] = again.coords[c]
-    return got
-
-
 def _chunks(mask: np.ndarray, size: int):
     """The indices of ``mask``'s true entries, ``size`` at a time."""
     idx = np.flatnonzero(mask)
@@ -497,11 +427,12 @@ def _vertex_sums(values) -> int:
     return n
 
 
-#: Nash without bounds where a row has at most this many vertex sums.
+#: Nash by branch and bound on flat arrays (:mod:`sim.analysis.batch_nash`) where a row has
+#: more vertex sums than this; else on the padded geometry, like the other solutions.
 _PLAIN = 1024
-#: Draws solved together: Nash's bounded geometry (its partial sums capped at ``_CAP``
-#: points a row), and the others' (padded to the chunk's largest set).
-_NASH_CHUNK, _CAP, _SMALL = 256, 32, 16
+#: Draws solved together: by the flat Nash (memory: its partial sums), and on the padded
+#: geometry (padded to the chunk's largest set).
+_NASH_CHUNK, _SMALL = 1024, 16
 
 
 def solve_batch(
@@ -526,7 +457,7 @@ def solve_batch(
     """
     w = np.asarray(weights, dtype=float)
     if solution == "nash" and _vertex_sums(values) > _PLAIN:
-        size, one = _NASH_CHUNK, lambda v, dd: _solve_nash(v, dd, w, _CAP)
+        size, one = _NASH_CHUNK, lambda v, dd: Solved(*solve_flat(v, dd, w))
     elif solution == "nash":  # small sets: bounds would cost more than they save
         size, one = chunk or _SMALL, lambda v, dd: _nash(_Geometry(v), dd, w)[0]
     else:

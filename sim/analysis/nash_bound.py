@@ -90,7 +90,7 @@ class NashBound:
         Rounds of coordinate ascent.
     """
 
-    def __init__(self, summands: dict, d, w, tol, K: int = 16, rounds: int = 3):
+    def __init__(self, summands: dict, d, w, tol, K: int = 8, rounds: int = 2):
         self.summands, self.d, self.w = summands, d, w
         lo = sum(np.where(v[..., None], p, np.inf).min(axis=1) for p, v, _ in summands.values())
         hi = sum(np.where(v[..., None], p, -np.inf).max(axis=1) for p, v, _ in summands.values())
@@ -119,7 +119,7 @@ class NashBound:
         mag = (np.abs(lam) * (np.abs(d) + np.maximum(np.abs(lo), np.abs(hi)))[:, :, None]).sum(1)
         self.need = need + np.einsum("nik,ni->nk", lam, d) - _MARGIN * (mag + need)
 
-    def _lower(self, ext, tol, rounds, K: int = 64, starts: int = 1):
+    def _lower(self, ext, tol, rounds, K: int = 32, starts: int = 1):
         """The lower bound's point: coordinate ascent from the ``starts`` best of the
         weighted-sum maximisers in ``K`` directions.  Until a point gains for both, the
         smaller normalised gain is climbed instead."""
@@ -171,9 +171,11 @@ class NashBound:
         best = np.argmax(val, axis=1)
         return val[np.arange(N), best], u.reshape(N, S, 2)[np.arange(N), best]
 
-    def alive(self, pts, valid, included) -> np.ndarray:
-        """Which partial sums ``pts`` (N, M, 2) of the summands ``included`` may still be
-        completed to a point worth at least the lower bound (module docstring)."""
+    def alive(self, pts, row, included) -> np.ndarray:
+        """Which partial sums ``pts`` (P, 2) of the summands ``included``, of the draws
+        ``row`` (P,), may still be completed to a point worth at least the lower bound
+        (module docstring)."""
         h = sum((hj for j, hj in self.h.items() if j not in included), np.zeros_like(self.need))
-        reach = pts @ self.lam + (h - self.need)[:, None, :]  # (N, M, K + 3)
-        return valid & (reach >= 0).all(axis=2)
+        lam = self.lam[row]  # (P, 2, K)
+        reach = pts[:, :1] * lam[:, 0] + pts[:, 1:] * lam[:, 1] + (h - self.need)[row]
+        return (reach >= 0).all(axis=1)

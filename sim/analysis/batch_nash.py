@@ -1,0 +1,251 @@
+"""The Nash solution of many draws on flat arrays, by branch and bound.
+
+The utility set of a draw is the Minkowski sum of its issues' point sets and curves, and the
+Nash solution is found, as in :mod:`sim.analysis.batch_axiomatic`, among the undominated
+vertex sums and the stationary points of the edges ``P0 + s E`` (one curve on a segment, the
+other summands at undominated vertices).  Here the partial sums of every draw are kept in
+flat arrays (a row number per point, rows in order) rather than padded to the longest row:
+with the bounds of :mod:`sim.analysis.nash_bound` most draws keep one or a few partial sums
+while a few keep hundreds, and padding would make every draw pay for the largest.
+
+Same candidates, values and ties as :mod:`sim.analysis.batch_axiomatic` (ties: the lowest
+cell of :attr:`sim.space.OutcomeSpace.cells`, then the larger ``u1``, then the first
+candidate), so the answers are the same draw for draw.  A draw whose optimum falls short of
+the lower bound's point is solved again without the bound.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.analysis.nash_bound import NashBound
+
+__all__ = ["extent", "solve_flat", "winners"]
+
+
+def extent(values):
+    """The discrete and continuous issues, each curve's vertices ``(N, m, 2)`` and which are
+    real, and the gain tolerance ``1e-9`` times the set's scale (as ``UtilitySet.tol``: the
+    sums of per-summand extents)."""
+    N = values.n
+    disc = [j for j, i in enumerate(values.issues) if i.kind != "continuous"]
+    cont = [j for j, i in enumerate(values.issues) if i.kind == "continuous"]
+    lo, hi = np.zeros((N, 2)), np.zeros((N, 2))
+    for j in disc:
+        lv = values.levels[j]
+        lo += lv.min(axis=2).T
+        hi += lv.max(axis=2).T
+    verts, vvalid = {}, {}
+    for c in cont:
+        v = np.moveaxis(values.vs[c], 0, -1)
+        ok = np.arange(v.shape[1])[None, :] < values.count[c][:, None]
+        verts[c], vvalid[c] = v, ok
+        lo += np.where(ok[..., None], v, np.inf).min(axis=1)
+        hi += np.where(ok[..., None], v, -np.inf).max(axis=1)
+    amax = np.maximum(np.abs(lo), np.abs(hi)).max(1)
+    scale = np.maximum((hi - lo).max(axis=1), 1e-4 * amax)
+    return disc, cont, verts, vvalid, 1e-9 * np.where(scale > 0, scale, 1.0)
+
+
+@dataclass(frozen=True)
+class _Flat:
+    """Points of every draw in one array: ``row`` (P,) ascending, ``pts`` (P, 2), ``combo``
+    (P,) the discrete combination, ``bp`` {curve: (P,) breakpoint index}."""
+
+    row: np.ndarray
+    pts: np.ndarray
+    combo: np.ndarray
+    bp: dict
+
+    def take(self, i) -> _Flat:
+        return _Flat(self.row[i], self.pts[i], self.combo[i], {c: b[i] for c, b in self.bp.items()})
+
+
+def _pairs(srow: np.ndarray, trow: np.ndarray, N: int):
+    """Every pair ``(i, k)`` of elements with ``srow[i] == trow[k]`` (``trow`` ascending), in
+    the order of ``i`` then ``k``."""
+    tc = np.bincount(trow, minlength=N)
+    ts = np.cumsum(tc) - tc
+    reps = tc[srow]
+    i = np.repeat(np.arange(srow.size), reps)
+    ends = np.cumsum(reps)
+    k = (
+        np.repeat(ts[srow], reps)
+        + np.arange(ends[-1] if ends.size else 0)
+        - np.repeat(ends - reps, reps)
+    )
+    return i, k
+
+
+def _add(s: _Flat, t: _Flat, N: int, levels: int | None = None) -> _Flat:
+    """Minkowski sums of every draw's sets (``levels``: ``t`` is a discrete issue's levels,
+    whose position extends the combination index, first issue most significant)."""
+    i, k = _pairs(s.row, t.row, N)
+    combo = s.combo[i] * levels + t.combo[k] if levels is not None else s.combo[i]
+    bp = {c: b[i] for c, b in s.bp.items()} | {c: b[k] for c, b in t.bp.items()}
+    return _Flat(s.row[i], s.pts[i] + t.pts[k], combo, bp)
+
+
+def _key(s: _Flat, cont, base: int) -> np.ndarray:
+    """The cell order: combination, then each curve's piece (a breakpoint ``i`` lies in
+    piece ``max(i - 1, 0)``)."""
+    key = s.combo.astype(np.int64)
+    for c in cont:
+        b = s.bp.get(c)
+        key = key * base + (0 if b is None else np.maximum(b - 1, 0))
+    return key
+
+
+def _prune(s: _Flat, key: np.ndarray) -> _Flat:
+    """The undominated points of every draw (lowest ``key`` among exact duplicates; Kung,
+    Luccio & Preparata 1975): sorted by draw, then ``u1`` and ``u2`` falling, a point stays
+    if its ``u2`` beats every earlier point's of its draw.  The running maximum within a draw
+    runs over integer ranks offset by draw, so it is exact."""
+    order = np.lexsort((key, -s.pts[:, 1], -s.pts[:, 0], s.row))
+    row, u2 = s.row[order], s.pts[order, 1]
+    _, rank = np.unique(u2, return_inverse=True)
+    span = rank.size + 1
+    code = row * span + rank + 1  # rows ascending: a draw's codes exceed the earlier draws'
+    best = np.maximum.accumulate(code)
+    before = np.concatenate([[0], best[:-1]])
+    floor = row * span  # a code at most this is another draw's
+    keep = (rank + 1) > np.where(before > floor, before - floor, 0)
+    return s.take(order[keep])
+
+
+def _rowmax(row: np.ndarray, val: np.ndarray, N: int) -> np.ndarray:
+    """The largest ``val`` of every draw (``row`` ascending; ``-inf`` for none)."""
+    out = np.full(N, -np.inf)
+    if row.size:
+        starts = np.flatnonzero(np.r_[True, row[1:] != row[:-1]])
+        out[row[starts]] = np.maximum.reduceat(val, starts)
+    return out
+
+
+def winners(found, combo: np.ndarray, coords: dict):
+    """Each draw's answer among its candidates tying the best, ``found``: a list of
+    ``(row, key, u1, combo, {issue: coordinate})`` arrays.  The lowest key (cell) wins, then
+    the larger ``u1``, then the first found.  Returns ``zone`` (a candidate exists), and
+    copies of ``combo`` (N,) and ``coords`` {issue: (N,)} (what draws with no candidate
+    keep) with the winners' cells and coordinates."""
+    r = np.concatenate([f[0] for f in found])
+    key = np.concatenate([f[1] for f in found])
+    u1 = np.concatenate([f[2] for f in found])
+    order = np.lexsort((-u1, key, r))  # stable: equal keys and u1 keep the candidate order
+    first = order[np.r_[True, r[order][1:] != r[order][:-1]]] if r.size else order
+    win = r[first]
+    zone = np.zeros(combo.shape[0], bool)
+    zone[win] = True
+    combo = combo.copy()
+    combo[win] = np.concatenate([f[3] for f in found])[first]
+    coords = {c: x.copy() for c, x in coords.items()}
+    for c, x in coords.items():
+        x[win] = np.concatenate([f[4][c] for f in found])[first]
+    return zone, combo, coords
+
+
+def _log_value(pts, d, w, ok):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logs = np.log(np.where(ok[:, None], pts - d, 1.0))
+    return np.where(ok, logs @ w, -np.inf)
+
+
+def solve_flat(values, d: np.ndarray, w: np.ndarray, bound: bool = True):
+    """Nash solution of every draw: ``(zone, combo, coords)`` as
+    :class:`sim.analysis.batch_axiomatic.Solved` holds them (module docstring)."""
+    N = values.n
+    disc, cont, verts, vvalid, tol = extent(values)
+    base = max([int(values.count[c].max()) for c in cont] + [1])
+    nb = None
+    if bound:
+        summands = {j: np.moveaxis(values.levels[j], 0, -1) for j in disc}
+        summands = {j: (p, np.ones(p.shape[:2], bool), False) for j, p in summands.items()}
+        summands.update({c: (verts[c], vvalid[c], True) for c in cont})
+        nb = NashBound(summands, d, w, tol)
+
+    def prune(s: _Flat, included) -> _Flat:
+        if nb is not None:
+            s = s.take(nb.alive(s.pts, s.row, included))
+        return _prune(s, _key(s, cont, base))
+
+    rows = np.arange(N)
+    D = _Flat(rows, np.zeros((N, 2)), np.zeros(N, np.int64), {})
+    for i, j in enumerate(disc):
+        L = values.levels[j].shape[2]
+        t = _Flat(
+            np.repeat(rows, L),
+            np.moveaxis(values.levels[j], 0, -1).reshape(-1, 2),
+            np.tile(np.arange(L), N),
+            {},
+        )
+        D = prune(_add(D, t, N, levels=L), set(disc[: i + 1]))
+    V = {}
+    for c in cont:
+        r, m = np.nonzero(vvalid[c])
+        V[c] = prune(_Flat(r, verts[c][r, m], np.zeros(r.size, np.int64), {c: m}), {c})
+    prefix = [D]
+    for k, c in enumerate(cont):
+        prefix.append(prune(_add(prefix[-1], V[c], N), {*disc, *cont[: k + 1]}))
+    suffix = [None] * (len(cont) + 1)
+    for k in range(len(cont) - 1, 0, -1):
+        nxt = suffix[k + 1]
+        suffix[k] = V[cont[k]] if nxt is None else prune(_add(V[cont[k]], nxt, N), set(cont[k:]))
+    T = prefix[-1]
+
+    # candidates: vertex sums, then each curve's edges at their stationary points
+    dd = d[T.row]
+    ok = ((T.pts - dd) > tol[T.row, None]).all(axis=1)
+    groups = [(None, T, None, T.pts, ok, _log_value(T.pts, dd, w, ok))]
+    for k, c in enumerate(cont):
+        S = prefix[k]
+        if suffix[k + 1] is not None:
+            S = prune(_add(prefix[k], suffix[k + 1], N), {*disc, *cont} - {c})
+        r, sg = np.nonzero(vvalid[c][:, 1:])  # segments (sg, sg + 1)
+        i, q = _pairs(S.row, r, N)
+        row, sg = S.row[i], sg[q]
+        A = verts[c][row, sg]
+        E = verts[c][row, sg + 1] - A
+        P0 = S.pts[i] + A
+        dr, tl = d[row], tol[row]
+        x0, y0 = P0[:, 0] - dr[:, 0], P0[:, 1] - dr[:, 1]
+        slanted = (np.abs(E[:, 0]) > tl) & (np.abs(E[:, 1]) > tl)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            s = -(w[0] * E[:, 0] * y0 + w[1] * E[:, 1] * x0) / (w.sum() * E[:, 0] * E[:, 1])
+        s = np.clip(np.where(slanted, s, 0.0), 0.0, 1.0)
+        pts = P0 + s[:, None] * E
+        ok = slanted & ((pts - dr) > tl[:, None]).all(axis=1)
+        groups.append(((c, sg, s), S.take(i), row, pts, ok, _log_value(pts, dr, w, ok)))
+    best = np.max([_rowmax(g[1].row, g[5], N) for g in groups], axis=0)
+    thr = best - (1e-12 + 1e-12 * np.abs(best))
+
+    found = []  # (row, key, u1, combo, {issue: coordinate}) of the candidates tying the best
+    for edge, S, _, pts, ok, val in groups:
+        t = np.flatnonzero(ok & (val >= thr[S.row]))
+        Sx = S.take(t)
+        r, key = Sx.row, Sx.combo.astype(np.int64)
+        xs = {}
+        for cc in cont:
+            if edge is not None and cc == edge[0]:
+                sg, sv = edge[1][t], edge[2][t]
+                piece = np.where(sv >= 1.0, sg, np.where(sv <= 0.0, np.maximum(sg - 1, 0), sg))
+                xa, xb = values.xs[cc][r, sg], values.xs[cc][r, sg + 1]
+                xs[cc] = np.where(sv >= 1.0, xb, xa + sv * (xb - xa))
+            else:
+                piece = np.maximum(Sx.bp[cc] - 1, 0)
+                xs[cc] = values.xs[cc][r, np.maximum(Sx.bp[cc], 0)]
+            key = key * base + piece
+        found.append((r, key, pts[t, 0], Sx.combo, xs))
+    zone, combo, coords = winners(
+        found, np.zeros(N, np.int64), {c: values.xs[c][:, 0] for c in cont}
+    )
+    if nb is not None:  # rows short of the lower bound's point: again without the bound
+        lb = nb.best
+        short = np.flatnonzero(np.isfinite(lb) & ~(best >= lb - 1e-9 * (1.0 + np.abs(lb))))
+        if short.size:
+            z, cb, xs = solve_flat(values.take(short), d[short], w, bound=False)
+            zone[short], combo[short] = z, cb
+            for c in cont:
+                coords[c][short] = xs[c]
+    return zone, combo, coords
