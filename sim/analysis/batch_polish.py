@@ -20,6 +20,7 @@ from sim.analysis.batch_axiomatic import log_gain
 from sim.analysis.batch_trade import Params, trade_issue_evaluators
 from sim.analysis.batch_values import interp_rows
 from sim.analysis.parameters import patch_scenario
+from sim.models._smooth import sum_key
 
 __all__ = ["polisher"]
 
@@ -88,6 +89,20 @@ class _Problem:
             shift += _rows(f, x, rows) - approx
         return shift
 
+    def slice(self, row: int):
+        """Row ``row`` as a :class:`sim.bargaining.smooth.Slice` (the scalar solver's input,
+        as :func:`sim.models._smooth.slice_at` builds it for one draw)."""
+        from sim.bargaining.smooth import Slice
+
+        at = np.array([row])
+        return Slice(
+            lambda z: self.value(np.asarray(z, dtype=float)[None], at)[0],
+            lambda z: self.slopes(np.asarray(z, dtype=float)[None], at)[0],
+            self.z0[row],
+            tuple(self.breaks),
+            self.movable[row],
+        )
+
     def batch(self, rows: np.ndarray):
         from sim.bargaining.smooth_batch import Batch
 
@@ -103,12 +118,12 @@ class _Problem:
 def _nash(problem: _Problem, rows, d, w):
     from sim.bargaining import smooth_batch as sb
 
-    z, u, _, conv = sb.polish_batch(problem.batch(rows), sb.nash(d, w))
+    z, u, lam, conv = sb.polish_batch(problem.batch(rows), sb.nash(d, w))
 
     def score(v):
         return log_gain(v, d, w)
 
-    return z, u, conv, score
+    return z, u, conv, score, {"nash": (z.copy(), u.copy(), lam, conv)}
 
 
 def _utilitarian(problem: _Problem, rows, d, w, u_pl, d_pl):
@@ -164,7 +179,12 @@ def _utilitarian(problem: _Problem, rows, d, w, u_pl, d_pl):
     def score(v):
         return np.where((v >= d - tol2[:, None]).all(axis=1), v @ w, -np.inf)
 
-    return z, u, found, score, certain
+    known = {
+        sum_key(w): cands[None],
+        ("level", 0): cands[0],
+        ("level", 1): cands[1],
+    }
+    return z, u, found, score, certain, known
 
 
 def _maxmin(problem: _Problem, rows, d, r):
@@ -180,20 +200,49 @@ def _maxmin(problem: _Problem, rows, d, r):
         return ((v - d) / r).min(axis=1)
 
     before = score(batch.value(batch.z0, np.arange(rows.size)))
-    z, u, _, conv = sb.polish_batch(batch, sb.ray(d, r))
+    z, u, lam, conv = sb.polish_batch(batch, sb.ray(d, r))
+    known = {"ray": (z.copy(), u.copy(), lam, conv)}
     more = ~conv | (score(u) < before)
     certain = conv.copy()  # a row the batch did not settle goes to the scalar path
     best = np.where(conv, score(u), -np.inf)
     found = conv.copy()
     if more.any():
         for e in np.eye(2):
-            ze, ue, _, ce = sb.polish_batch(batch, sb.weighted_sum(e))
+            ze, ue, le, ce = sb.polish_batch(batch, sb.weighted_sum(e))
+            known[sum_key(e)] = (ze, ue, le, ce)
             certain &= ~(more & ~ce)
             better = more & ce & (score(ue) > best)
             z[better], u[better], best[better] = ze[better], ue[better], score(ue)[better]
             found |= more & ce
     certain |= conv & ~more
-    return z, u, found, score, certain
+    return z, u, found, score, certain, known
+
+
+def _fallback(problem: _Problem, name: str, rows, pending, known: dict, out, d_ex, w) -> None:
+    """Rows ``rows[pending]`` the batch did not settle, polished one by one by the scalar
+    path (:func:`sim.models._smooth.polish_slice` on the slices of the batch's own true
+    functions): the Newton answers ``known`` (key -> ``(z, u, lam, converged)`` over
+    ``rows``) stand for the Newton solver run again on one row, so only MINPACK runs where
+    they did not converge.  Updates ``out = (coords, u, d)`` in place; the payoffs and the
+    disagreement point of the interpolant (``u``, ``d``) decide which participation
+    constraints bind, as for one draw."""
+    from sim.bargaining.smooth import Polished
+    from sim.models._smooth import polish_slice
+
+    coords, u, d = out
+    for q in pending:
+        r = rows[q]
+        found = {
+            key: Polished(z[q : q + 1], uu[q : q + 1], lam[q : q + 1], 0.0) if conv[q] else None
+            for key, (z, uu, lam, conv) in known.items()
+        }
+        binding = ()
+        if name == "utilitarian":
+            tol = 1e-9 * max(1.0, float(np.abs(d[r]).max()))
+            binding = tuple(i for i in (0, 1) if u[r, i] <= d[r, i] + tol)
+        got = polish_slice(name, problem.slice(r), d_ex[q], w, binding=binding, known=found)
+        if got is not None:
+            coords[r, problem.cont], u[r], d[r] = got[0], got[1], d_ex[q]
 
 
 def polisher(sc, values, arrays: dict, name: str, weights, at, scalar):
@@ -224,15 +273,15 @@ def polisher(sc, values, arrays: dict, name: str, weights, at, scalar):
         no_deal = OutcomeSpace(sc, values=None).disagreement_outcome(at)  # type: ignore[arg-type]
         d_ex = d[rows] + problem.no_deal_shift(values, no_deal)[rows]
         if name == "nash_bargaining":
-            z, got, conv, score = _nash(problem, rows, d_ex, w)
+            z, got, conv, score, known = _nash(problem, rows, d_ex, w)
             certain = conv
         elif name == "egalitarian":
             if not np.isfinite(w).all() or (w <= 0).any():
                 return coords, u, d
             r = np.broadcast_to(w, (rows.size, 2))
-            z, got, conv, score, certain = _maxmin(problem, rows, d_ex, r)
+            z, got, conv, score, certain, known = _maxmin(problem, rows, d_ex, r)
         else:
-            z, got, conv, score, certain = _utilitarian(
+            z, got, conv, score, certain, known = _utilitarian(
                 problem, rows, d_ex, w, u[rows], d[rows]
             )
         before = score(problem.value(problem.z0[rows], rows))
@@ -242,8 +291,8 @@ def polisher(sc, values, arrays: dict, name: str, weights, at, scalar):
         k = rows[keep]
         coords[np.ix_(k, problem.cont)] = z[keep]
         u[k], d[k] = got[keep], d_ex[keep]
-        for r in rows[~certain]:
-            coords[r], u[r], d[r] = scalar(r, coords[r], u[r], d[r])
+        pending = np.flatnonzero(~certain)
+        _fallback(problem, name, rows, pending, known, (coords, u, d), d_ex, w)
         return coords, u, d
 
     return polish

@@ -148,8 +148,9 @@ def _curvature(batch: Batch, z, lo, hi, rows) -> np.ndarray:
     one-sided where the piece ends (only the Jacobian uses it: the answer's accuracy is the
     residual's)."""
     h = 1e-6 * np.maximum(1.0, hi - lo)
-    up = np.minimum(z + h, hi)
-    down = np.maximum(z - h, lo)
+    pad = 1e-11 * (hi - lo)  # inside the piece: at a kink the slope jumps
+    up = np.minimum(z + h, hi - pad)
+    down = np.maximum(z - h, lo + pad)
     width = np.where(up - down > 0, up - down, 1.0)
     return (batch.slopes(up, rows) - batch.slopes(down, rows)) / width[:, None, :]
 

@@ -90,24 +90,29 @@ def apply(space: OutcomeSpace, coords: np.ndarray, z: np.ndarray) -> np.ndarray:
     return out
 
 
-def _polish(s: Slice, batched, scalar):
+def _polish(s: Slice, batched, scalar, known=None, key=None):
     """Slice ``s`` polished by the batched Newton solver (:func:`sim.bargaining.smooth_batch.
     polish_one`, the one :func:`sim.evaluate` runs over draws) or, where it does not
-    converge, by MINPACK's hybrid method (:func:`sim.bargaining.smooth.polish`)."""
+    converge, by MINPACK's hybrid method (:func:`sim.bargaining.smooth.polish`).
+
+    ``known[key]``, where given, is the Newton solver's answer already found for this slice
+    over many rows (:func:`sim.bargaining.smooth_batch.polish_batch`; None: it did not
+    converge), used instead of solving it again."""
     from sim.bargaining import smooth
     from sim.bargaining.smooth_batch import polish_one
 
-    got = polish_one(s, batched)
+    got = known[key] if known is not None and key in known else polish_one(s, batched)
     return got if got is not None else smooth.polish([s], scalar)
 
 
-def _constrained(s: Slice, w: np.ndarray, d: np.ndarray, binding=(), bound=(0, 1)):
+def _constrained(s: Slice, w: np.ndarray, d: np.ndarray, binding=(), bound=(0, 1), known=None):
     """The maximiser of ``w @ U`` subject to ``U >= d``, polished on slice ``s``: the
     first Karush--Kuhn--Tucker point found among the unconstrained first-order conditions
     and those with one participation constraint binding (multiplier >= 0: the gradient
     weight ``lam`` on the bound party at least ``w``'s).  ``binding``: parties whose
     constraint binds on the interpolant, tried first; ``bound``: parties whose constraint
-    can bind (not a party whose own payoff is maximised).  None if none is found."""
+    can bind (not a party whose own payoff is maximised).  None if none is found.
+    ``known``: as :func:`_polish` (keys ``("sum", w1, w2)`` and ``("level", i)``)."""
     from sim.bargaining import smooth
     from sim.bargaining import smooth_batch as sb
 
@@ -116,9 +121,11 @@ def _constrained(s: Slice, w: np.ndarray, d: np.ndarray, binding=(), bound=(0, 1
     order = [*binding, None, *(i for i in bound if i not in binding)]
     for i in order:
         if i is None:
-            got = _polish(s, sb.weighted_sum(w), smooth.weighted_sum(w))
+            got = _polish(s, sb.weighted_sum(w), smooth.weighted_sum(w), known, sum_key(w))
         else:
-            got = _polish(s, sb.level(i, np.array([d[i]])), smooth.level(i, float(d[i])))
+            got = _polish(
+                s, sb.level(i, np.array([d[i]])), smooth.level(i, float(d[i])), known, ("level", i)
+            )
         if got is None or not (got.u[0] >= d - scale).all():
             continue
         lam = float(got.lam[0])
@@ -144,46 +151,75 @@ def polish_axiomatic(name: str, space: OutcomeSpace, coords, at, weights=(1.0, 1
     None (keep the interpolant's answer).  ``coords`` is the outcome the solution found on
     the interpolant (None: no zone of agreement); ``weights`` its bargaining weights.
 
-    Each solution's criterion judges the candidates: the Nash product (Nash 1950), the
-    weighted sum over the deals both accept (utilitarian), the smaller normalised gain
-    ``min_i (u_i - d_i) / r_i`` (Kalai--Smorodinsky 1975, ``r`` = ideal - d; egalitarian,
-    Kalai 1977, ``r`` = weights), which is the ray point when the ray meets the frontier
-    and otherwise a party's best outcome (the free-disposal hull's solution)."""
-    from sim.bargaining import smooth
-    from sim.bargaining import smooth_batch as sb
-
+    The polish itself is :func:`polish_slice` on the slice of the true functions at
+    ``coords``; Kalai--Smorodinsky's ray points to the polished ideal (:func:`_ideal`)."""
     if not active(space) or coords is None or not space.continuous:
         return None
     d = exact_disagreement(space, at)
     s = slice_at(space, coords)
     w = np.asarray(weights, dtype=float)
+    binding, r = (), None
+    if name == "utilitarian":
+        u_pl, d_pl = space.payoffs(coords), space.disagreement_point(at)
+        tol = 1e-9 * max(1.0, float(np.abs(d_pl).max()))
+        binding = tuple(i for i in (0, 1) if u_pl[i] <= d_pl[i] + tol)
+    elif name == "kalai_smorodinsky":
+        r = _ideal(space, d, at) - d
+    got = polish_slice(name, s, d, w, binding=binding, direction=r)
+    return None if got is None else (apply(space, coords, got[0]), got[1], d)
+
+
+def sum_key(w) -> tuple:
+    """The key of the weighted sum ``w`` in :func:`_polish`'s ``known``."""
+    return ("sum", float(w[0]), float(w[1]))
+
+
+def polish_slice(name: str, s: Slice, d, weights, *, binding=(), direction=None, known=None):
+    """``(z, u)``: an axiomatic solution polished on slice ``s`` (disagreement point ``d``
+    on the true functions), or None (keep the start ``s.z0``).
+
+    Each solution's criterion judges the candidates: the Nash product (Nash 1950), the
+    weighted sum over the deals both accept (utilitarian; ``binding``: parties whose
+    participation constraint binds on the interpolant), the smaller normalised gain
+    ``min_i (u_i - d_i) / r_i`` (Kalai--Smorodinsky 1975, ``direction`` = ideal - d;
+    egalitarian, Kalai 1977, ``r`` = weights), which is the ray point when the ray meets the
+    frontier and otherwise a party's best outcome (the free-disposal hull's solution).  The
+    polish is kept only where it is at least as good as the start by that criterion.
+    ``known``: the Newton solver's answers already found for this slice (:func:`_polish`;
+    keys ``"nash"``, ``"ray"``, ``("sum", w1, w2)``, ``("level", i)``)."""
+    from sim.bargaining import smooth
+    from sim.bargaining import smooth_batch as sb
+
+    d = np.asarray(d, dtype=float)
+    w = np.asarray(weights, dtype=float)
     if name == "nash_bargaining":
-        found = [_polish(s, sb.nash(d[None], w), smooth.nash(d, w))]
+        found = [_polish(s, sb.nash(d[None], w), smooth.nash(d, w), known, "nash")]
 
         def score(u):
             g = u - d
             return float(w @ np.log(g)) if (g > 0).all() else -np.inf
 
     elif name == "utilitarian":
-        u_pl, d_pl = space.payoffs(coords), space.disagreement_point(at)
-        tol = 1e-9 * max(1.0, float(np.abs(d_pl).max()))
-        binding = tuple(i for i in (0, 1) if u_pl[i] <= d_pl[i] + tol)
-        found = [_constrained(s, w, d, binding)]
+        found = [_constrained(s, w, d, binding, known=known)]
         tol = 1e-9 * max(1.0, float(np.abs(d).max()))
 
         def score(u):
             return float(w @ u) if (u >= d - tol).all() else -np.inf
 
     else:
-        r = _ideal(space, d, at) - d if name == "kalai_smorodinsky" else w
+        r = w if direction is None else np.asarray(direction, dtype=float)
         if not np.isfinite(r).all() or (r <= 0).any():
             return None
+
         def score(u):
             return float(((u - d) / r).min())
 
-        found = [_polish(s, sb.ray(d[None], r[None]), smooth.ray(d, r))]
+        found = [_polish(s, sb.ray(d[None], r[None]), smooth.ray(d, r), known, "ray")]
         if found[0] is None or score(found[0].u[0]) < score(s.value(s.z0)):
-            found += [_polish(s, sb.weighted_sum(e), smooth.weighted_sum(e)) for e in np.eye(2)]
+            found += [
+                _polish(s, sb.weighted_sum(e), smooth.weighted_sum(e), known, sum_key(e))
+                for e in np.eye(2)
+            ]
 
     found = [g for g in found if g is not None]
     if not found:
@@ -192,7 +228,7 @@ def polish_axiomatic(name: str, space: OutcomeSpace, coords, at, weights=(1.0, 1
     before = score(s.value(s.z0))
     if score(got.u[0]) < before - 1e-12 * max(1.0, abs(before)):
         return None
-    return apply(space, coords, got.z[0]), got.u[0], d
+    return got.z[0], got.u[0]
 
 
 def _ideal(space: OutcomeSpace, d: np.ndarray, at) -> np.ndarray:
