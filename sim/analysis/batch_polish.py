@@ -20,7 +20,7 @@ from sim.analysis.batch_axiomatic import log_gain
 from sim.analysis.batch_trade import Params, trade_issue_evaluators
 from sim.analysis.batch_values import interp_rows
 from sim.analysis.parameters import patch_scenario
-from sim.models._smooth import sum_key
+from sim.models._smooth import misses_ray, sum_key
 
 __all__ = ["polisher"]
 
@@ -207,13 +207,18 @@ def _maxmin(problem: _Problem, rows, d, r):
     best = np.where(conv, score(u), -np.inf)
     found = conv.copy()
     if more.any():
+        ends = []
         for e in np.eye(2):
             ze, ue, le, ce = sb.polish_batch(batch, sb.weighted_sum(e))
             known[sum_key(e)] = (ze, ue, le, ce)
+            ends.append((ue, ce))
             certain &= ~(more & ~ce)
             better = more & ce & (score(ue) > best)
             z[better], u[better], best[better] = ze[better], ue[better], score(ue)[better]
             found |= more & ce
+        # no ray point where the ray passes by the frontier: the ends decide (polish_slice)
+        (u1, c1), (u2, c2) = ends
+        certain |= ~conv & c1 & c2 & misses_ray(u1, u2, d, r)
     certain |= conv & ~more
     return z, u, found, score, certain, known
 

@@ -90,19 +90,31 @@ def apply(space: OutcomeSpace, coords: np.ndarray, z: np.ndarray) -> np.ndarray:
     return out
 
 
-def _polish(s: Slice, batched, scalar, known=None, key=None):
+def _polish(s: Slice, batched, scalar, known=None, key=None, *, minpack=True):
     """Slice ``s`` polished by the batched Newton solver (:func:`sim.bargaining.smooth_batch.
     polish_one`, the one :func:`sim.evaluate` runs over draws) or, where it does not
     converge, by MINPACK's hybrid method (:func:`sim.bargaining.smooth.polish`).
 
     ``known[key]``, where given, is the Newton solver's answer already found for this slice
     over many rows (:func:`sim.bargaining.smooth_batch.polish_batch`; None: it did not
-    converge), used instead of solving it again."""
+    converge), used instead of solving it again; ``minpack=False``: the Newton answer only.
+    """
     from sim.bargaining import smooth
     from sim.bargaining.smooth_batch import polish_one
 
     got = known[key] if known is not None and key in known else polish_one(s, batched)
-    return got if got is not None else smooth.polish([s], scalar)
+    return got if got is not None or not minpack else smooth.polish([s], scalar)
+
+
+def misses_ray(u1, u2, d, r):
+    """Whether the ray ``d + t r`` passes by the Pareto frontier between party 1's best
+    ``u1`` and party 2's best ``u2`` (arrays ``(..., 2)``): ``(U1 - d1) r2 - (U2 - d2) r1``
+    has the same sign at both.  Along the frontier ``U1`` rises as ``U2`` falls, so that
+    sign is the same at every frontier point and the ray meets none: the smaller normalised
+    gain is then largest at an end (Kalai 1977; the free-disposal hull's solution)."""
+    e1 = (u1[..., 0] - d[..., 0]) * r[..., 1] - (u1[..., 1] - d[..., 1]) * r[..., 0]
+    e2 = (u2[..., 0] - d[..., 0]) * r[..., 1] - (u2[..., 1] - d[..., 1]) * r[..., 0]
+    return ((e1 < 0) & (e2 < 0)) | ((e1 > 0) & (e2 > 0))
 
 
 def _constrained(s: Slice, w: np.ndarray, d: np.ndarray, binding=(), bound=(0, 1), known=None):
@@ -214,12 +226,17 @@ def polish_slice(name: str, s: Slice, d, weights, *, binding=(), direction=None,
         def score(u):
             return float(((u - d) / r).min())
 
-        found = [_polish(s, sb.ray(d[None], r[None]), smooth.ray(d, r), known, "ray")]
-        if found[0] is None or score(found[0].u[0]) < score(s.value(s.z0)):
-            found += [
+        ray = _polish(s, sb.ray(d[None], r[None]), None, known, "ray", minpack=False)
+        found = [ray]
+        if ray is None or score(ray.u[0]) < score(s.value(s.z0)):
+            ends = [
                 _polish(s, sb.weighted_sum(e), smooth.weighted_sum(e), known, sum_key(e))
                 for e in np.eye(2)
             ]
+            # MINPACK looks for the ray point only where the frontier can hold one
+            if ray is None and (None in ends or not misses_ray(ends[0].u[0], ends[1].u[0], d, r)):
+                found = [smooth.polish([s], smooth.ray(d, r))]
+            found += ends
 
     found = [g for g in found if g is not None]
     if not found:
