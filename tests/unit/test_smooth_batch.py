@@ -161,3 +161,45 @@ def test_each_party_best_on_linear_and_convex_coordinates():
     z, _, _, conv = smooth_batch.polish_batch(batch, smooth_batch.weighted_sum((0.0, 1.0)))
     assert conv.all()
     np.testing.assert_array_equal(z, np.full((n, K), LO))
+
+
+@pytest.mark.parametrize("which", ["nash", "weighted_sum"])
+def test_a_slope_that_jumps_at_the_range_end(which):
+    """A closed-form slope read exactly at a range end may be the other side's (a tariff at
+    zero: the trade model's slopes are right-continuous at kinks, and the end is one); the
+    answer a little inside must still be found in the batch, equal to the scalar solver's
+    and, for the weighted sum, to the closed form ``a / (1 + z) = b z + c``.  Seen on the
+    baseline's car tariff, where the start is the interpolant's answer at 0."""
+    n = 30
+    rng = np.random.default_rng(7)
+    a = rng.uniform(0.5, 2.0, (n, K))
+    c = a - rng.uniform(1e-3, 5e-2, (n, K))  # the stationary point is just inside
+    b = rng.uniform(0.05, 0.5, (n, K))
+
+    def value(z, rows):
+        u1 = (a[rows] * np.log1p(z)).sum(axis=1)
+        u2 = -(b[rows] * z**2 / 2 + c[rows] * z).sum(axis=1)
+        return np.column_stack([u1, u2])
+
+    def slopes(z, rows):
+        g2 = -(b[rows] * z + c[rows])
+        return np.stack([a[rows] / (1 + z), np.where(z == LO, g2 - 1.0, g2)], axis=1)
+
+    batch = smooth_batch.Batch(
+        value, slopes, np.full((n, K), LO), [np.array([LO, HI])] * K, np.ones((n, K), bool)
+    )
+    d = np.tile([-5.0, -5.0], (n, 1))
+    if which == "nash":
+        eq, eq1 = smooth_batch.nash(d), lambda k: smooth.nash(d[k])
+    else:
+        eq, eq1 = smooth_batch.weighted_sum(), lambda k: smooth.weighted_sum()
+    z, _u, _lam, conv = smooth_batch.polish_batch(batch, eq)
+    assert conv.all()
+    assert (z > LO).all() if which == "weighted_sum" else (z > LO).sum() > n
+    for k in range(n):
+        got = smooth.polish([_scalar_slice(batch, k)], eq1(k))
+        assert got is not None
+        np.testing.assert_allclose(z[k], got.z[0], rtol=1e-9, atol=1e-9)
+    if which == "weighted_sum":
+        root = (-(b + c) + np.sqrt((b + c) ** 2 - 4 * b * (c - a))) / (2 * b)
+        np.testing.assert_allclose(z, root, rtol=1e-10, atol=1e-12)
