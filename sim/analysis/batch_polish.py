@@ -7,9 +7,13 @@ solve the solution's first-order conditions on the true value functions
 (:mod:`sim.bargaining.smooth_batch`; closed-form slopes from
 :func:`sim.analysis.batch_trade.trade_issue_evaluators` with ``derivative=True``), and the
 polished answer is kept only where it is at least as good, by the solution's own criterion,
-as the interpolant's answer on the true functions.  Draws the batched solver does not settle
-(a singular system, an active set that keeps changing) are polished one by one by the
-scalar path, so every record equals ``sim.modify`` + ``sim.run``'s.
+as the interpolant's answer on the true functions.  Kalai--Smorodinsky's ideal point is
+polished the same way, from each party's best outcome on the interpolant
+(:mod:`sim.analysis.batch_ideal`).  Draws the batched solver does not settle (a singular
+system, an active set that keeps changing) go to the scalar path on slices of the batch's
+own functions (:func:`sim.models._smooth.polish_slice`, MINPACK where Newton did not
+converge), and a Kalai--Smorodinsky draw whose ideal start is tied to the one-draw path
+itself, so every record equals ``sim.modify`` + ``sim.run``'s.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from sim.models._smooth import misses_ray, sum_key
 __all__ = ["polisher"]
 
 #: Models polished as arrays (the others draw by draw).
-BATCHED = ("nash_bargaining", "utilitarian", "egalitarian")
+BATCHED = ("nash_bargaining", "utilitarian", "egalitarian", "kalai_smorodinsky")
 
 
 def _rows(evaluate, z: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -126,24 +130,22 @@ def _nash(problem: _Problem, rows, d, w):
     return z, u, conv, score, {"nash": (z.copy(), u.copy(), lam, conv)}
 
 
-def _utilitarian(problem: _Problem, rows, d, w, u_pl, d_pl):
-    """:func:`sim.models._smooth._constrained` for every row: the candidates with a
-    participation constraint binding on the interpolant first, then the unconstrained
-    first-order conditions, then the other constraint; the first Karush--Kuhn--Tucker
-    point found.  ``conv`` is false where a candidate tried before it did not converge."""
+def _constrained(problem: _Problem, rows, d, w, binding, bound=(0, 1)):
+    """:func:`sim.models._smooth._constrained` for every row: the maximiser of ``w @ U``
+    subject to ``U >= d``, the first Karush--Kuhn--Tucker point found among the candidates
+    with a participation constraint binding on the interpolant (``binding`` (M, 2)), the
+    unconstrained first-order conditions, then the other constraints of ``bound``.
+    Returns ``(z, u, found, certain, known, u0)``: ``certain`` is false where a candidate
+    tried before the one taken did not converge (the scalar path may find it)."""
     from sim.bargaining import smooth_batch as sb
 
     batch = problem.batch(rows)
     share = float(w[0] / w.sum())
-    tol = 1e-9 * np.maximum(1.0, np.abs(d_pl).max(axis=1))
-    binding = u_pl <= d_pl + tol[:, None]
     u0 = batch.value(batch.z0, np.arange(rows.size))
     scale = 1e-9 * np.maximum(1.0, np.abs(u0).max(axis=1))
-    cands = {
-        None: sb.polish_batch(batch, sb.weighted_sum(w)),
-        0: sb.polish_batch(batch, sb.level(0, d[:, 0])),
-        1: sb.polish_batch(batch, sb.level(1, d[:, 1])),
-    }
+    cands = {None: sb.polish_batch(batch, sb.weighted_sum(w))}
+    for i in bound:
+        cands[i] = sb.polish_batch(batch, sb.level(i, d[:, i]))
 
     def acceptable(i):
         _z, u, lam, conv = cands[i]
@@ -158,14 +160,9 @@ def _utilitarian(problem: _Problem, rows, d, w, u_pl, d_pl):
     z, u = batch.z0.copy(), u0.copy()
     found = np.zeros(m, bool)
     certain = np.ones(m, bool)
-    orders = {
-        (False, False): (None, 0, 1),
-        (True, False): (0, None, 1),
-        (False, True): (1, None, 0),
-        (True, True): (0, 1, None),
-    }
-    for key, order in orders.items():
+    for key in ((False, False), (True, False), (False, True), (True, True)):
         sel = (binding[:, 0] == key[0]) & (binding[:, 1] == key[1])
+        order = [*(i for i in bound if key[i]), None, *(i for i in bound if not key[i])]
         open_ = sel.copy()
         for i in order:
             ok, conv = acceptable(i)
@@ -174,17 +171,51 @@ def _utilitarian(problem: _Problem, rows, d, w, u_pl, d_pl):
             z[take], u[take] = cands[i][0][take], cands[i][1][take]
             found |= take
             open_ &= ~take & conv
+    known = {sum_key(w): cands[None], **{("level", i): cands[i] for i in bound}}
+    return z, u, found, certain, known, u0
+
+
+def _utilitarian(problem: _Problem, rows, d, w, u_pl, d_pl):
+    """The utilitarian solution: :func:`_constrained` with the constraints that bind on the
+    interpolant (payoffs ``u_pl``, disagreement point ``d_pl``) tried first."""
+    tol = 1e-9 * np.maximum(1.0, np.abs(d_pl).max(axis=1))
+    binding = u_pl <= d_pl + tol[:, None]
+    z, u, found, certain, known, _ = _constrained(problem, rows, d, w, binding)
     tol2 = 1e-9 * np.maximum(1.0, np.abs(d).max(axis=1))
 
     def score(v):
         return np.where((v >= d - tol2[:, None]).all(axis=1), v @ w, -np.inf)
 
-    known = {
-        sum_key(w): cands[None],
-        ("level", 0): cands[0],
-        ("level", 1): cands[1],
-    }
     return z, u, found, score, certain, known
+
+
+def _ideal(sc, values, arrays, smooth, rows, d_pl, d):
+    """Kalai--Smorodinsky's ideal point on the true functions for every row, as
+    :func:`sim.models._smooth._ideal`: each party's best under ``U_other >= d_other``,
+    polished from its best individually rational outcome on the interpolant
+    (:func:`sim.analysis.batch_ideal.ideal_starts`; ``d_pl``: the interpolant's
+    disagreement points (N, 2)).  Returns ``(ideal (M, 2), certain (M,))``: NaN where the
+    polish is not found or worse than the start; ``certain`` false for rows the one-draw
+    path must settle (a tie among starts, a candidate that did not converge)."""
+    from sim.analysis.batch_ideal import ideal_starts
+
+    starts = ideal_starts(sc, values, d_pl)
+    ideal = np.full((rows.size, 2), np.nan)
+    certain = np.ones(rows.size, bool)
+    for i in (0, 1):
+        coords, u_pl, unique = starts[i]
+        other = 1 - i
+        tol = 1e-9 * np.maximum(1.0, np.abs(d_pl[rows, other]))
+        binding = np.zeros((rows.size, 2), bool)
+        binding[:, other] = u_pl[rows, other] <= d_pl[rows, other] + tol
+        problem = _Problem(sc, values, arrays, coords, smooth)
+        _z, u, found, sure, _known, u0 = _constrained(
+            problem, rows, d, np.eye(2)[i], binding, bound=(other,)
+        )
+        worse = (u0 >= d).all(axis=1) & (u[:, i] < u0[:, i])
+        ideal[:, i] = np.where(found & ~worse, u[:, i], np.nan)
+        certain &= sure & unique[rows]
+    return ideal, certain
 
 
 def _maxmin(problem: _Problem, rows, d, r):
@@ -223,14 +254,15 @@ def _maxmin(problem: _Problem, rows, d, r):
     return z, u, found, score, certain, known
 
 
-def _fallback(problem: _Problem, name: str, rows, pending, known: dict, out, d_ex, w) -> None:
+def _fallback(problem, name: str, rows, pending, known: dict, out, d_ex, w, direction) -> None:
     """Rows ``rows[pending]`` the batch did not settle, polished one by one by the scalar
     path (:func:`sim.models._smooth.polish_slice` on the slices of the batch's own true
     functions): the Newton answers ``known`` (key -> ``(z, u, lam, converged)`` over
     ``rows``) stand for the Newton solver run again on one row, so only MINPACK runs where
     they did not converge.  Updates ``out = (coords, u, d)`` in place; the payoffs and the
     disagreement point of the interpolant (``u``, ``d``) decide which participation
-    constraints bind, as for one draw."""
+    constraints bind, as for one draw; ``direction`` (M, 2): the ray of Kalai--Smorodinsky
+    (ideal - d) or of the egalitarian solution (None for the others)."""
     from sim.bargaining.smooth import Polished
     from sim.models._smooth import polish_slice
 
@@ -245,7 +277,10 @@ def _fallback(problem: _Problem, name: str, rows, pending, known: dict, out, d_e
         if name == "utilitarian":
             tol = 1e-9 * max(1.0, float(np.abs(d[r]).max()))
             binding = tuple(i for i in (0, 1) if u[r, i] <= d[r, i] + tol)
-        got = polish_slice(name, problem.slice(r), d_ex[q], w, binding=binding, known=found)
+        ray = None if direction is None else direction[q]
+        got = polish_slice(
+            name, problem.slice(r), d_ex[q], w, binding=binding, direction=ray, known=found
+        )
         if got is not None:
             coords[r, problem.cont], u[r], d[r] = got[0], got[1], d_ex[q]
 
@@ -277,27 +312,42 @@ def polisher(sc, values, arrays: dict, name: str, weights, at, scalar):
 
         no_deal = OutcomeSpace(sc, values=None).disagreement_outcome(at)  # type: ignore[arg-type]
         d_ex = d[rows] + problem.no_deal_shift(values, no_deal)[rows]
+        if name == "egalitarian" and (not np.isfinite(w).all() or (w <= 0).any()):
+            return coords, u, d
+        alone = np.zeros(rows.size, bool)  # rows the one-draw path settles whole
+        direction = None
         if name == "nash_bargaining":
             z, got, conv, score, known = _nash(problem, rows, d_ex, w)
             certain = conv
-        elif name == "egalitarian":
-            if not np.isfinite(w).all() or (w <= 0).any():
-                return coords, u, d
-            r = np.broadcast_to(w, (rows.size, 2))
-            z, got, conv, score, certain, known = _maxmin(problem, rows, d_ex, r)
-        else:
+        elif name == "utilitarian":
             z, got, conv, score, certain, known = _utilitarian(
                 problem, rows, d_ex, w, u[rows], d[rows]
             )
+        else:
+            if name == "egalitarian":
+                direction = np.broadcast_to(w, (rows.size, 2))
+                stays = alone
+            else:
+                ideal, alone = _ideal(sc, values, arrays, smooth, rows, d, d_ex)
+                alone = ~alone
+                direction = ideal - d_ex
+                # no positive ideal gains: the interpolant's answer stays (polish_slice)
+                stays = ~(np.isfinite(direction).all(axis=1) & (direction > 0).all(axis=1))
+                direction = np.where((alone | stays)[:, None], 1.0, direction)
+            z, got, conv, score, certain, known = _maxmin(problem, rows, d_ex, direction)
+            conv &= ~stays
+            certain |= stays
         before = score(problem.value(problem.z0[rows], rows))
         with np.errstate(invalid="ignore"):
             keep = conv & (score(got) >= before - 1e-12 * np.maximum(1.0, np.abs(before)))
-        keep &= certain
+        keep &= certain & ~alone
         k = rows[keep]
         coords[np.ix_(k, problem.cont)] = z[keep]
         u[k], d[k] = got[keep], d_ex[keep]
-        pending = np.flatnonzero(~certain)
-        _fallback(problem, name, rows, pending, known, (coords, u, d), d_ex, w)
+        pending = np.flatnonzero(~certain & ~alone)
+        _fallback(problem, name, rows, pending, known, (coords, u, d), d_ex, w, direction)
+        for k in rows[alone]:
+            coords[k], u[k], d[k] = scalar(k, coords[k], u[k], d[k])
         return coords, u, d
 
     return polish
