@@ -601,13 +601,18 @@ def _exit(code) -> None:
     the ``atexit`` handlers and skip the interpreter's teardown, which frees every object of
     the ~900 modules a run imports one by one (0.2-0.4 s, a tenth of ``sim run``, for
     nothing: the process ends).  Every file is closed by then (run folders are written
-    whole before a command returns).  Returns, for the ordinary exit, when another thread
-    runs (a Dask cluster's, say: the teardown joins them) or the output cannot be flushed."""
+    whole before a command returns).  Returns, for the ordinary exit, when ``sim`` is not
+    the program (``main()`` called from a Python shell, Jupyter or pytest: their process
+    goes on), another thread runs (a Dask cluster's, say: the teardown joins them) or the
+    output cannot be flushed."""
     import atexit
     import os
     import threading
 
-    if threading.active_count() != 1 or not (code is None or isinstance(code, int)):
+    hosted = sys.flags.interactive or hasattr(sys, "ps1") or "IPython" in sys.modules
+    if hosted or "pytest" in sys.modules or threading.active_count() != 1:
+        return
+    if not (code is None or isinstance(code, int)):
         return
     try:
         sys.stdout.flush()

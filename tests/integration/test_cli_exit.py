@@ -37,3 +37,16 @@ def test_status_2_and_message_on_bad_input(tmp_path):
     done = _sim("run", str(bad), "--out", "r", cwd=tmp_path)
     assert done.returncode == 2 and "bad.yaml" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "r").exists()
+
+
+def test_main_called_in_a_python_process_returns_to_it(monkeypatch, capsys):
+    """Under pytest (as in a shell or Jupyter) main() ends with SystemExit, as before: the
+    process goes on."""
+    import pytest
+
+    from sim.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["sim", "--version"])
+    with pytest.raises(SystemExit) as ended:
+        main()
+    assert ended.value.code in (0, None) and capsys.readouterr().out.startswith("sim ")
