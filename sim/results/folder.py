@@ -193,7 +193,16 @@ def yaml_text(data: dict) -> str:
     yaml.sort_base_mapping_type_on_output = False  # type: ignore[attr-defined]
     out = io.StringIO()
     yaml.dump(data, out)
+    if any(c in out.getvalue() for c in _BREAKS):  # written raw, read back as line breaks
+        yaml.allow_unicode = False  # every non-ASCII character escaped: exact
+        out = io.StringIO()
+        yaml.dump(data, out)
     return out.getvalue()
+
+
+#: Characters ruamel.yaml's emitter writes as they are in a quoted text and its reader then
+#: folds as line breaks (NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR: breaks in YAML 1.1).
+_BREAKS = "\x85\u2028\u2029"
 
 
 def _kind(v) -> type:

@@ -38,6 +38,7 @@ def test_texts_yaml_11_and_12_read_differently():
         "values": [1, 1.0, 1e-5, 2.5e10, True, None, dt.date(2025, 5, 31), float("inf")],
         "text": "a: b # c\nsecond line\n",
         "unicode": "US–Japan, 25 %",
+        "\x85": ["a\u2028b", "c\u2029", "0E0"],  # YAML 1.1 line breaks (a found example)
         "nested": {"a": [{"b": []}, {}], "0": "zero"},
     }
     assert "2025-05-31" in _reads_back(data)
