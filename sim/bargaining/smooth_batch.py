@@ -33,11 +33,15 @@ import numpy as np
 __all__ = [
     "Batch",
     "Equation",
+    "PairEquation",
     "level",
     "nash",
     "polish_batch",
     "polish_one",
+    "polish_pair_batch",
+    "polish_pair_one",
     "ray",
+    "rubinstein",
     "weighted_sum",
 ]
 
@@ -333,3 +337,245 @@ def polish_one(s, equation: Equation):
     )
     z, u, lam, conv = polish_batch(batch, equation)
     return Polished(z, u, lam, 0.0) if conv[0] else None
+
+
+# ---------------------------------------------------------------------- two points a row
+@dataclass(frozen=True)
+class PairEquation:
+    """Two equations coupling a row's two points (alternating offers' offers):
+    ``fn(u (M, 2, 2), lam (M, 2), rows (M,)) -> (E (M, 2), dE/du (M, 2, 2, 2), dE/dlam
+    (M, 2, 2))`` (equation, point, party); ``pinned`` (N, 2): point ``p``'s ``lam`` is fixed
+    by its own equation (the point maximises one party's payoff)."""
+
+    fn: Callable[
+        [np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]
+    ]
+    pinned: np.ndarray
+
+
+def rubinstein(d, effective_delta, *, x_end, y_end, outside) -> PairEquation:
+    """Stationary offers of alternating offers (Rubinstein 1982; Binmore, Rubinstein &
+    Wolinsky 1986) for many rows, as :func:`sim.bargaining.smooth.rubinstein`: point 0 is
+    party 1's offer ``x``, point 1 party 2's offer ``y``, with ``x2 = max(o2, d2 + e2 (y2 -
+    d2))`` and ``y1 = max(o1, d1 + e1 (x1 - d1))``; ``x_end`` (``y_end``): the offer is its
+    proposer's best point (``lam = 1``, ``lam = 0``).
+
+    Parameters
+    ----------
+    d, effective_delta : (N, 2) arrays
+    x_end, y_end : (N,) bool arrays
+    outside : (N, 2) array
+        Outside options, NaN for none.
+    """
+    d, e = np.asarray(d, float), np.asarray(effective_delta, float)
+    xe, ye = np.asarray(x_end, bool), np.asarray(y_end, bool)
+    out = np.asarray(outside, float)
+
+    def threshold(i, other, rows):
+        v = d[rows, i] + e[rows, i] * (other - d[rows, i])
+        o = out[rows, i]
+        above = ~np.isnan(o) & (o > v)  # the outside option binds: no slope in ``other``
+        return np.where(above, o, v), np.where(above, 0.0, e[rows, i])
+
+    def fn(u, lam, rows):
+        m = rows.size
+        E, dE, dL = np.zeros((m, 2)), np.zeros((m, 2, 2, 2)), np.zeros((m, 2, 2))
+        t1, s1 = threshold(1, u[:, 1, 1], rows)
+        t0, s0 = threshold(0, u[:, 0, 0], rows)
+        x_end_r, y_end_r = xe[rows], ye[rows]
+        # x: lam_x = 1, or x2 = threshold of party 2 at y2
+        E[:, 0] = np.where(x_end_r, lam[:, 0] - 1.0, u[:, 0, 1] - t1)
+        dL[:, 0, 0] = np.where(x_end_r, 1.0, 0.0)
+        dE[:, 0, 0, 1] = np.where(x_end_r, 0.0, 1.0)
+        dE[:, 0, 1, 1] = np.where(x_end_r, 0.0, -s1)
+        # y: lam_y = 0, or y1 = threshold of party 1 at x1
+        E[:, 1] = np.where(y_end_r, lam[:, 1], u[:, 1, 0] - t0)
+        dL[:, 1, 1] = np.where(y_end_r, 1.0, 0.0)
+        dE[:, 1, 1, 0] = np.where(y_end_r, 0.0, 1.0)
+        dE[:, 1, 0, 0] = np.where(y_end_r, 0.0, -s0)
+        return E, dE, dL
+
+    return PairEquation(fn, np.column_stack([xe, ye]))
+
+
+def _lam_start(batch: Batch, z, free) -> np.ndarray:
+    """Least-squares ``lam`` of the stationarity conditions at ``z`` (0.5 where none)."""
+    g = batch.slopes(z, np.arange(z.shape[0]))
+    diff = np.where(free, g[:, 0] - g[:, 1], 0.0)
+    den = (diff * diff).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        num = -(np.where(free, g[:, 1], 0.0) * diff).sum(1)
+        return np.where(den > 0, np.clip(num / den, 0, 1), 0.5)
+
+
+def polish_pair_batch(batches: Sequence[Batch], equation: PairEquation):
+    """Solve two coupled points per row (:func:`sim.bargaining.smooth.polish` with two
+    slices) by Newton's method on all rows together: the stationarity conditions of each
+    point and the two equations of ``equation``, a ``(2k + 2)``-square system per row, with
+    the active set of :func:`polish_batch` (a coordinate whose step leaves its piece is held
+    at the end; one held at an end whose KKT sign is wrong is freed).
+
+    Parameters
+    ----------
+    batches : two Batch
+        Point 0's and point 1's payoffs and starts (the same rows, the same breaks).
+    equation : PairEquation
+
+    Returns
+    -------
+    z : (N, 2, k) array
+        The polished coordinates (the starts where a row did not converge).
+    u : (N, 2, 2) array
+        Their payoffs (point, party).
+    lam : (N, 2) array
+    converged : (N,) bool array
+        Rows solved to the scalar solver's tolerance with ``lam`` in ``[0, 1]``; the others
+        are for the scalar solver.
+    """
+    B = list(batches)
+    z = np.stack([np.array(b.z0, dtype=float) for b in B])  # (2, N, k)
+    _, n, k = z.shape
+    lo, hi, free = np.empty_like(z), np.empty_like(z), np.zeros(z.shape, bool)
+    movable = np.stack([np.asarray(b.movable, bool) for b in B])
+    for p in (0, 1):
+        lo[p], hi[p], at = _pieces(B[p].breaks, z[p])
+        free[p] = ~at & movable[p]
+    lam = np.stack([_lam_start(B[p], z[p], free[p]) for p in (0, 1)])  # (2, N)
+    pinned = np.asarray(equation.pinned, bool)
+    lam[0][pinned[:, 0]], lam[1][pinned[:, 1]] = 1.0, 0.0  # a proposer's best: its lam
+    span = np.array([float(b[-1] - b[0]) for b in B[0].breaks])
+    zscale = np.maximum(1.0, span)
+    rounds = np.zeros(n, int)
+    last = np.full(n, np.inf)
+    done = np.zeros(n, bool)
+    failed = np.zeros(n, bool)
+    size = 2 * k + 2
+    eye = np.eye(size)
+    for _ in range(ITERATIONS):
+        rows = np.flatnonzero(~done & ~failed)
+        if rows.size == 0:
+            break
+        m = rows.size
+        g = np.empty((2, m, 2, k))
+        u = np.empty((m, 2, 2))
+        zi = np.empty((2, m, k))
+        for p in (0, 1):
+            lor, hir = lo[p][rows], hi[p][rows]
+            pad = 1e-11 * (hir - lor)
+            zi[p] = np.clip(z[p][rows], lor + pad, hir - pad)
+            g[p] = B[p].slopes(zi[p], rows)
+            u[:, p] = B[p].value(np.clip(z[p][rows], lor, hir), rows)
+        fr = free[:, rows]  # (2, m, k)
+        lr = lam[:, rows]  # (2, m)
+        stat = np.where(fr, lr[..., None] * g[:, :, 0] + (1 - lr[..., None]) * g[:, :, 1], 0.0)
+        e, de, dl = equation.fn(u, lr.T, rows)
+        scale = np.maximum(1.0, np.abs(u).reshape(m, 4).max(axis=1))
+        res = np.maximum(np.abs(stat).max(axis=(0, 2), initial=0.0), np.abs(e).max(axis=1))
+        small = (res <= 1e-10 * scale) & ((last[rows] <= 1e-9) | (res <= 1e-15 * scale))
+        ok_lam = ((lr >= -1e-9) & (lr <= 1 + 1e-9)).all(axis=0)
+        settle = rows[small & ok_lam]
+        if settle.size:
+            released = np.zeros(settle.size, bool)
+            for p in (0, 1):
+                released |= _release(
+                    B[p], z[p], lam[p], free[p], movable[p], lo[p], hi[p], span, settle
+                )
+            rounds[settle] += released
+            done[settle[~released]] = True
+            failed[settle[released & (rounds[settle] > ROUNDS)]] = True
+        failed[rows[small & ~ok_lam]] = True
+        go = ~small
+        if not go.any():
+            continue
+        rows, m = rows[go], int(go.sum())
+        g, zi, stat, fr, lr = g[:, go], zi[:, go], stat[:, go], fr[:, go], lr[:, go]
+        e, de, dl = e[go], de[go], dl[go]
+        J = np.broadcast_to(eye, (m, size, size)).copy()
+        idx = np.arange(k)
+        for p in (0, 1):
+            c = _curvature(B[p], zi[p], lo[p][rows], hi[p][rows], rows)
+            diag = lr[p][:, None] * c[:, 0] + (1 - lr[p][:, None]) * c[:, 1]
+            # a pinned point's lam is fixed (one party's best): a coordinate linear or
+            # convex where it stands goes to the end its slope points to, as polish_batch
+            width = hi[p][rows] - lo[p][rows]
+            gs = np.abs(g[p][:, 0]) + np.abs(g[p][:, 1])
+            straight = (np.abs(c[:, 0]) + np.abs(c[:, 1])) * width < 1e-9 * gs
+            fixed = pinned[rows, p][:, None]
+            flat = fr[p] & fixed & (straight | (diag >= 0)) & (stat[p] != 0)
+            idle = fr[p] & fixed & (np.abs(diag) * width <= 1e-12 * gs)
+            idle &= np.abs(stat[p]) <= 1e-12 * gs
+            fr[p] = fr[p] & ~idle & ~flat
+            free[p][rows] = fr[p]
+            if flat.any():
+                z[p][rows] = np.where(flat, np.where(stat[p] > 0, hi[p][rows], lo[p][rows]),
+                                      z[p][rows])
+                rounds[rows] += flat.any(axis=1)
+                stat[p] = np.where(flat, 0.0, stat[p])
+            off = p * k
+            J[:, off + idx, off + idx] = np.where(fr[p], diag, 1.0)
+            J[:, off + idx, 2 * k + p] = np.where(fr[p], g[p][:, 0] - g[p][:, 1], 0.0)
+            for q in (0, 1):
+                d_z = de[:, q, p, 0:1] * g[p][:, 0] + de[:, q, p, 1:2] * g[p][:, 1]
+                J[:, 2 * k + q, off + idx] = np.where(fr[p], d_z, 0.0)
+        J[:, 2 * k :, 2 * k :] = dl
+        failed[rows[rounds[rows] > ROUNDS]] = True
+        rhs = -np.concatenate([stat[0], stat[1], e], axis=1)
+        with np.errstate(all="ignore"):
+            cond = np.linalg.cond(J)
+            good = np.isfinite(cond) & (cond < 1e14)
+            step = np.zeros_like(rhs)
+            if good.any():
+                step[good] = np.linalg.solve(J[good], rhs[good][..., None])[..., 0]
+            good &= np.isfinite(step).all(axis=1)
+        stuck = rows[~good]  # a singular system: free a coordinate held at a wrong end first
+        if stuck.size:
+            released = np.zeros(stuck.size, bool)
+            for p in (0, 1):
+                released |= _release(
+                    B[p], z[p], lam[p], free[p], movable[p], lo[p], hi[p], span, stuck
+                )
+            rounds[stuck] += released
+            failed[stuck[~released | (rounds[stuck] > ROUNDS)]] = True
+        rows, step, fr = rows[good], step[good], fr[:, good]
+        lam[:, rows] = np.clip(lam[:, rows] + step[:, 2 * k :].T, 0.0, 1.0)
+        move = np.abs(step[:, 2 * k :]).max(axis=1)
+        for p in (0, 1):
+            dz = np.where(fr[p], step[:, p * k : (p + 1) * k], 0.0)
+            znew = z[p][rows] + dz
+            move = np.maximum(move, np.abs(dz / zscale).max(axis=1, initial=0.0))
+            lor, hir = lo[p][rows], hi[p][rows]
+            tol = 1e-12 * np.maximum(1.0, hir - lor)
+            out_lo = fr[p] & (znew < lor - tol)
+            out_hi = fr[p] & (znew > hir + tol)
+            znew = np.where(out_lo, lor, np.where(out_hi, hir, znew))
+            leave = out_lo | out_hi
+            free[p][rows] = fr[p] & ~leave
+            rounds[rows] += leave.any(axis=1)
+            z[p][rows] = znew
+        last[rows] = move
+        failed[rows[rounds[rows] > ROUNDS]] = True
+    converged = done & ~failed
+    z0 = np.stack([np.asarray(b.z0, float) for b in B])
+    z = np.where(converged[None, :, None], np.clip(z, lo, hi), z0)
+    u = np.stack([B[p].value(z[p], np.arange(n)) for p in (0, 1)], axis=1)
+    return np.moveaxis(z, 0, 1), u, lam.T, converged
+
+
+def polish_pair_one(slices, equation: PairEquation):
+    """:func:`polish_pair_batch` for one row of two :class:`sim.bargaining.smooth.Slice`, as
+    a :class:`sim.bargaining.smooth.Polished` (``z`` (2, k), ``u`` (2, 2), ``lam`` (2,)), or
+    None where it does not converge."""
+    from sim.bargaining.smooth import Polished
+
+    batches = [
+        Batch(
+            lambda z, rows, s=s: np.array([s.value(zz) for zz in z]),
+            lambda z, rows, s=s: np.array([s.slopes(zz) for zz in z]),
+            np.asarray(s.z0, dtype=float)[None],
+            s.breaks,
+            np.asarray(s.movable, dtype=bool)[None],
+        )
+        for s in slices
+    ]
+    z, u, lam, conv = polish_pair_batch(batches, equation)
+    return Polished(z[0], u[0], lam[0], 0.0) if conv[0] else None

@@ -12,6 +12,7 @@ answer evaluated on the true functions; otherwise the interpolant's answer stand
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -265,19 +266,42 @@ def _ideal(space: OutcomeSpace, d: np.ndarray, at) -> np.ndarray:
     return ideal
 
 
-def polish_rubinstein(space: OutcomeSpace, front, core, d: np.ndarray, at):
-    """The stationary offers of alternating offers polished on the true functions.
+@dataclass(frozen=True)
+class OfferPolish:
+    """The two-offer polish of one alternating-offers equilibrium: where the offers start
+    (``cx``, ``cy``: outcomes of their discrete settings, exact on the interpolant), the
+    disagreement point ``d`` and outside options on the true functions (NaN for none), the
+    effective discount factors, whether each offer is its proposer's best (``x_end``,
+    ``y_end``) and who proposes first."""
 
-    ``front`` is the :class:`sim.models._frontier.ScenarioFrontier` the equilibrium ``core``
-    (:class:`sim.bargaining.alternating.RubinsteinResult`) was solved on, with
-    disagreement point ``d`` (the interpolant's).  Each offer stays in its discrete
-    setting; both must be exact outcomes (not lotteries of two).  Returns
-    ``(coords, payoffs, offers, d)``: the accepted offer's outcome and payoffs, both
-    offers' payoffs (party 1's, party 2's) and the disagreement point on the true
-    functions; None keeps the interpolant's answer.
-    """
-    from sim.bargaining import smooth
+    cx: np.ndarray
+    cy: np.ndarray
+    d: np.ndarray
+    outside: np.ndarray
+    delta: np.ndarray
+    x_end: bool
+    y_end: bool
+    proposer: int
 
+    def equations(self):
+        """The scalar (MINPACK) and batched (Newton) forms of the offers' equations."""
+        from sim.bargaining import smooth
+        from sim.bargaining import smooth_batch as sb
+
+        outside = tuple(None if np.isnan(o) else float(o) for o in self.outside)
+        scalar = smooth.rubinstein(
+            self.d, self.delta, x_end=self.x_end, y_end=self.y_end, outside=outside
+        )
+        batched = sb.rubinstein(
+            self.d[None], self.delta[None], x_end=[self.x_end], y_end=[self.y_end],
+            outside=self.outside[None],
+        )
+        return scalar, batched
+
+
+def offer_polish(space: OutcomeSpace, front, core, d: np.ndarray, at) -> OfferPolish | None:
+    """What :func:`polish_rubinstein` solves for the equilibrium ``core`` on ``front``
+    (None: nothing to polish, keep the interpolant's answer)."""
     if not active(space) or not core.agreement or not space.continuous:
         return None
     x0, y0 = np.asarray(core.offer_by_1, float), np.asarray(core.offer_by_2, float)
@@ -291,14 +315,53 @@ def polish_rubinstein(space: OutcomeSpace, front, core, d: np.ndarray, at):
     dis = space.disagreement_outcome("final" if at is None else at)
     shift = space.values.evaluate_exact(dis) - space.values.evaluate(dis)
     d_ex = np.asarray(d, float) + shift
-    outside = tuple(
-        None if o is None else float(o) + float(shift[i]) for i, o in enumerate(core.outside)
+    outside = np.array(
+        [np.nan if o is None else float(o) + float(shift[i]) for i, o in enumerate(core.outside)]
     )
-    eq = smooth.rubinstein(d_ex, core.effective_delta, x_end=x_end, y_end=y_end, outside=outside)
-    sx, sy = slice_at(space, cx), slice_at(space, cy)
-    got = smooth.polish([sx, sy], eq)
-    if got is None:
+    return OfferPolish(
+        cx, cy, d_ex, outside, np.asarray(core.effective_delta, float), x_end, y_end,
+        int(core.proposer),
+    )
+
+
+def offers_polished(space: OutcomeSpace, problem: OfferPolish, z: np.ndarray, u: np.ndarray):
+    """``(coords, payoffs, offers, d)`` of polished offers ``z`` (2, k) with payoffs ``u``
+    (2, 2): the accepted offer's outcome and payoffs, both offers' payoffs and the
+    disagreement point on the true functions."""
+    i = problem.proposer
+    coords = apply(space, problem.cx if i == 0 else problem.cy, z[i])
+    return coords, u[i], (u[0], u[1]), problem.d
+
+
+def polish_rubinstein(space: OutcomeSpace, front, core, d: np.ndarray, at):
+    """The stationary offers of alternating offers polished on the true functions.
+
+    ``front`` is the :class:`sim.models._frontier.ScenarioFrontier` the equilibrium ``core``
+    (:class:`sim.bargaining.alternating.RubinsteinResult`) was solved on, with
+    disagreement point ``d`` (the interpolant's).  Each offer stays in its discrete
+    setting; both must be exact outcomes (not lotteries of two).  The two offers'
+    first-order conditions and the equations of :func:`sim.bargaining.smooth.rubinstein`
+    are solved by Newton's method (:func:`sim.bargaining.smooth_batch.polish_pair_one`, the
+    solver :func:`sim.evaluate` runs over draws), and with MINPACK's hybrid method
+    (:func:`sim.bargaining.smooth.polish`) where that does not converge.  Returns
+    ``(coords, payoffs, offers, d)``: the accepted offer's outcome and payoffs, both
+    offers' payoffs (party 1's, party 2's) and the disagreement point on the true
+    functions; None keeps the interpolant's answer.
+    """
+    problem = offer_polish(space, front, core, d, at)
+    if problem is None:
         return None
-    i = core.proposer
-    coords = apply(space, cx if i == 0 else cy, got.z[i])
-    return coords, got.u[i], (got.u[0], got.u[1]), d_ex
+    got = solve_offers(space, problem)
+    return None if got is None else offers_polished(space, problem, got.z, got.u)
+
+
+def solve_offers(space: OutcomeSpace, problem: OfferPolish):
+    """The offers of ``problem`` polished (a :class:`sim.bargaining.smooth.Polished` with two
+    points), by Newton's method, else MINPACK's hybrid method; None if neither finds them."""
+    from sim.bargaining import smooth
+    from sim.bargaining.smooth_batch import polish_pair_one
+
+    slices = [slice_at(space, problem.cx), slice_at(space, problem.cy)]
+    scalar, batched = problem.equations()
+    got = polish_pair_one(slices, batched)
+    return got if got is not None else smooth.polish(slices, scalar)
