@@ -41,6 +41,8 @@ BATCHED = AXIOMATIC
 #: Models run per draw on a utility set (its reduction is made for CHUNK_CELLS draws at once).
 CELLS = (*AXIOMATIC, "rubinstein", "deadline", "private_information", "two_level")
 CHUNK_CELLS = 64
+#: Solved over draws where they can be (:mod:`sim.analysis.batch_dynamic`), else per draw.
+DYNAMIC = ("rubinstein",)
 #: Sections whose drawn numbers leave the payoffs' structure alone (payoffs compiled as arrays).
 _NUMBERS = ("payoffs.", "disagreement.", "models.", "calendar.")
 
@@ -172,26 +174,28 @@ def _polisher(sc, values, arrays, name: str, weights, at):
     return polisher(sc, values, arrays, name, weights, at, scalar)
 
 
-def _per_draw(loaded, name: str, arrays: dict, n: int, values=None) -> list[dict]:
+def _per_draw(loaded, name: str, arrays: dict, n: int, values=None, draws=None) -> list[dict]:
     """Records of one model, draw by draw, through the registry (no validation); with
     ``values`` (:class:`~sim.analysis.batch_values.BatchedValues`), on each draw's
-    batch-compiled value functions."""
+    batch-compiled value functions; ``draws``: only these (default: all ``n``)."""
     from sim import registry
     from sim.space import OutcomeSpace
 
     sc = loaded.scenario
     rows = []
     spaces: dict = {}
-    for k in range(n):
+    todo = list(range(n)) if draws is None else list(draws)
+    for pos, k in enumerate(todo):
         if k not in spaces:  # the next chunk, its utility sets reduced together
-            for c in range(k, min(n, k + CHUNK_CELLS)):
+            chunk = todo[pos : pos + CHUNK_CELLS]
+            for c in chunk:
                 patched = patch_scenario(sc, {p: v[c] for p, v in arrays.items()})
                 if values is not None:
                     spaces[c] = OutcomeSpace(patched, _with_smooth(values.draw(c), patched))
                 else:
                     spaces[c] = OutcomeSpace.from_scenario(patched)
             if values is not None and name in CELLS:
-                OutcomeSpace.prime_cells([spaces[c] for c in range(k, min(n, k + CHUNK_CELLS))])
+                OutcomeSpace.prime_cells([spaces[c] for c in chunk])
         space = spaces.pop(k)
         patched = space.scenario
         # a fresh stream per draw: the one `sim.run` gives the model without a seed
@@ -276,6 +280,8 @@ def evaluate(scenario: str | Path | LoadedScenario, draws, *, models=None):
             cols = pd.DataFrame(recs).to_dict("list") if recs else {}
         elif name in BATCHED and all(p.startswith(("payoffs.", "disagreement.")) for p in per):
             cols = _solve(sc, values, relevant, name)
+        elif name in DYNAMIC:
+            cols = _dynamic(loaded, values, per, name)
         else:
             cols = pd.DataFrame(_per_draw(loaded, name, per, n, values)).to_dict("list")
         frame = pd.DataFrame({"draw": np.arange(n)})
@@ -289,6 +295,23 @@ def evaluate(scenario: str | Path | LoadedScenario, draws, *, models=None):
     out = pd.concat(frames, ignore_index=True)
     out = out.sort_values(["draw", "_pos"], kind="stable").drop(columns="_pos")
     return out.reset_index(drop=True)
+
+
+def _dynamic(loaded, values, arrays: dict, name: str) -> dict:
+    """Record columns of an alternating-offers model: the draws
+    :mod:`sim.analysis.batch_dynamic` settles, the others per draw (:func:`_per_draw`)."""
+    import pandas as pd
+
+    from sim.analysis.batch_dynamic import rubinstein_batch
+
+    sc = loaded.scenario
+    options = _options(sc, name)
+    d = _disagreement(sc, values, Params(arrays, values.n), options.disagreement_at)
+    recs = rubinstein_batch(sc, values, arrays, d, options)
+    rest = [k for k, r in enumerate(recs) if r is None]
+    for k, rec in zip(rest, _per_draw(loaded, name, arrays, values.n, values, rest), strict=True):
+        recs[k] = rec
+    return pd.DataFrame(recs).to_dict("list")
 
 
 #: The solution of :func:`sim.analysis.batch_axiomatic.solve_batch` each model is.

@@ -451,6 +451,13 @@ def polish_pair_batch(batches: Sequence[Batch], equation: PairEquation):
     failed = np.zeros(n, bool)
     size = 2 * k + 2
     eye = np.eye(size)
+
+    def release(sel):
+        out = np.zeros(sel.size, bool)
+        for p in (0, 1):
+            out |= _release(B[p], z[p], lam[p], free[p], movable[p], lo[p], hi[p], span, sel)
+        return out
+
     for _ in range(ITERATIONS):
         rows = np.flatnonzero(~done & ~failed)
         if rows.size == 0:
@@ -474,19 +481,15 @@ def polish_pair_batch(batches: Sequence[Batch], equation: PairEquation):
         small = (res <= 1e-10 * scale) & ((last[rows] <= 1e-9) | (res <= 1e-15 * scale))
         ok_lam = ((lr >= -1e-9) & (lr <= 1 + 1e-9)).all(axis=0)
         settle = rows[small & ok_lam]
-        if settle.size:
-            released = np.zeros(settle.size, bool)
-            for p in (0, 1):
-                released |= _release(
-                    B[p], z[p], lam[p], free[p], movable[p], lo[p], hi[p], span, settle
-                )
-            rounds[settle] += released
-            done[settle[~released]] = True
-            failed[settle[released & (rounds[settle] > ROUNDS)]] = True
         failed[rows[small & ~ok_lam]] = True
-        go = ~small
-        if not go.any():
+        if settle.size:  # converged: free a coordinate held at an end whose sign is wrong
+            released = release(settle)
+            rounds[settle] += released
+            failed[settle[released & (rounds[settle] > ROUNDS)]] = True
+            done[settle[~released]] = True
+        if small.all():
             continue
+        go = ~small
         rows, m = rows[go], int(go.sum())
         g, zi, stat, fr, lr = g[:, go], zi[:, go], stat[:, go], fr[:, go], lr[:, go]
         e, de, dl = e[go], de[go], dl[go]
@@ -519,21 +522,10 @@ def polish_pair_batch(batches: Sequence[Batch], equation: PairEquation):
                 J[:, 2 * k + q, off + idx] = np.where(fr[p], d_z, 0.0)
         J[:, 2 * k :, 2 * k :] = dl
         failed[rows[rounds[rows] > ROUNDS]] = True
-        rhs = -np.concatenate([stat[0], stat[1], e], axis=1)
-        with np.errstate(all="ignore"):
-            cond = np.linalg.cond(J)
-            good = np.isfinite(cond) & (cond < 1e14)
-            step = np.zeros_like(rhs)
-            if good.any():
-                step[good] = np.linalg.solve(J[good], rhs[good][..., None])[..., 0]
-            good &= np.isfinite(step).all(axis=1)
+        step, good = _solve_stack(J, -np.concatenate([stat[0], stat[1], e], axis=1))
         stuck = rows[~good]  # a singular system: free a coordinate held at a wrong end first
         if stuck.size:
-            released = np.zeros(stuck.size, bool)
-            for p in (0, 1):
-                released |= _release(
-                    B[p], z[p], lam[p], free[p], movable[p], lo[p], hi[p], span, stuck
-                )
+            released = release(stuck)
             rounds[stuck] += released
             failed[stuck[~released | (rounds[stuck] > ROUNDS)]] = True
         rows, step, fr = rows[good], step[good], fr[:, good]
@@ -559,6 +551,18 @@ def polish_pair_batch(batches: Sequence[Batch], equation: PairEquation):
     z = np.where(converged[None, :, None], np.clip(z, lo, hi), z0)
     u = np.stack([B[p].value(z[p], np.arange(n)) for p in (0, 1)], axis=1)
     return np.moveaxis(z, 0, 1), u, lam.T, converged
+
+
+def _solve_stack(J: np.ndarray, rhs: np.ndarray):
+    """Newton steps of a stack of systems ``J step = rhs``; ``good``: the well-conditioned
+    rows with a finite step (the others' steps are 0)."""
+    step = np.zeros_like(rhs)
+    with np.errstate(all="ignore"):
+        cond = np.linalg.cond(J)
+        good = np.isfinite(cond) & (cond < 1e14)
+        if good.any():
+            step[good] = np.linalg.solve(J[good], rhs[good][..., None])[..., 0]
+    return step, good & np.isfinite(step).all(axis=1)
 
 
 def polish_pair_one(slices, equation: PairEquation):

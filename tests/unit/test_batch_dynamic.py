@@ -1,0 +1,231 @@
+"""Alternating offers over draws (sim.analysis.batch_dynamic) against oracles that share none
+of its code: the per-draw path (sim.modify + sim.run: the utility set's cells, their convex
+frontier, the frontier's way back to deals), record field by field; the convex frontier the
+model builds from the cells; Rubinstein's (1982) closed form on a pie."""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sim
+from sim.analysis import batch_dynamic
+from sim.errors import ScenarioError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _modifiable(loaded, model="rubinstein"):
+    out = []
+    for p in sim.declared_parameters(loaded):
+        if "probabilit" in p.path or (p.path.startswith("models.")
+                                      and not p.path.startswith(f"models.{model}.")):
+            continue
+        try:
+            sim.modify(loaded, {p.path: p.value})
+        except ScenarioError:
+            continue
+        out.append(p)
+    return out
+
+
+def _draws(params, n, seed):
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({p.path: rng.uniform(*p.range, n) for p in params})
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        if math.isnan(a) or math.isnan(b):
+            return math.isnan(a) and math.isnan(b)
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+    if a is None or (isinstance(a, float) and math.isnan(a)):
+        return b is None or (isinstance(b, float) and math.isnan(b))
+    return a == b
+
+
+def _settled(monkeypatch):
+    """Counts the draws the batch settles (the rest go to the per-draw path)."""
+    count = {"batch": 0, "all": 0}
+    real = batch_dynamic.rubinstein_batch
+
+    def counted(*args, **kwargs):
+        recs = real(*args, **kwargs)
+        count["batch"] += sum(r is not None for r in recs)
+        count["all"] += len(recs)
+        return recs
+
+    monkeypatch.setattr(batch_dynamic, "rubinstein_batch", counted)
+    return count
+
+
+def _check_records(base, draws, monkeypatch, at_least):
+    count = _settled(monkeypatch)
+    out = sim.evaluate(base, draws, models="rubinstein")
+    assert count["all"] == len(draws) and count["batch"] >= at_least * len(draws)
+    for k in range(len(draws)):
+        ref = sim.run(sim.modify(base, draws.iloc[k].to_dict()), models=["rubinstein"])
+        rec = ref.models["rubinstein"].to_record()
+        row = out.iloc[k]
+        for key, want in rec.items():
+            assert _same(want, row[key]), (k, key, want, row[key])
+        for key in out.columns:  # nothing the model does not report
+            if key not in rec and key not in draws.columns and key != "draw":
+                assert _same(row[key], float("nan")), (k, key, row[key])
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_baseline_records_equal_modify_and_run(monkeypatch, seed):
+    """Every declared number of the trade baseline varying (payoffs, disagreement, the
+    calendar's rates and breakdown risk, the outside option): exact deals polished on the
+    true functions, lotteries resolved to the best exact deal."""
+    base = sim.load(ROOT / "scenarios" / "japan_us_2025.yaml")
+    _check_records(base, _draws(_modifiable(base), 8, seed), monkeypatch, at_least=0.75)
+
+
+def test_linear_scenario_records_equal_modify_and_run(monkeypatch):
+    base = sim.load(ROOT / "scenarios" / "japan_us_2025_linear.yaml")
+    params = [p for p in _modifiable(base) if " " not in p.path]
+    _check_records(base, _draws(params, 12, 3), monkeypatch, at_least=0.75)
+
+
+SMALL = textwrap.dedent(
+    """
+    id: small_alternating
+    title: small hand-built linear scenario
+    as_of: 2025-01-01
+    parties: [{code: A, name: A}, {code: B, name: B}]
+    issues:
+      - {id: price, name: price, kind: continuous, range: [0, 2]}
+      - {id: fee, name: fee, kind: continuous, range: [0, 1]}
+      - id: volume
+        name: volume
+        kind: discrete
+        levels: [{label: low, value: 0}, {label: mid, value: 1}, {label: high, value: 2}]
+      - {id: extra, name: extra, kind: binary}
+    disagreement:
+      outcome: {price: 0, fee: 0, volume: low, extra: "no"}
+      adjustments:
+        A: {value: 1.0, range: [0, 3]}
+        B: {value: 0.5, range: [-3, 3]}
+    payoffs:
+      model: linear
+      parties:
+        A:
+          price: {linear: {value: 1.0, range: [0.5, 2]}}
+          fee: {linear: {value: 0.7, range: [0.1, 2]}}
+          volume:
+            levels: {mid: {value: -1.0, range: [-2, 0]}, high: {value: -2.5, range: [-4, -1]}}
+          extra: {levels: {"yes": {value: 1.5, range: [-1, 3]}}}
+        B:
+          price: {linear: {value: -0.8, range: [-2, -0.2]}}
+          fee: {linear: {value: -1.1, range: [-3, -0.1]}}
+          volume: {levels: {mid: {value: 3.0, range: [1, 5]}, high: {value: 5.0, range: [2, 8]}}}
+          extra: {levels: {"yes": {value: -0.5, range: [-2, 1]}}}
+    models:
+      rubinstein:
+        first_proposer: B
+        delta:
+          A: {value: 0.9, range: [0.5, 0.99]}
+          B: {value: 0.8, range: [0.5, 0.99]}
+        breakdown: {value: 0.05, range: [0, 0.3]}
+        outside_options:
+          A: {value: 0.5, range: [0, 2]}
+    """
+)
+
+
+def test_small_scenario_records_equal_modify_and_run(monkeypatch, tmp_path):
+    """Two curves (straight lines) and two discrete issues, every number drawn: some draws
+    without agreement (a high outside option), many on lottery edges."""
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL)
+    base = sim.load(path)
+    _check_records(base, _draws(_modifiable(base), 30, 4), monkeypatch, at_least=0.75)
+
+
+PIE = textwrap.dedent(
+    """
+    id: pie
+    title: splitting a pie of size S
+    as_of: 2025-01-01
+    parties: [{code: A, name: A}, {code: B, name: B}]
+    issues:
+      - {id: share, name: A's share, kind: continuous, range: [0, 1]}
+    disagreement:
+      outcome: {share: 0}
+      adjustments:
+        B: {value: -{S}, range: [-{S}, -{S}]}
+    payoffs:
+      model: linear
+      parties:
+        A: {share: {linear: {value: {S}}}}
+        B: {share: {linear: {value: -{S}}}}
+    models:
+      rubinstein:
+        first_proposer: A
+        delta:
+          A: {value: 0.9, range: [0.05, 0.999]}
+          B: {value: 0.9, range: [0.05, 0.999]}
+        breakdown: {value: 0.0, range: [0, 0.5]}
+    """
+)
+
+
+def test_pie_gives_rubinsteins_share(tmp_path):
+    """Gains ``S (1 - e2) / (1 - e1 e2)`` and ``S - that`` with ``e_i = (1 - p) delta_i``
+    (Rubinstein 1982; Binmore, Rubinstein & Wolinsky 1986), at 1e-9 through sim.evaluate."""
+    size = 7.0
+    path = tmp_path / "pie.yaml"
+    path.write_text(PIE.replace("{S}", str(size)))
+    base = sim.load(path)
+    draws = _draws(sim.declared_parameters(base), 40, 6)
+    out = sim.evaluate(base, draws, models="rubinstein")
+    e = (1 - draws["models.rubinstein.breakdown"].to_numpy())[:, None] * draws[
+        ["models.rubinstein.delta.A", "models.rubinstein.delta.B"]
+    ].to_numpy()
+    share = (1 - e[:, 1]) / (1 - e[:, 0] * e[:, 1])
+    assert (out["status"] == "ok").all()
+    np.testing.assert_allclose(out["gain.A"], size * share, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(out["gain.B"], size * (1 - share), rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(out["agreement.share"], share, rtol=1e-9, atol=1e-9)
+
+
+def test_hull_chain_is_the_convex_frontier_of_the_cells():
+    """The chain merged from the summands' hulls has the vertices of the convex frontier the
+    model builds from the utility set's cells (sim.models._frontier.ScenarioFrontier)."""
+
+    from sim.analysis.batch_trade import Params
+    from sim.analysis.batch_values import compile_batch
+    from sim.analysis.parameters import patch_scenario
+    from sim.models._frontier import ScenarioFrontier
+    from sim.space import OutcomeSpace
+
+    base = sim.load(ROOT / "scenarios" / "japan_us_2025.yaml")
+    sc = base.scenario
+    draws = _draws([p for p in _modifiable(base) if p.path.startswith("payoffs.")], 6, 8)
+    arrays = {c: draws[c].to_numpy() for c in draws.columns}
+    values = compile_batch(sc, Params(arrays, len(draws)))
+    tol = batch_dynamic._tolerance(values)
+    for k in range(len(draws)):
+        chain = batch_dynamic.hull_chain(values, k, float(tol[k]))
+        assert chain is not None
+        space = OutcomeSpace(patch_scenario(sc, draws.iloc[k].to_dict()), values.draw(k))
+        front = ScenarioFrontier.build(space, "convex")
+        want = front.chain.points
+        scale = float(np.abs(want).max())
+        # the cells' frontier drops collinear vertices (within its tolerance): compare the
+        # vertices both keep, and every vertex with the other chain
+        for a, b in ((chain.points, want), (want, chain.points)):
+            on = np.interp(a[:, 0], b[:, 0], b[:, 1])
+            assert np.abs(on - a[:, 1]).max() <= 1e-9 * scale
+        assert np.allclose(chain.points[[0, -1]], want[[0, -1]], rtol=0, atol=1e-9 * scale)
+        # and the outcome at each vertex has the vertex's payoffs
+        u = np.array([space.payoffs(c) for c in chain.coords])
+        assert np.abs(u - chain.points).max() <= 1e-9 * scale
+
