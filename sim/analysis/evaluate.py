@@ -42,7 +42,7 @@ BATCHED = AXIOMATIC
 CELLS = (*AXIOMATIC, "rubinstein", "deadline", "private_information", "two_level")
 CHUNK_CELLS = 64
 #: Solved over draws where they can be (:mod:`sim.analysis.batch_dynamic`), else per draw.
-DYNAMIC = ("rubinstein",)
+DYNAMIC = ("rubinstein", "deadline")
 #: Sections whose drawn numbers leave the payoffs' structure alone (payoffs compiled as arrays).
 _NUMBERS = ("payoffs.", "disagreement.", "models.", "calendar.")
 
@@ -302,12 +302,13 @@ def _dynamic(loaded, values, arrays: dict, name: str) -> dict:
     :mod:`sim.analysis.batch_dynamic` settles, the others per draw (:func:`_per_draw`)."""
     import pandas as pd
 
-    from sim.analysis.batch_dynamic import rubinstein_batch
+    from sim.analysis import batch_dynamic
 
     sc = loaded.scenario
-    options = _options(sc, name)
-    d = _disagreement(sc, values, Params(arrays, values.n), options.disagreement_at)
-    recs = rubinstein_batch(sc, values, arrays, d, options)
+    params = Params(arrays, values.n)
+    solve = getattr(batch_dynamic, f"{name}_batch")
+    recs = solve(sc, values, arrays, lambda at: _disagreement(sc, values, params, at),
+                 _options(sc, name))
     rest = [k for k, r in enumerate(recs) if r is None]
     for k, rec in zip(rest, _per_draw(loaded, name, arrays, values.n, values, rest), strict=True):
         recs[k] = rec

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.analysis import batch_dynamic
+from sim.analysis import batch_chain, batch_dynamic
 from sim.errors import ScenarioError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,10 +49,10 @@ def _same(a, b) -> bool:
     return a == b
 
 
-def _settled(monkeypatch):
+def _settled(monkeypatch, model):
     """Counts the draws the batch settles (the rest go to the per-draw path)."""
     count = {"batch": 0, "all": 0}
-    real = batch_dynamic.rubinstein_batch
+    real = getattr(batch_dynamic, f"{model}_batch")
 
     def counted(*args, **kwargs):
         recs = real(*args, **kwargs)
@@ -60,17 +60,17 @@ def _settled(monkeypatch):
         count["all"] += len(recs)
         return recs
 
-    monkeypatch.setattr(batch_dynamic, "rubinstein_batch", counted)
+    monkeypatch.setattr(batch_dynamic, f"{model}_batch", counted)
     return count
 
 
-def _check_records(base, draws, monkeypatch, at_least):
-    count = _settled(monkeypatch)
-    out = sim.evaluate(base, draws, models="rubinstein")
+def _check_records(base, draws, monkeypatch, at_least, model="rubinstein"):
+    count = _settled(monkeypatch, model)
+    out = sim.evaluate(base, draws, models=model)
     assert count["all"] == len(draws) and count["batch"] >= at_least * len(draws)
     for k in range(len(draws)):
-        ref = sim.run(sim.modify(base, draws.iloc[k].to_dict()), models=["rubinstein"])
-        rec = ref.models["rubinstein"].to_record()
+        ref = sim.run(sim.modify(base, draws.iloc[k].to_dict()), models=[model])
+        rec = ref.models[model].to_record()
         row = out.iloc[k]
         for key, want in rec.items():
             assert _same(want, row[key]), (k, key, want, row[key])
@@ -79,13 +79,15 @@ def _check_records(base, draws, monkeypatch, at_least):
                 assert _same(row[key], float("nan")), (k, key, row[key])
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_baseline_records_equal_modify_and_run(monkeypatch, seed):
+@pytest.mark.parametrize(("model", "seed"), [("rubinstein", 1), ("rubinstein", 2),
+                                             ("deadline", 1), ("deadline", 2)])
+def test_baseline_records_equal_modify_and_run(monkeypatch, model, seed):
     """Every declared number of the trade baseline varying (payoffs, disagreement, the
-    calendar's rates and breakdown risk, the outside option): exact deals polished on the
-    true functions, lotteries resolved to the best exact deal."""
+    calendar's rates and breakdown risk, the outside option): exact deals (Rubinstein's
+    polished on the true functions), lotteries resolved to the best exact deal."""
     base = sim.load(ROOT / "scenarios" / "japan_us_2025.yaml")
-    _check_records(base, _draws(_modifiable(base), 8, seed), monkeypatch, at_least=0.75)
+    draws = _draws(_modifiable(base, model), 8, seed)
+    _check_records(base, draws, monkeypatch, at_least=0.75, model=model)
 
 
 def test_linear_scenario_records_equal_modify_and_run(monkeypatch):
@@ -113,6 +115,11 @@ SMALL = textwrap.dedent(
       adjustments:
         A: {value: 1.0, range: [0, 3]}
         B: {value: 0.5, range: [-3, 3]}
+      changes:
+        - date: 2025-03-15
+          label: the end
+          outcome: {fee: 1}
+          adjustments: {A: {value: -1.0, range: [-2, 0]}}
     payoffs:
       model: linear
       parties:
@@ -127,7 +134,20 @@ SMALL = textwrap.dedent(
           fee: {linear: {value: -1.1, range: [-3, -0.1]}}
           volume: {levels: {mid: {value: 3.0, range: [1, 5]}, high: {value: 5.0, range: [2, 8]}}}
           extra: {levels: {"yes": {value: -0.5, range: [-2, 1]}}}
+    calendar:
+      rounds:
+        - {date: 2025-02-01, label: one, proposer: A}
+        - {date: 2025-03-01, label: two, proposer: B}
+        - {date: 2025-04-01, label: three, proposer: A}
+      deadlines:
+        - {date: 2025-03-15, label: the end}
+      discount_rate:
+        A: {value: 0.5, range: [0.05, 3]}
+        B: {value: 1.0, range: [0.05, 3]}
+      breakdown_risk: {value: 0.1, range: [0, 0.4]}
     models:
+      deadline:
+        from_date: first_round
       rubinstein:
         first_proposer: B
         delta:
@@ -140,13 +160,16 @@ SMALL = textwrap.dedent(
 )
 
 
-def test_small_scenario_records_equal_modify_and_run(monkeypatch, tmp_path):
-    """Two curves (straight lines) and two discrete issues, every number drawn: some draws
-    without agreement (a high outside option), many on lottery edges."""
+@pytest.mark.parametrize("model", ["rubinstein", "deadline"])
+def test_small_scenario_records_equal_modify_and_run(monkeypatch, tmp_path, model):
+    """Two curves (straight lines) and two discrete issues, every number drawn (for the
+    deadline, a dated change of the no-deal point between rounds): some draws without
+    agreement, many on lottery edges."""
     path = tmp_path / "small.yaml"
     path.write_text(SMALL)
     base = sim.load(path)
-    _check_records(base, _draws(_modifiable(base), 30, 4), monkeypatch, at_least=0.75)
+    draws = _draws(_modifiable(base, model), 30, 4)
+    _check_records(base, draws, monkeypatch, at_least=0.75, model=model)
 
 
 PIE = textwrap.dedent(
@@ -211,9 +234,9 @@ def test_hull_chain_is_the_convex_frontier_of_the_cells():
     draws = _draws([p for p in _modifiable(base) if p.path.startswith("payoffs.")], 6, 8)
     arrays = {c: draws[c].to_numpy() for c in draws.columns}
     values = compile_batch(sc, Params(arrays, len(draws)))
-    tol = batch_dynamic._tolerance(values)
+    tol = batch_chain.tolerance(values)
     for k in range(len(draws)):
-        chain = batch_dynamic.hull_chain(values, k, float(tol[k]))
+        chain = batch_chain.hull_chain(values, k, float(tol[k]))
         assert chain is not None
         space = OutcomeSpace(patch_scenario(sc, draws.iloc[k].to_dict()), values.draw(k))
         front = ScenarioFrontier.build(space, "convex")
@@ -229,3 +252,40 @@ def test_hull_chain_is_the_convex_frontier_of_the_cells():
         u = np.array([space.payoffs(c) for c in chain.coords])
         assert np.abs(u - chain.points).max() <= 1e-9 * scale
 
+
+
+PIE_ROUNDS = textwrap.dedent(
+    """
+    calendar:
+      rounds:
+        - {date: 2025-02-01, label: one}
+        - {date: 2025-03-01, label: two}
+        - {date: 2025-04-01, label: three}
+      deadlines:
+        - {date: 2025-05-01, label: the end}
+    models:
+      deadline:
+        first_proposer: A
+        from_date: first_round
+        delta:
+          A: {value: 0.9, range: [0.05, 0.999]}
+          B: {value: 0.9, range: [0.05, 0.999]}
+    """
+)
+
+
+def test_three_rounds_give_stahls_share(tmp_path):
+    """Three rounds to a deadline on a pie, A first: A gets ``(1 - d2) + d1 d2`` (Ståhl
+    1972; ``T = 2n + 1`` with ``n = 1``), at 1e-9 through sim.evaluate."""
+    size = 7.0
+    text = PIE.replace("{S}", str(size)).split("models:")[0] + PIE_ROUNDS
+    path = tmp_path / "pie.yaml"
+    path.write_text(text)
+    base = sim.load(path)
+    draws = _draws(sim.declared_parameters(base), 40, 9)
+    out = sim.evaluate(base, draws, models="deadline")
+    d1, d2 = draws["models.deadline.delta.A"], draws["models.deadline.delta.B"]
+    share = (1 - d2) + d1 * d2
+    assert (out["status"] == "ok").all() and (out["agreement_round"] == 1).all()
+    np.testing.assert_allclose(out["gain.A"], size * share, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(out["agreement.share"], share, rtol=1e-9, atol=1e-9)
