@@ -1,4 +1,4 @@
-"""Alternating-offers models of many draws at once: ``rubinstein`` and ``deadline``.
+"""Dynamic models of many draws at once: ``rubinstein``, ``deadline``, ``private_information``.
 
 Each draw's convex Pareto frontier is built without cells (:mod:`sim.analysis.batch_chain`);
 on it the model's own equilibrium runs (:func:`sim.bargaining.alternating.rubinstein`,
@@ -22,7 +22,7 @@ import numpy as np
 from sim.analysis.batch_chain import Deals, exact_at, hull_chain, tolerance
 from sim.analysis.batch_trade import Params
 
-__all__ = ["deadline_batch", "rubinstein_batch"]
+__all__ = ["deadline_batch", "private_information_batch", "rubinstein_batch"]
 
 #: Drawn numbers the batch reads (others of ``calendar.`` or ``models.<name>.``: per draw).
 _TIME = ("calendar.discount_rate.", "calendar.breakdown_risk")
@@ -264,6 +264,114 @@ def deadline_batch(sc, values, arrays: dict, disagreement, options) -> list:
     recs: list = [None] * n
     for r, extra in extras.items():
         recs[r] = _record(sc, "deadline", deals.coords.get(r), u[r], d_after[r], extra)
+    return recs
+
+
+def _prior(options, d_j: float, get, r: int):
+    """Draw ``r``'s prior over the informed party's reservation payoff (as the model)."""
+    from sim.bargaining.screening import DiscretePrior, UniformPrior
+
+    prefix = "models.private_information."
+
+    def at(path, q) -> float:
+        v = get(prefix + path, q)
+        return float(v[r] if isinstance(v, np.ndarray) else v)
+
+    if options.types is not None:
+        types = list(enumerate(options.types))
+        return DiscretePrior(
+            values=tuple(d_j + at(f"types.{k}.adjustment", t.adjustment) for k, t in types),
+            probs=tuple(at(f"types.{k}.probability", t.probability) for k, t in types),
+            labels=tuple(t.label for _, t in types),
+        )
+    u = options.uniform
+    return UniformPrior(low=d_j + at("uniform.low", u.low), high=d_j + at("uniform.high", u.high))
+
+
+def private_information_batch(sc, values, arrays: dict, disagreement, options) -> list:
+    """Records of ``private_information`` for every draw (parameters as
+    :func:`rubinstein_batch`): the take-it-or-leave-it offer of
+    :func:`sim.bargaining.screening.take_it_or_leave_it` on each draw's chain, its deal,
+    and whether the two-offer screening plan has a finite answer (the record's
+    ``screening`` is None where it has not)."""
+    from sim.bargaining.chain import Frontier
+    from sim.bargaining.screening import DiscretePrior, screening, take_it_or_leave_it
+    from sim.models import _frontier as sf
+    from sim.models.private_information import screening_fields, screening_plan
+
+    n = values.n
+    parties = sc.party_codes
+    prefix = "models.private_information."
+    drawn_ok = all(not p.startswith(prefix) or p[len(prefix):].startswith(
+        ("types.", "uniform.", "delta.")) for p in arrays)
+    if (not drawn_ok or any(p.startswith("calendar.") and not p.startswith(_TIME)
+                            for p in arrays)
+            or (options.types is None and options.uniform is None) or len(parties) != 2):
+        return [None] * n
+    if options.informed is not None:
+        j = parties.index(options.informed)
+        i = 1 - j
+    else:
+        i = parties.index(options.proposer) if options.proposer else 0
+        j = 1 - i
+    get = Params(arrays, n).get
+    rounds = sc.calendar.rounds
+    period = options.period_days
+    if period is None and len(rounds) >= 2:
+        period = (rounds[-1].date - rounds[0].date).days / (len(rounds) - 1)
+    dl = None  # per draw: the discount factors between the two offers (None: no screening)
+    if options.delta is not None:
+        dl = np.column_stack([np.broadcast_to(get(f"{prefix}delta.{p}", options.delta[p]), n)
+                              for p in parties])
+    elif period is not None and all(p in sc.calendar.discount_rate for p in parties):
+        rates = np.column_stack([np.broadcast_to(get(f"calendar.discount_rate.{p}",
+                                 sc.calendar.discount_rate[p]), n) for p in parties])
+        dl = np.exp(-rates * period / sf.DAYS_PER_YEAR)  # as sf.discount_pair
+    d = disagreement(options.disagreement_at)
+    tol = tolerance(values)
+    deals = Deals(values)
+    extras: dict = {}
+    for r in range(n):
+        chain = hull_chain(values, r, float(tol[r]))
+        if chain is None:
+            continue
+        try:
+            prior = _prior(options, float(d[r, j]), get, r)
+            tioli = take_it_or_leave_it(Frontier(chain.points), prior, proposer=i,
+                                        d_proposer=float(d[r, i]))
+        except ValueError:
+            continue
+        numbers = [tioli.acceptance_probability, *tioli.expected_payoffs, *(tioli.offer or ())]
+        if np.isinf(numbers).any():
+            continue  # the model reports no finite answer (not run)
+        if tioli.deal and not deals.add(r, chain, tioli.offer, i, float(d[r, i])):
+            continue
+        plan = None
+        two = not isinstance(prior, DiscretePrior) or len(prior.values) == 2
+        if two and dl is not None and len(chain.points) >= 2:
+            try:
+                s = screening_plan(Frontier(chain.points), prior, i, j, float(d[r, i]),
+                                   dl[r], screening)
+                plan = screening_fields(parties, s, [None, None], dl[r])
+            except ValueError:
+                plan = None
+        offer = tioli.offer
+        extras[r] = {
+            "proposer": parties[i],
+            "informed": parties[j],
+            "offer": None if offer is None or np.isnan(offer).any() else {},
+            "acceptance_probability": float(tioli.acceptance_probability),
+            "accepting_types": None if tioli.accepting_types is None else {},
+            "expected_payoffs": None if np.isnan(tioli.expected_payoffs).any() else {},
+            "equilibrium_point": {} if tioli.deal else None,
+            "deal": {} if tioli.deal else None,
+            "screening": plan,
+        }
+    deals.resolve()
+    u = deals.payoffs()
+    recs: list = [None] * n
+    for r, extra in extras.items():
+        recs[r] = _record(sc, "private_information", deals.coords.get(r), u[r], d[r], extra)
     return recs
 
 

@@ -42,7 +42,7 @@ BATCHED = AXIOMATIC
 CELLS = (*AXIOMATIC, "rubinstein", "deadline", "private_information", "two_level")
 CHUNK_CELLS = 64
 #: Solved over draws where they can be (:mod:`sim.analysis.batch_dynamic`), else per draw.
-DYNAMIC = ("rubinstein", "deadline")
+DYNAMIC = ("rubinstein", "deadline", "private_information")
 #: Sections whose drawn numbers leave the payoffs' structure alone (payoffs compiled as arrays).
 _NUMBERS = ("payoffs.", "disagreement.", "models.", "calendar.")
 

@@ -299,20 +299,34 @@ def _screening(space, options, front, prior, i: int, j: int, d_i: float, screeni
     non-finite answer)."""
     from sim.models import _frontier as sf
 
-    P = space.parties
     chain = front.chain
-    line = _chord(chain, prior, j)
     period = options.period_days or sf.mean_round_gap_days(space)
     dl = sf.discount_pair(space, options.delta, period)
-    if line is None:
-        raise ValueError("the types' reservation payoffs span no part of the frontier")
-    s = screening(line, prior, proposer=i, d_proposer=d_i, delta=(dl[i], dl[j]))
+    s = screening_plan(chain, prior, i, j, d_i, dl, screening)
     deals = []
     for x in s.offers_to_responder:  # the same offers, on the real frontier
         x = float(np.clip(x, *sorted((chain.points[0, j], chain.points[-1, j]))))
         pt = [0.0, 0.0]
         pt[j], pt[i] = x, float(chain.other(j, x))
-        deals.append(front.deal_at(pt, proposer=i, proposer_min=d_i))
+        deals.append(front.deal_at(pt, proposer=i, proposer_min=d_i).agreement)
+    return screening_fields(space.parties, s, deals, dl)
+
+
+def screening_plan(chain, prior, i: int, j: int, d_i: float, dl, screening):
+    """:func:`sim.bargaining.screening.screening` on the chord of ``chain`` between the
+    types' reservation payoffs (ValueError when they span no part of it)."""
+    line = _chord(chain, prior, j)
+    if line is None:
+        raise ValueError("the types' reservation payoffs span no part of the frontier")
+    return screening(line, prior, proposer=i, d_proposer=d_i, delta=(dl[i], dl[j]))
+
+
+def screening_fields(P, s, agreements, dl) -> dict:
+    """The result's ``screening`` entry: the plan ``s`` with the deal behind each offer
+    (``agreements``); ValueError on a non-finite number."""
+    from sim.models import _frontier as sf
+
+    i = int(s.proposer)
     out = {
         "regime": s.regime,
         "offer_path": [
@@ -320,7 +334,7 @@ def _screening(space, options, front, prior, i: int, j: int, d_i: float, screeni
                 "round": k + 1,
                 "proposer": P[i],
                 "offer": sf._pd(P, s.offers[k]),
-                "agreement": deals[k].agreement,
+                "agreement": agreements[k],
                 "acceptance_probability": a,
             }
             for k, a in enumerate((s.accept_early, s.accept_late))

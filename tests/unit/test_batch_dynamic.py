@@ -80,7 +80,8 @@ def _check_records(base, draws, monkeypatch, at_least, model="rubinstein"):
 
 
 @pytest.mark.parametrize(("model", "seed"), [("rubinstein", 1), ("rubinstein", 2),
-                                             ("deadline", 1), ("deadline", 2)])
+                                             ("deadline", 1), ("deadline", 2),
+                                             ("private_information", 1)])
 def test_baseline_records_equal_modify_and_run(monkeypatch, model, seed):
     """Every declared number of the trade baseline varying (payoffs, disagreement, the
     calendar's rates and breakdown risk, the outside option): exact deals (Rubinstein's
@@ -148,6 +149,15 @@ SMALL = textwrap.dedent(
     models:
       deadline:
         from_date: first_round
+      private_information:
+        informed: B
+        types:
+          - label: tough
+            probability: 0.4
+            adjustment: {value: 1.0, range: [0, 2.5]}
+          - label: keen
+            probability: 0.6
+            adjustment: {value: -0.5, range: [-1.5, 0.5]}
       rubinstein:
         first_proposer: B
         delta:
@@ -160,7 +170,7 @@ SMALL = textwrap.dedent(
 )
 
 
-@pytest.mark.parametrize("model", ["rubinstein", "deadline"])
+@pytest.mark.parametrize("model", ["rubinstein", "deadline", "private_information"])
 def test_small_scenario_records_equal_modify_and_run(monkeypatch, tmp_path, model):
     """Two curves (straight lines) and two discrete issues, every number drawn (for the
     deadline, a dated change of the no-deal point between rounds): some draws without
@@ -289,3 +299,46 @@ def test_three_rounds_give_stahls_share(tmp_path):
     assert (out["status"] == "ok").all() and (out["agreement_round"] == 1).all()
     np.testing.assert_allclose(out["gain.A"], size * share, rtol=1e-9, atol=1e-9)
     np.testing.assert_allclose(out["agreement.share"], share, rtol=1e-9, atol=1e-9)
+
+
+PIE_TYPES = textwrap.dedent(
+    """
+    models:
+      private_information:
+        proposer: A
+        types:
+          - label: tough
+            probability: {P}
+            adjustment: {value: 2.0, range: [0.2, 6.8]}
+          - label: keen
+            probability: {Q}
+            adjustment: {value: 0.5, range: [0.1, 6.9]}
+    """
+)
+
+
+@pytest.mark.parametrize("p_tough", [0.3, 0.7])
+def test_take_it_or_leave_it_on_a_pie_is_monopoly_pricing(tmp_path, p_tough):
+    """A proposer facing two types of reservation gain ``a_t`` (tough, probability ``p``)
+    and ``a_k`` offers ``max(a_t, a_k)`` (both accept) or ``min`` (one accepts) as
+    ``S - max`` or ``(prob. of the low type) (S - min)`` is larger (a monopolist's price;
+    Fudenberg & Tirole 1991, section 10.2): through sim.evaluate."""
+    size = 7.0
+    text = PIE.replace("{S}", str(size)).split("models:")[0]
+    text += PIE_TYPES.replace("{P}", str(p_tough)).replace("{Q}", str(1 - p_tough))
+    path = tmp_path / "pie.yaml"
+    path.write_text(text)
+    base = sim.load(path)
+    params = [p for p in sim.declared_parameters(base) if "adjustment" in p.path]
+    draws = _draws(params, 40, 10)
+    out = sim.evaluate(base, draws, models="private_information")
+    a_t = draws["models.private_information.types.0.adjustment"].to_numpy()
+    a_k = draws["models.private_information.types.1.adjustment"].to_numpy()
+    hi, lo = np.maximum(a_t, a_k), np.minimum(a_t, a_k)
+    p_lo = np.where(a_t < a_k, p_tough, 1 - p_tough)
+    both = size - hi > p_lo * (size - lo)
+    offer = np.where(both, hi, lo)
+    assert (out["status"] == "ok").all()
+    np.testing.assert_allclose(out["gain.B"], offer, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(out["gain.A"], size - offer, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(out["acceptance_probability"], np.where(both, 1.0, p_lo))
