@@ -8,6 +8,9 @@
   the four axiomatic models as arrays over draws (:mod:`sim.analysis.batch_axiomatic`,
   polished on the true trade functions by :mod:`sim.analysis.batch_polish`) when their
   draws change only payoff and disagreement numbers;
+* solves ``rubinstein``, ``deadline`` and ``private_information`` over draws on each draw's
+  convex frontier built without cells (:mod:`sim.analysis.batch_dynamic`); the draws it
+  does not settle go to the per-draw path below;
 * runs every other model per draw through :mod:`sim.registry` on the batch-compiled value
   functions and the scenario patched with ``model_copy``
   (:func:`sim.analysis.parameters.patch_scenario`): no YAML, no pydantic validation, no
