@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 import numpy as np
 
@@ -27,13 +28,18 @@ __all__ = ["deadline_batch", "private_information_batch", "rubinstein_batch"]
 #: Drawn numbers the batch reads (others of ``calendar.`` or ``models.<name>.``: per draw).
 _TIME = ("calendar.discount_rate.", "calendar.breakdown_risk")
 _OPTIONS = ("breakdown", "outside_options.", "delta.")
+_ADJUSTMENT = re.compile(r"disagreement\.(changes\.\d+\.)?adjustments\.[^.]+")
 
 
-def _readable(arrays: dict, name: str) -> bool:
+def _readable(arrays: dict, name: str, options=_OPTIONS) -> bool:
+    """Whether the batch reads every drawn number that can change the model's answer: the
+    calendar's rates and breakdown risk, the model's own numeric options, the no-deal
+    adjustments (payoffs: compiled over draws)."""
     prefix = f"models.{name}."
     return not any(
         (p.startswith("calendar.") and not p.startswith(_TIME))
-        or (p.startswith(prefix) and not p[len(prefix) :].startswith(_OPTIONS))
+        or (p.startswith(prefix) and not p[len(prefix) :].startswith(options))
+        or (p.startswith("disagreement.") and not _ADJUSTMENT.fullmatch(p))
         for p in arrays
     )
 
@@ -302,10 +308,7 @@ def private_information_batch(sc, values, arrays: dict, disagreement, options) -
     n = values.n
     parties = sc.party_codes
     prefix = "models.private_information."
-    drawn_ok = all(not p.startswith(prefix) or p[len(prefix):].startswith(
-        ("types.", "uniform.", "delta.")) for p in arrays)
-    if (not drawn_ok or any(p.startswith("calendar.") and not p.startswith(_TIME)
-                            for p in arrays)
+    if (not _readable(arrays, "private_information", ("types.", "uniform.", "delta."))
             or (options.types is None and options.uniform is None) or len(parties) != 2):
         return [None] * n
     if options.informed is not None:
