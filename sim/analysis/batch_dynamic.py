@@ -72,6 +72,15 @@ def _time(sc, options, get, name: str, n: int, period_years=None):
     return time, np.broadcast_to(np.asarray(brk, float), (n,))
 
 
+def _chains(values):
+    """``(row, chain)`` of every draw whose utility set is more than one point."""
+    tol = tolerance(values)
+    for r in range(values.n):
+        chain = hull_chain(values, r, float(tol[r]))
+        if chain is not None:
+            yield r, chain
+
+
 def _record(sc, model: str, coords, u, d, extra: dict) -> dict:
     """One record as the model's result gives it (``coords`` None: no agreement)."""
     rec: dict = {"model": model, "status": "no_agreement" if coords is None else "ok"}
@@ -135,14 +144,10 @@ def rubinstein_batch(sc, values, arrays: dict, disagreement, options) -> list:
         q = (options.outside_options or {}).get(p)
         if q is not None:
             outside[:, i] = d[:, i] + get(f"models.rubinstein.outside_options.{p}", q)
-    tol = tolerance(values)
     deals = Deals(values)
     extras: dict = {}
     polish: list = []  # (row, chain, core) of exact deals, polished on the true functions
-    for r in range(n):
-        chain = hull_chain(values, r, float(tol[r]))
-        if chain is None:
-            continue
+    for r, chain in _chains(values):
         out = [None if np.isnan(v) else float(v) for v in outside[r]]
         try:
             core = rubinstein(Frontier(chain.points), d[r], **time[r], proposer=first,
@@ -235,13 +240,9 @@ def deadline_batch(sc, values, arrays: dict, disagreement, options) -> list:
     steps = [(c, disagreement(c)) for c in change_dates]
     d_after = disagreement(when)
     dates = [r.date for r in rounds]
-    tol = tolerance(values)
     deals = Deals(values)
     extras: dict = {}
-    for r in range(n):
-        chain = hull_chain(values, r, float(tol[r]))
-        if chain is None:
-            continue
+    for r, chain in _chains(values):
         try:
             core = deadline(
                 Frontier(chain.points), dates, d_before=d_start[r],
@@ -331,13 +332,9 @@ def private_information_batch(sc, values, arrays: dict, disagreement, options) -
                                  sc.calendar.discount_rate[p]), n) for p in parties])
         dl = np.exp(-rates * period / sf.DAYS_PER_YEAR)  # as sf.discount_pair
     d = disagreement(options.disagreement_at)
-    tol = tolerance(values)
     deals = Deals(values)
     extras: dict = {}
-    for r in range(n):
-        chain = hull_chain(values, r, float(tol[r]))
-        if chain is None:
-            continue
+    for r, chain in _chains(values):
         try:
             prior = _prior(options, float(d[r, j]), get, r)
             tioli = take_it_or_leave_it(Frontier(chain.points), prior, proposer=i,
