@@ -44,6 +44,8 @@ BATCHED = AXIOMATIC
 #: Models run per draw on a utility set (its reduction is made for CHUNK_CELLS draws at once).
 CELLS = (*AXIOMATIC, "rubinstein", "deadline", "private_information", "two_level")
 CHUNK_CELLS = 64
+#: Models that polish their answers on the true value functions (``values.smooth``).
+POLISHED = (*AXIOMATIC, "rubinstein")
 #: Solved over draws where they can be (:mod:`sim.analysis.batch_dynamic`), else per draw.
 DYNAMIC = ("rubinstein", "deadline", "private_information")
 #: Sections whose drawn numbers leave the payoffs' structure alone (payoffs compiled as arrays).
@@ -194,7 +196,9 @@ def _per_draw(loaded, name: str, arrays: dict, n: int, values=None, draws=None) 
             for c in chunk:
                 patched = patch_scenario(sc, {p: v[c] for p, v in arrays.items()})
                 if values is not None:
-                    spaces[c] = OutcomeSpace(patched, _with_smooth(values.draw(c), patched))
+                    vf = values.draw(c)
+                    smooth = name in POLISHED  # the others never read the true functions
+                    spaces[c] = OutcomeSpace(patched, _with_smooth(vf, patched) if smooth else vf)
                 else:
                     spaces[c] = OutcomeSpace.from_scenario(patched)
             if values is not None and name in CELLS:
