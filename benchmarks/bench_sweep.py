@@ -60,7 +60,9 @@ def main() -> None:
         from dask.distributed import Client
 
         with local_cluster(2) as cl, Client(cl) as client:
-            client.run(lambda: __import__("sim.analysis.evaluate"))  # workers import sim
+            # warm the workers as the one process was (imports, first-call caches): a long
+            # sweep pays this once per worker
+            client.run(sim.evaluate, base, draws.head(20), models="nash_bargaining")
             t0 = time.perf_counter()
             two = sim.sweep(base, out=Path(tmp) / "two", scheduler=cl.scheduler_address, **kw)
             dual = _per_minute(args.draws, time.perf_counter() - t0)
