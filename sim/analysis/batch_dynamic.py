@@ -81,6 +81,15 @@ def _chains(values):
             yield r, chain
 
 
+def _records(sc, model: str, n: int, deals, u, d, extras: dict) -> list:
+    """The records of ``n`` draws: those in ``extras`` from their resolved deals (the
+    others, None, are left to the per-draw path)."""
+    recs: list = [None] * n
+    for r, extra in extras.items():
+        recs[r] = _record(sc, model, deals.coords.get(r), u[r], d[r], extra)
+    return recs
+
+
 def _record(sc, model: str, coords, u, d, extra: dict) -> dict:
     """One record as the model's result gives it (``coords`` None: no agreement)."""
     rec: dict = {"model": model, "status": "no_agreement" if coords is None else "ok"}
@@ -187,10 +196,7 @@ def rubinstein_batch(sc, values, arrays: dict, disagreement, options) -> list:
     u, d_out = deals.payoffs(), d.copy()
     _polish_offers(sc, values, arrays, d, options.disagreement_at, polish, deals.coords, u,
                    d_out, extras)
-    recs: list = [None] * n
-    for r, extra in extras.items():
-        recs[r] = _record(sc, "rubinstein", deals.coords.get(r), u[r], d_out[r], extra)
-    return recs
+    return _records(sc, "rubinstein", n, deals, u, d_out, extras)
 
 
 def _deadline_setup(sc, options):
@@ -267,11 +273,7 @@ def deadline_batch(sc, values, arrays: dict, disagreement, options) -> list:
             "p_no_deal": core.p_no_deal,
         }
     deals.resolve()
-    u = deals.payoffs()
-    recs: list = [None] * n
-    for r, extra in extras.items():
-        recs[r] = _record(sc, "deadline", deals.coords.get(r), u[r], d_after[r], extra)
-    return recs
+    return _records(sc, "deadline", n, deals, deals.payoffs(), d_after, extras)
 
 
 def _prior(options, d_j: float, get, r: int):
@@ -368,11 +370,7 @@ def private_information_batch(sc, values, arrays: dict, disagreement, options) -
             "screening": plan,
         }
     deals.resolve()
-    u = deals.payoffs()
-    recs: list = [None] * n
-    for r, extra in extras.items():
-        recs[r] = _record(sc, "private_information", deals.coords.get(r), u[r], d[r], extra)
-    return recs
+    return _records(sc, "private_information", n, deals, deals.payoffs(), d, extras)
 
 
 def _polish_offers(sc, values, arrays, d, at, polish, coords_of, u_at, d_out, extras) -> None:
