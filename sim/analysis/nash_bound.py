@@ -140,32 +140,37 @@ class NashBound:
         chosen = {j: q[rows, sel.ravel()] for j, q in picks.items()}  # (N * S, 2)
         u = sum(chosen.values())
         cur_fin, cur = _key(u, dd, w, tt, ee)
-        r = np.arange(N * S)
+        act = np.arange(N * S)  # rows still moving: a row that did not move is done
         for _ in range(rounds):
-            moved = False
+            moved = np.zeros(N * S, bool)
+            rr, da, ta, ea = rows[act], dd[act], tt[act], ee[act]
+            r = np.arange(act.size)
             for j, (p, v, curve) in self.summands.items():
-                rest = u - chosen[j]
-                pts = rest[:, None, :] + p[rows]
-                ok = v[rows]
+                rest = u[act] - chosen[j][act]
+                pa, ok = p[rr], v[rr]
+                pts = rest[:, None, :] + pa
                 if curve:
-                    pa = p[rows]
-                    segs, _ = _segment_best(rest, pa[:, :-1], pa[:, 1:] - pa[:, :-1], dd, w, tt,
+                    segs, _ = _segment_best(rest, pa[:, :-1], pa[:, 1:] - pa[:, :-1], da, w, ta,
                                             ok[:, 1:])  # fmt: skip
                     pts = np.concatenate([pts, segs], axis=1)
                     ok = np.concatenate([ok, ok[:, 1:]], axis=1)
-                fin, key = _key(pts, dd[:, None, :], w, tt[:, None], ee[:, None, :])
+                fin, key = _key(pts, da[:, None, :], w, ta[:, None], ea[:, None, :])
                 fin &= ok
                 key = np.where(ok, key, -np.inf)
-                i = np.lexsort((key, fin), axis=1)[:, -1]  # the best: gains for both, then key
+                # the best: gaining for both first, then by key
+                i = np.argmax(np.where(fin | ~fin.any(axis=1, keepdims=True), key, -np.inf), 1)
                 f_i, k_i = fin[r, i], key[r, i]
-                better = (f_i & ~cur_fin) | ((f_i == cur_fin) & (k_i > cur))
+                c_fin, c = cur_fin[act], cur[act]
+                better = (f_i & ~c_fin) | ((f_i == c_fin) & (k_i > c))
                 if better.any():
-                    moved = True
-                    chosen[j] = np.where(better[:, None], pts[r, i] - rest, chosen[j])
-                    u = np.where(better[:, None], pts[r, i], u)
-                    cur = np.where(better, k_i, cur)
-                    cur_fin = cur_fin | (better & f_i)
-            if not moved:
+                    b = act[better]
+                    moved[b] = True
+                    chosen[j][b] = pts[r[better], i[better]] - rest[better]
+                    u[b] = pts[r[better], i[better]]
+                    cur[b] = k_i[better]
+                    cur_fin[b] |= f_i[better]
+            act = np.flatnonzero(moved)
+            if not act.size:
                 break
         val = np.where(cur_fin, cur, -np.inf).reshape(N, S)
         best = np.argmax(val, axis=1)
