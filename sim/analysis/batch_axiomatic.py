@@ -286,39 +286,52 @@ def _nash(g: _Geometry, d, w):
         vals.append(np.where(flat_ok, logs @ w, -np.inf))
     best = np.max([v.max(axis=1, initial=-np.inf) for v in vals], axis=0)
     thr = (best - (1e-12 + 1e-12 * np.abs(best)))[:, None]
+    found = [
+        _found(g, edge, s, ok.reshape(N, -1) & (val >= thr), pts[..., 0])
+        for (edge, pts, ok, s), val in zip(groups, vals, strict=True)
+    ]
+    return _winners(g, found), best
+
+
+def _found(g: _Geometry, edge, s, tied, second):
+    """``(row, key, second, combo, {issue: coordinate})`` of the candidates ``tied`` (N, C)
+    of one group: the vertex sums (``edge`` None) or an edge group at parameters ``s``; the
+    key is the lowest cell holding the point (a breakpoint ``i`` lies in piece ``i - 1``
+    when it ends the segment, else in ``i``)."""
+    r, flat = np.nonzero(tied)
     T, base = g.T, g.base
-    found = []  # (row, key, u1, combo, {issue: coordinate}) of the tied candidates
-    for (edge, pts, ok, s), val in zip(groups, vals, strict=True):
-        tied = ok.reshape(N, -1) & (val >= thr)
-        r, flat = np.nonzero(tied)
-        if edge is None:
-            m = flat
-            key = _key(T, g.cont, base)[r, m]
-            xs = {c: g.values.xs[c][r, np.maximum(T.bp[c][r, m], 0)] for c in g.cont}
-            found.append((r, key, T.pts[r, m, 0], T.combo[r, m], xs))
-            continue
-        c, S = edge[:2]
-        m, sg = np.unravel_index(flat, ok.shape[1:])
-        sv = s[r, m, sg]
-        piece = np.where(sv <= 0.0, np.maximum(sg - 1, 0), sg)
-        key = S.combo[r, m].astype(np.int64)
-        xs = {}
-        for cc in g.cont:
-            if cc == c:
-                key = key * base + np.where(sv >= 1.0, sg, piece)
-                xa, xb = g.values.xs[c][r, sg], g.values.xs[c][r, sg + 1]
-                xs[c] = np.where(sv >= 1.0, xb, xa + sv * (xb - xa))
-            else:
-                key = key * base + np.maximum(S.bp[cc][r, m] - 1, 0)
-                xs[cc] = g.values.xs[cc][r, np.maximum(S.bp[cc][r, m], 0)]
-        found.append((r, key, pts[r, m, sg, 0], S.combo[r, m], xs))
-    # draws without a candidate keep the first vertex sum's cell (their zone is False)
+    if edge is None:
+        m = flat
+        key = _key(T, g.cont, base)[r, m]
+        xs = {c: g.values.xs[c][r, np.maximum(T.bp[c][r, m], 0)] for c in g.cont}
+        return r, key, second.reshape(g.N, -1)[r, m], T.combo[r, m], xs
+    c, S = edge[:2]
+    m, sg = np.unravel_index(flat, s.shape[1:])
+    sv = s[r, m, sg]
+    piece = np.where(sv <= 0.0, np.maximum(sg - 1, 0), sg)
+    key = S.combo[r, m].astype(np.int64)
+    xs = {}
+    for cc in g.cont:
+        if cc == c:
+            key = key * base + np.where(sv >= 1.0, sg, piece)
+            xa, xb = g.values.xs[c][r, sg], g.values.xs[c][r, sg + 1]
+            xs[c] = np.where(sv >= 1.0, xb, xa + sv * (xb - xa))
+        else:
+            key = key * base + np.maximum(S.bp[cc][r, m] - 1, 0)
+            xs[cc] = g.values.xs[cc][r, np.maximum(S.bp[cc][r, m], 0)]
+    return r, key, second[r, m, sg], S.combo[r, m], xs
+
+
+def _winners(g: _Geometry, found) -> Solved:
+    """Each draw's winner among ``found`` (:func:`sim.analysis.batch_nash.winners`); draws
+    without a candidate keep the first vertex sum's cell (their zone is False)."""
+    T = g.T
     zone, combo, coords = winners(
         found,
         T.combo[:, 0],
-        {c: g.values.xs[c][np.arange(N), np.maximum(T.bp[c][:, 0], 0)] for c in g.cont},
+        {c: g.values.xs[c][np.arange(g.N), np.maximum(T.bp[c][:, 0], 0)] for c in g.cont},
     )
-    return Solved(zone=zone, combo=combo, coords=coords), best
+    return Solved(zone=zone, combo=combo, coords=coords)
 
 
 def _ir(g: _Geometry, d):
@@ -341,21 +354,30 @@ def _ir(g: _Geometry, d):
     return _stack(cands, g.N, g.cont)
 
 
-def _max_min_candidates(g: _Geometry, d, r):
-    """Candidates of ``max min_i (u_i - d_i) / r_i`` (:func:`_max_min`), which of them lie on
-    the ray ``d + t r``, and their smaller and larger normalised gains."""
+def _max_min_groups(g: _Geometry, d, r):
+    """Candidates of ``max min_i (u_i - d_i) / r_i`` (:func:`_max_min`) as groups
+    ``(edge or None, s, points, ok, on_ray, lo, hi)``: the vertex sums, then per edge its two
+    ends and its crossing with the ray's line; ``on_ray``: the crossings (on the ray, not
+    behind ``d``); ``lo``, ``hi``: the smaller and larger normalised gains."""
     rr, dd = r[:, None, :], d[:, None, :]
     rn = np.hypot(r[:, 0], r[:, 1])
-    cands = [g.vertices(g.T.valid)]
-    ray = [np.zeros(g.T.valid.shape, bool)]
+
+    def group(edge, s, pts, ok, ray):
+        norm = (pts - d.reshape(g.N, *([1] * (pts.ndim - 2)), 2)) / r.reshape(
+            g.N, *([1] * (pts.ndim - 2)), 2
+        )
+        lo, hi = norm.min(axis=-1), norm.max(axis=-1)
+        ray = ray & ok & (lo >= -(g.tol / rn).reshape(g.N, *([1] * (pts.ndim - 2))))
+        return edge, s, pts, ok, ray, lo, hi
+
+    groups = [group(None, None, g.T.pts, g.T.valid, np.zeros(g.T.valid.shape, bool))]
     for edge in g.edges:
         _, _, P0, E, both = edge
         gap = (P0 - dd[:, None]) / rr[:, None]  # normalised gains at the edge's start
         fa = gap[..., 0] - gap[..., 1]
         fb = fa + (E[..., 0] / rr[:, None, :, 0] - E[..., 1] / rr[:, None, :, 1])
         for s in (np.zeros(both.shape), np.ones(both.shape)):  # the edge's ends
-            cands.append(g.on_edge(edge, s, both))
-            ray.append(np.zeros(both.shape, bool))
+            groups.append(group(edge, s, P0 + s[..., None] * E, both, np.zeros(both.shape, bool)))
         # the crossing with the ray's line (a collinear edge: its farther end)
         ta = gap[..., 0]
         tb = ta + E[..., 0] / rr[:, None, :, 0]
@@ -364,15 +386,18 @@ def _max_min_candidates(g: _Geometry, d, r):
         with np.errstate(divide="ignore", invalid="ignore"):
             s = np.where(cross, fa / (fa - fb), np.where(col & (tb >= ta), 1.0, 0.0))
         s = np.clip(s, 0.0, 1.0)
-        cands.append(g.on_edge(edge, s, both & (cross | col)))
-        ray.append(both & (cross | col))
-    cands = _stack(cands, g.N, g.cont)
-    pts, ok = cands[0], cands[1]
-    on_ray = np.concatenate([x.reshape(g.N, -1) for x in ray], axis=1) & ok
-    norm = (pts - dd) / rr
-    lo, hi = norm.min(axis=2), norm.max(axis=2)
-    on_ray &= lo >= -(g.tol / rn)[:, None]
-    return cands, on_ray, lo, hi
+        on = both & (cross | col)
+        groups.append(group(edge, s, P0 + s[..., None] * E, on, on))
+    return groups
+
+
+def _rowmax(groups, field: int, mask: int) -> np.ndarray:
+    """Each row's largest ``field`` among the groups' entries where ``mask`` holds."""
+    return np.max(
+        [np.where(gr[mask], gr[field], -np.inf).reshape(gr[mask].shape[0], -1).max(
+            axis=1, initial=-np.inf) for gr in groups],
+        axis=0,
+    )  # fmt: skip
 
 
 def max_min_value(values, d: np.ndarray, r=(1.0, 1.0)) -> np.ndarray:
@@ -380,8 +405,7 @@ def max_min_value(values, d: np.ndarray, r=(1.0, 1.0)) -> np.ndarray:
     :func:`_max_min`); NaN where ``d`` is."""
     g = _Geometry(values)
     r = np.broadcast_to(np.asarray(r, dtype=float), (g.N, 2))
-    cands, _, lo, _ = _max_min_candidates(g, np.nan_to_num(d), r)
-    best = np.where(cands[1], lo, -np.inf).max(axis=1)
+    best = _rowmax(_max_min_groups(g, np.nan_to_num(d), r), 5, 3)
     return np.where(np.isfinite(d).all(axis=1), best, np.nan)
 
 
@@ -397,17 +421,27 @@ def _max_min(g: _Geometry, d, r, zone) -> Solved:
     set, when it attains ``v``, is weakly Pareto optimal: on the boundary, so on an edge of
     a cell, whose summands no point of their own set beats in both coordinates (else a
     point of the set would beat it); the geometry keeps those (``weak``), so the crossings
-    include it.  Likewise every vertex tying with the free-disposal maximiser.
+    include it.  Likewise every vertex tying with the free-disposal maximiser.  The cells
+    and coordinates are computed only for the candidates that tie.
     """
     r = np.where(zone[:, None], r, 1.0)
-    cands, on_ray, lo, hi = _max_min_candidates(g, d, r)
-    ok = cands[1]
-    tol_t = (g.tol / np.abs(r).min(axis=1))[:, None]
-    best = np.where(ok, lo, -np.inf).max(axis=1, keepdims=True)
-    tmax = np.where(on_ray, lo, -np.inf).max(axis=1, keepdims=True)
+    groups = _max_min_groups(g, d, r)
+    tol_t = g.tol / np.abs(r).min(axis=1)
+    best = _rowmax(groups, 5, 3)
+    tmax = _rowmax(groups, 5, 4)
     use_ray = np.isfinite(tmax) & (tmax >= best - tol_t)
-    tied = np.where(use_ray, on_ray & (lo >= tmax - tol_t), ok & (lo >= best - tol_t))
-    return _choose(g, cands, tied, np.where(use_ray, lo, hi), zone)
+    found = []
+    for edge, s, _, ok, on_ray, lo, hi in groups:
+        shape = (g.N, *([1] * (lo.ndim - 1)))
+        ray = use_ray.reshape(shape)
+        tied = np.where(
+            ray,
+            on_ray & (lo >= (tmax - tol_t).reshape(shape)),
+            ok & (lo >= (best - tol_t).reshape(shape)),
+        )
+        found.append(_found(g, edge, s, tied.reshape(g.N, -1), np.where(ray, lo, hi)))
+    got = _winners(g, found)
+    return Solved(zone=zone & got.zone, combo=got.combo, coords=got.coords)
 
 
 def _chunks(mask: np.ndarray, size: int):
@@ -474,8 +508,11 @@ def _solve_one(values, d, solution: str, w) -> Solved:
     """A non-Nash solution of one chunk of draws."""
     g = _Geometry(values, weak=solution in ("egalitarian", "kalai_smorodinsky"))
     N = g.N
-    zone = _nash(g, d, np.ones(2))[0].zone  # some point gains for both
-    ir = _ir(g, d)
+    # some point gains for both: a vertex or an edge's Nash point (module docstring)
+    zone = np.any(
+        [ok.reshape(N, -1).any(axis=1) for _, _, ok, _ in _nash_groups(g, d, np.ones(2))], 0
+    )
+    ir = _ir(g, d) if solution != "egalitarian" else None
     if solution == "utilitarian":
         val = np.where(ir[1], ir[0] @ w, -np.inf)
         best = val.max(axis=1)
