@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.analysis.batch_nash import extent, solve_flat, winners
+from sim.analysis.batch_nash import extent, log_value, solve_flat, winners
 from sim.analysis.nash_bound import log_gain
 
 __all__ = ["Solved", "log_gain", "solve_batch"]
@@ -72,17 +72,10 @@ def _prune(s: _Set, key: np.ndarray, weak: bool = False) -> _Set:
     else:
         good = u2s > shift(best, -np.inf)
     keep = np.take_along_axis(s.valid, order, axis=1) & good
-    return _pack(s, keep, order)
-
-
-def _pack(s: _Set, keep: np.ndarray, order: np.ndarray | None = None) -> _Set:
-    """The elements ``keep`` (N, M) of every row, moved to the front (in ``order``, the
-    positions of ``keep``'s columns, else as they stand) and padded to the longest row."""
-    N = keep.shape[0]
     m = max(int(keep.sum(axis=1).max()), 1)
     rows, cols = np.nonzero(keep)
     dest = (np.cumsum(keep, axis=1) - 1)[rows, cols]
-    src = cols if order is None else order[rows, cols]
+    src = order[rows, cols]
 
     def pack(a, fill):
         out = np.full((N, m, *a.shape[2:]), fill, dtype=a.dtype)
@@ -274,23 +267,19 @@ def _nash_groups(g: _Geometry, d, w):
 
 
 def _nash(g: _Geometry, d, w):
-    """The Nash solution of every row and its value (``-inf`` where no point gains for
-    both).  Values are computed for every candidate; the cell and coordinates only for
-    those tying with the best (ties as :func:`_choose`)."""
+    """The Nash solution of every row.  Values are computed for every candidate; the cell
+    and coordinates only for those tying with the best (ties as :func:`_choose`)."""
     N = g.N
     groups, vals = _nash_groups(g, d, w), []
     for _, pts, ok, _ in groups:
-        flat_ok, flat = ok.reshape(N, -1), pts.reshape(N, -1, 2)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            logs = np.log(np.where(flat_ok[..., None], flat - d[:, None, :], 1.0))
-        vals.append(np.where(flat_ok, logs @ w, -np.inf))
+        vals.append(log_value(pts.reshape(N, -1, 2), d[:, None, :], w, ok.reshape(N, -1)))
     best = np.max([v.max(axis=1, initial=-np.inf) for v in vals], axis=0)
     thr = (best - (1e-12 + 1e-12 * np.abs(best)))[:, None]
     found = [
         _found(g, edge, s, ok.reshape(N, -1) & (val >= thr), pts[..., 0])
         for (edge, pts, ok, s), val in zip(groups, vals, strict=True)
     ]
-    return _winners(g, found), best
+    return _winners(g, found)
 
 
 def _found(g: _Geometry, edge, s, tied, second):
@@ -444,12 +433,6 @@ def _max_min(g: _Geometry, d, r, zone) -> Solved:
     return Solved(zone=zone & got.zone, combo=got.combo, coords=got.coords)
 
 
-def _chunks(mask: np.ndarray, size: int):
-    """The indices of ``mask``'s true entries, ``size`` at a time."""
-    idx = np.flatnonzero(mask)
-    return [idx[k : k + size] for k in range(0, idx.size, size)]
-
-
 def _vertex_sums(values) -> int:
     """How many vertex sums a row's utility set has at most (levels times breakpoints)."""
     n = 1
@@ -493,10 +476,12 @@ def solve_batch(
     if solution == "nash" and _vertex_sums(values) > _PLAIN:
         size, one = _NASH_CHUNK, lambda v, dd: Solved(*solve_flat(v, dd, w))
     elif solution == "nash":  # small sets: bounds would cost more than they save
-        size, one = chunk or _SMALL, lambda v, dd: _nash(_Geometry(v), dd, w)[0]
+        size, one = chunk or _SMALL, lambda v, dd: _nash(_Geometry(v), dd, w)
     else:
         size, one = chunk or _SMALL, lambda v, dd: _solve_one(v, dd, solution, w)
-    parts = [one(values.take(r), d[r]) for r in _chunks(np.ones(values.n, bool), size)]
+    parts = [
+        one(values.take(slice(k, k + size)), d[k : k + size]) for k in range(0, values.n, size)
+    ]
     return Solved(
         zone=np.concatenate([p.zone for p in parts]),
         combo=np.concatenate([p.combo for p in parts]),

@@ -21,8 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.analysis.nash_bound import NashBound
+from sim.bargaining.groups import bounds, ragged
 
-__all__ = ["extent", "solve_flat", "winners"]
+__all__ = ["extent", "log_value", "solve_flat", "winners"]
 
 
 def extent(values):
@@ -66,17 +67,8 @@ class _Flat:
 def _pairs(srow: np.ndarray, trow: np.ndarray, N: int):
     """Every pair ``(i, k)`` of elements with ``srow[i] == trow[k]`` (``trow`` ascending), in
     the order of ``i`` then ``k``."""
-    tc = np.bincount(trow, minlength=N)
-    ts = np.cumsum(tc) - tc
-    reps = tc[srow]
-    i = np.repeat(np.arange(srow.size), reps)
-    ends = np.cumsum(reps)
-    k = (
-        np.repeat(ts[srow], reps)
-        + np.arange(ends[-1] if ends.size else 0)
-        - np.repeat(ends - reps, reps)
-    )
-    return i, k
+    b = bounds(trow, N)
+    return ragged(b[srow], b[srow + 1])
 
 
 def _add(s: _Flat, t: _Flat, N: int, levels: int | None = None) -> _Flat:
@@ -146,9 +138,11 @@ def winners(found, combo: np.ndarray, coords: dict):
     return zone, combo, coords
 
 
-def _log_value(pts, d, w, ok):
+def log_value(pts, d, w, ok):
+    """The Nash value ``w . log(pts - d)`` of the candidates ``ok``, else ``-inf`` (last axis
+    of ``pts`` and ``d``: the two parties)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        logs = np.log(np.where(ok[:, None], pts - d, 1.0))
+        logs = np.log(np.where(ok[..., None], pts - d, 1.0))
     return np.where(ok, logs @ w, -np.inf)
 
 
@@ -197,7 +191,7 @@ def solve_flat(values, d: np.ndarray, w: np.ndarray, bound: bool = True):
     # candidates: vertex sums, then each curve's edges at their stationary points
     dd = d[T.row]
     ok = ((T.pts - dd) > tol[T.row, None]).all(axis=1)
-    groups = [(None, T, None, T.pts, ok, _log_value(T.pts, dd, w, ok))]
+    groups = [(None, T, T.pts, ok, log_value(T.pts, dd, w, ok))]
     for k, c in enumerate(cont):
         S = prefix[k]
         if suffix[k + 1] is not None:
@@ -216,12 +210,12 @@ def solve_flat(values, d: np.ndarray, w: np.ndarray, bound: bool = True):
         s = np.clip(np.where(slanted, s, 0.0), 0.0, 1.0)
         pts = P0 + s[:, None] * E
         ok = slanted & ((pts - dr) > tl[:, None]).all(axis=1)
-        groups.append(((c, sg, s), S.take(i), row, pts, ok, _log_value(pts, dr, w, ok)))
-    best = np.max([_rowmax(g[1].row, g[5], N) for g in groups], axis=0)
+        groups.append(((c, sg, s), S.take(i), pts, ok, log_value(pts, dr, w, ok)))
+    best = np.max([_rowmax(g[1].row, g[4], N) for g in groups], axis=0)
     thr = best - (1e-12 + 1e-12 * np.abs(best))
 
     found = []  # (row, key, u1, combo, {issue: coordinate}) of the candidates tying the best
-    for edge, S, _, pts, ok, val in groups:
+    for edge, S, pts, ok, val in groups:
         t = np.flatnonzero(ok & (val >= thr[S.row]))
         Sx = S.take(t)
         r, key = Sx.row, Sx.combo.astype(np.int64)
