@@ -9,8 +9,9 @@
   polished on the true trade functions by :mod:`sim.analysis.batch_polish`) when their
   draws change only payoff and disagreement numbers;
 * solves ``rubinstein``, ``deadline`` and ``private_information`` over draws on each draw's
-  convex frontier built without cells (:mod:`sim.analysis.batch_dynamic`); the draws it
-  does not settle go to the per-draw path below;
+  convex frontier built without cells (:mod:`sim.analysis.batch_dynamic`), and
+  ``two_level``'s record from its ratifiable deal alone (:mod:`sim.analysis.batch_two_level`);
+  the draws they do not settle go to the per-draw path below;
 * runs every other model per draw through :mod:`sim.registry` on the batch-compiled value
   functions and the scenario patched with ``model_copy``
   (:func:`sim.analysis.parameters.patch_scenario`): no YAML, no pydantic validation, no
@@ -46,8 +47,9 @@ CELLS = (*AXIOMATIC, "rubinstein", "deadline", "private_information", "two_level
 CHUNK_CELLS = 64
 #: Models that polish their answers on the true value functions (``values.smooth``).
 POLISHED = (*AXIOMATIC, "rubinstein")
-#: Solved over draws where they can be (:mod:`sim.analysis.batch_dynamic`), else per draw.
-DYNAMIC = ("rubinstein", "deadline", "private_information")
+#: Solved over draws where they can be (:mod:`sim.analysis.batch_dynamic`,
+#: :mod:`sim.analysis.batch_two_level`), else per draw.
+DYNAMIC = ("rubinstein", "deadline", "private_information", "two_level")
 #: Sections whose drawn numbers leave the payoffs' structure alone (payoffs compiled as arrays).
 _NUMBERS = ("payoffs.", "disagreement.", "models.", "calendar.")
 
@@ -309,11 +311,11 @@ def _dynamic(loaded, values, arrays: dict, name: str) -> dict:
     :mod:`sim.analysis.batch_dynamic` settles, the others per draw (:func:`_per_draw`)."""
     import pandas as pd
 
-    from sim.analysis import batch_dynamic
+    from sim.analysis import batch_dynamic, batch_two_level
 
     sc = loaded.scenario
     params = Params(arrays, values.n)
-    solve = getattr(batch_dynamic, f"{name}_batch")
+    solve = getattr(batch_two_level if name == "two_level" else batch_dynamic, f"{name}_batch")
     recs = solve(sc, values, arrays, lambda at: _disagreement(sc, values, params, at),
                  _options(sc, name))
     rest = [k for k, r in enumerate(recs) if r is None]

@@ -170,10 +170,11 @@ class Result(ModelResult):
 
 
 # ---------------------------------------------------------------------------- run
-def _setup(space: OutcomeSpace, options: Options):
-    """No-deal point, weights, win-sets, their issue bounds, minimum payoffs."""
+def _setup(space: OutcomeSpace, options: Options, d=None):
+    """No-deal point (``d`` when given), weights, win-sets, their issue bounds, minimum
+    payoffs."""
     P = space.parties
-    d = space.disagreement_point(options.disagreement_at)
+    d = space.disagreement_point(options.disagreement_at) if d is None else np.asarray(d, float)
     w = options.weights or {}
     weights = tuple(float(w.get(p, 1.0)) for p in P)
     ws = [options.win_sets.get(p) for p in P]
@@ -194,6 +195,17 @@ def deal(space: OutcomeSpace, options: Options, *, rng=None) -> Result:
     sol = solve_exact(space, lo, hi, lower_u, d, weights)
     free = not np.isfinite(np.concatenate([lo, hi, lower_u])).any()
     return _deal(space, options, d, sol, n, free)
+
+
+def deal_record(space: OutcomeSpace, options: Options, d) -> dict[str, Any]:
+    """The record of :func:`run` (:meth:`Result.to_record`) at no-deal payoffs ``d``, from
+    the ratifiable deal alone: the candidates are counted, not drawn
+    (:func:`candidate_count`), and the win-set statistics, the tied-hands sweep, the map and
+    the deal without ratification, which are not scalars, are left out.  What
+    :mod:`sim.analysis.batch_two_level` returns per draw."""
+    d, weights, _, lo, hi, _, lower_u = _setup(space, options, d)
+    sol = solve_exact(space, lo, hi, lower_u, d, weights)
+    return _deal(space, options, d, sol, candidate_count(space, lo, hi), free=True).to_record()
 
 
 def _deal(space: OutcomeSpace, options: Options, d, sol, n: int, free=False) -> Result:
@@ -407,11 +419,26 @@ def candidate_outcomes(space: OutcomeSpace, lo, hi, per_issue: int = 26, *, rng=
     """Every discrete combination times a grid of each continuous issue (bounds included),
     or a uniform sample of that grid drawn with ``rng`` when it is larger than
     :data:`sim.space.MAX_GRID` (:meth:`OutcomeSpace.sample_outcomes`)."""
-    include = {}
-    for j in space.continuous:
-        r0, r1 = space.issues[j].range  # type: ignore[misc]
-        include[j] = [v for v in (lo[j], hi[j]) if np.isfinite(v) and r0 <= v <= r1]
+    include = {j: _include(space, lo, hi, j) for j in space.continuous}
     return space.sample_outcomes(per_issue, include=include, rng=rng)
+
+
+def _include(space: OutcomeSpace, lo, hi, j: int) -> list[float]:
+    """The bounds of continuous issue ``j`` within its range (added to its grid)."""
+    r0, r1 = space.issues[j].range  # type: ignore[misc]
+    return [v for v in (lo[j], hi[j]) if np.isfinite(v) and r0 <= v <= r1]
+
+
+def candidate_count(space: OutcomeSpace, lo, hi, per_issue: int = 26) -> int:
+    """How many outcomes :func:`candidate_outcomes` returns, without making them: the grid's
+    size, or :data:`sim.space.MAX_GRID` when it is larger (then that many are drawn)."""
+    from sim.space import MAX_GRID
+
+    total = float(np.prod([len(space.issues[j].level_list()) for j in space.discrete]))
+    for j in space.continuous:
+        grid = np.linspace(*space.issues[j].range, per_issue)  # type: ignore[misc]
+        total *= len(np.union1d(grid, _include(space, lo, hi, j)))
+    return MAX_GRID if total > MAX_GRID else int(total)
 
 
 def _describe(ws, space) -> list[str]:
