@@ -262,22 +262,50 @@ class OutcomeSpace:
         (:func:`sim.bargaining.additive.pareto_cells_batch`): each space then has the cells
         it would build itself.  Spaces whose reduction would fail are left to build (and
         fail) on their own."""
+        todo = [s for s in spaces if "cells" not in s.__dict__ and len(s.parties) == 2]
+        for space, cells in zip(todo, OutcomeSpace._cells_batch(todo), strict=True):
+            if isinstance(cells, Cells):
+                space.__dict__["cells"] = cells
+
+    @staticmethod
+    def restricted_cells_batch(spaces, bounds) -> list:
+        """:meth:`restricted_cells` of many two-party spaces with the same issues, each
+        within its coordinate bounds ``(lo, hi)``, reduced together
+        (:func:`sim.bargaining.additive.pareto_cells_batch`): the cells each builds itself
+        (None where a bound leaves nothing); raises as :meth:`restricted_cells` does."""
+        found = OutcomeSpace._cells_batch(spaces, bounds)
+        return [
+            s.restricted_cells(*b) if isinstance(c, Exception) else c
+            for s, b, c in zip(spaces, bounds, found, strict=True)
+        ]
+
+    @staticmethod
+    def _cells_batch(spaces, bounds=None) -> list:
+        """Per space, its cells within ``bounds`` (default: none), None where a bound leaves
+        nothing, or the exception its reduction raises (every space's when they have not two
+        parties or their issues' kinds differ: each is then left to reduce on its own)."""
         from sim.bargaining.additive import extent, pareto_cells_batch
 
-        todo = [s for s in spaces if "cells" not in s.__dict__ and len(s.parties) == 2]
-        parts = [s._parts() for s in todo]
-        if not todo or any(p is None for p in parts):
-            return
-        chains = np.array([p[2] for p in parts[0]], dtype=bool)
-        kinds = {tuple(bool(q[2]) for q in p) for p in parts}
-        if len(kinds) != 1 or {len(s.issues) for s in todo} != {len(todo[0].issues)}:
-            return
-        sets = [[q[0] for q in p] for p in parts]
+        bounds = [(None, None)] * len(spaces) if bounds is None else bounds
+        if any(len(s.parties) != 2 for s in spaces):
+            return [ValueError("the utility set is built for two parties")] * len(spaces)
+        parts = [s._parts(*b) for s, b in zip(spaces, bounds, strict=True)]
+        live = [k for k, p in enumerate(parts) if p is not None]
+        out: list = [None] * len(spaces)
+        if not live:
+            return out
+        kinds = {tuple(bool(q[2]) for q in parts[k]) for k in live}
+        if len(kinds) != 1 or len({len(spaces[k].issues) for k in live}) != 1:
+            return [ValueError("the spaces' issues differ")] * len(spaces)
+        sets = [[q[0] for q in parts[k]] for k in live]
         scales = [extent(s) for s in sets]
+        chains = np.array(next(iter(kinds)), dtype=bool)
         found = pareto_cells_batch(sets, chains, scales=scales)
-        for space, part, idx, scale in zip(todo, parts, found, scales, strict=True):
+        for k, idx, scale in zip(live, found, scales, strict=True):
             if not isinstance(idx, Exception):
-                space.__dict__["cells"] = space._cells_of(part, idx, scale)
+                idx = spaces[k]._cells_of(parts[k], idx, scale)
+            out[k] = idx
+        return out
 
     def _cells_of(self, parts, idx, scale) -> Cells:
         """:class:`Cells` of the kept cells ``idx`` (level or piece per issue) of ``parts``."""

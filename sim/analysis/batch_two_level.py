@@ -10,8 +10,10 @@ come from the batch-compiled payoffs for all draws at once, the candidates are c
 (:func:`sim.models.two_level.candidate_count`), and each draw's deal is the model's own
 exact solve over the outcomes within its win-sets' bounds
 (:func:`sim.models.two_level.solve_exact`) on its batch-compiled value functions
-(:func:`sim.models.two_level.deal_record`).  The model's drawn options (bounds, minimum
-gains, weights) are patched into its options alone, not into the scenario.
+(:func:`sim.models.two_level.deal_record`), the restricted sets of ``CHUNK`` draws reduced
+together (:meth:`sim.space.OutcomeSpace.restricted_cells_batch`).  The model's drawn
+options (bounds, minimum gains, weights) are patched into its options alone, not into the
+scenario.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from sim.analysis.parameters import patch_scenario
 __all__ = ["two_level_batch"]
 
 _PREFIX = "models.two_level."
+#: Draws whose restricted utility sets are reduced together.
+CHUNK = 64
 _ADJUSTMENT = re.compile(r"disagreement\.(changes\.\d+\.)?adjustments\.[^.]+")
 
 
@@ -46,7 +50,7 @@ def two_level_batch(sc, values, arrays: dict, disagreement, options) -> list:
     base scenario, the batch-compiled payoffs, the drawn columns, ``disagreement(at)``),
     with ``options`` the model's :class:`sim.models.two_level.Options`.
     """
-    from sim.models.two_level import deal_record
+    from sim.models.two_level import deal_record, restricted_cache, win_set_bounds
     from sim.space import OutcomeSpace
 
     n = values.n
@@ -55,7 +59,12 @@ def two_level_batch(sc, values, arrays: dict, disagreement, options) -> list:
     d = disagreement(options.disagreement_at)
     own = {p[len(_PREFIX) :]: v for p, v in arrays.items() if p.startswith(_PREFIX)}
     recs = []
-    for r in range(n):
-        opts = patch_scenario(options, {p: v[r] for p, v in own.items()}) if own else options
-        recs.append(deal_record(OutcomeSpace(sc, values.draw(r)), opts, d[r]))
+    for k in range(0, n, CHUNK):
+        rows = range(k, min(k + CHUNK, n))
+        opts = [patch_scenario(options, {p: v[r] for p, v in own.items()}) for r in rows]
+        spaces = [OutcomeSpace(sc, values.draw(r)) for r in rows]
+        bounds = [win_set_bounds(s, o) for s, o in zip(spaces, opts, strict=True)]
+        cells = OutcomeSpace.restricted_cells_batch(spaces, bounds)
+        for r, s, o, b, c in zip(rows, spaces, opts, bounds, cells, strict=True):
+            recs.append(deal_record(s, o, d[r], cache=restricted_cache(*b, c)))
     return recs

@@ -178,7 +178,7 @@ def _setup(space: OutcomeSpace, options: Options, d=None):
     w = options.weights or {}
     weights = tuple(float(w.get(p, 1.0)) for p in P)
     ws = [options.win_sets.get(p) for p in P]
-    lo, hi = _bounds(space, [x for x in ws if x is not None])
+    lo, hi = win_set_bounds(space, options)
     mins: list[float | None] = [
         None if x is None or x.min_gain is None else float(d[i] + x.min_gain.value)
         for i, x in enumerate(ws)
@@ -197,14 +197,15 @@ def deal(space: OutcomeSpace, options: Options, *, rng=None) -> Result:
     return _deal(space, options, d, sol, n, free)
 
 
-def deal_record(space: OutcomeSpace, options: Options, d) -> dict[str, Any]:
+def deal_record(space: OutcomeSpace, options: Options, d, *, cache=None) -> dict[str, Any]:
     """The record of :func:`run` (:meth:`Result.to_record`) at no-deal payoffs ``d``, from
     the ratifiable deal alone: the candidates are counted, not drawn
     (:func:`candidate_count`), and the win-set statistics, the tied-hands sweep, the map and
     the deal without ratification, which are not scalars, are left out.  What
-    :mod:`sim.analysis.batch_two_level` returns per draw."""
+    :mod:`sim.analysis.batch_two_level` returns per draw; ``cache``: as :func:`solve_exact`
+    (:func:`restricted_cache`)."""
     d, weights, _, lo, hi, _, lower_u = _setup(space, options, d)
-    sol = solve_exact(space, lo, hi, lower_u, d, weights)
+    sol = solve_exact(space, lo, hi, lower_u, d, weights, cache=cache)
     return _deal(space, options, d, sol, candidate_count(space, lo, hi), free=True).to_record()
 
 
@@ -338,6 +339,22 @@ def _bounds(space: OutcomeSpace, parties) -> tuple[np.ndarray, np.ndarray]:
     return lo, hi
 
 
+def win_set_bounds(space: OutcomeSpace, options: Options) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper coordinate bounds (m,) of the outcomes both sides can ratify."""
+    return _bounds(space, [x for x in map(options.win_sets.get, space.parties) if x is not None])
+
+
+def _key(lo, hi) -> tuple[bytes, bytes]:
+    return np.asarray(lo, float).tobytes(), np.asarray(hi, float).tobytes()
+
+
+def restricted_cache(lo, hi, cells) -> dict:
+    """A ``cache`` for :func:`solve_exact` that holds ``cells``, the
+    :meth:`OutcomeSpace.restricted_cells` within ``[lo, hi]`` (None: nothing within), made
+    elsewhere (:meth:`OutcomeSpace.restricted_cells_batch`)."""
+    return {_key(lo, hi): None if cells is None else (cells, cells.utility_set())}
+
+
 @dataclasses.dataclass(frozen=True)
 class ExactSolution:
     payoffs: np.ndarray
@@ -361,7 +378,7 @@ def solve_exact(space, lo, hi, lower_u, d, weights, *, cache=None) -> ExactSolut
     keeps the restricted set and its Pareto frontier between calls with the same bounds
     (the tied-hands sweep changes only ``lower_u``).
     """
-    key = (np.asarray(lo, float).tobytes(), np.asarray(hi, float).tobytes())
+    key = _key(lo, hi)
     if cache is not None and key in cache:
         restricted = cache[key]
     else:

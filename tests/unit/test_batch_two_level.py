@@ -176,3 +176,27 @@ def test_unread_numbers_go_to_the_per_draw_path(tmp_path):
         {"disagreement.changes.0.adjustments.A": 0, "calendar.breakdown_risk": 0,
          "models.rubinstein.delta.A": 0, "models.two_level.win_sets.A.min_gain": 0}
     )
+
+
+def test_restricted_sets_reduced_together_equal_one_by_one(tmp_path):
+    """OutcomeSpace.restricted_cells_batch: the cells each space reduces on its own within
+    its bounds, None where a bound leaves nothing (a discrete issue's empty range)."""
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL)
+    base = sim.load(path)
+    draws = _draws(_modifiable(base, MODEL), 6, 8).to_dict("records")
+    spaces = [OutcomeSpace.from_scenario(sim.modify(base, d).scenario) for d in draws]
+    rng = np.random.default_rng(9)
+    bounds = [(np.array([rng.uniform(0, 1), 0.2, 0, -np.inf]),
+               np.array([rng.uniform(1, 2), np.inf, 2, np.inf])) for _ in spaces]
+    bounds[3] = (np.array([0, 0, 2.5, 0]), np.full(4, np.inf))  # volume above its top level
+    bounds[4] = (None, None)
+    got = OutcomeSpace.restricted_cells_batch(spaces, bounds)
+    assert got[3] is None
+    for space, (lo, hi), cells in zip(spaces, bounds, got, strict=True):
+        want = space.restricted_cells(lo, hi)
+        if want is None:
+            assert cells is None
+            continue
+        for field in ("offsets", "shape", "generators", "discrete", "lower", "upper", "scale"):
+            assert np.array_equal(getattr(cells, field), getattr(want, field)), field
