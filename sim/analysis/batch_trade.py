@@ -15,11 +15,12 @@ every party's value ``(n_parties, M, q)`` of the settings ``x`` (``(M, q)``) for
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import fields
 
 import numpy as np
 
 from sim.errors import Problem, ScenarioError
-from sim.payoffs.trade import sector_changes, sector_slopes
+from sim.payoffs.trade import SectorForm
 from sim.payoffs.trade_compile import importer_objective, sector_kwargs
 
 __all__ = ["Params", "trade_issue_evaluators"]
@@ -50,6 +51,72 @@ class Params:
 def _take(p, rows: np.ndarray):
     """A parameter for the rows of a batch: ``(M, 1)`` for an array, the scalar otherwise."""
     return p[rows][:, None] if isinstance(p, np.ndarray) else p
+
+
+class _Gather:
+    """Numbers with one entry per draw, gathered for the rows of a batch in one indexing.
+
+    ``take(rows)`` gives a dict: the ``(n,)`` arrays of ``numbers`` as ``(M, 1)`` columns
+    (one row of a stacked table each), everything else (floats, None) unchanged."""
+
+    def __init__(self, numbers: dict):
+        drawn = [k for k, v in numbers.items() if isinstance(v, np.ndarray) and v.ndim == 1]
+        self.fixed = {k: v for k, v in numbers.items() if k not in drawn}
+        self.drawn = drawn
+        self.table = np.stack([numbers[k] for k in drawn]).astype(float) if drawn else None
+
+    def take(self, rows: np.ndarray) -> dict:
+        out = dict(self.fixed)
+        if self.drawn:
+            out.update(zip(self.drawn, self.table[:, rows, None], strict=True))
+        return out
+
+
+#: The fields of a :class:`~sim.payoffs.trade.SectorForm` its methods read.
+_CHANGES_READS = (
+    "value", "base_tariff", "log_base", "eta", "a", "neg_b", "neg_eps_a", "kappa", "c_buyers",
+    "k_buyers", "c_domestic", "k_domestic", "k_exporter", "quota_share", "in_quota_tariff",
+    "log_rho_quota",
+)  # fmt: skip
+_SLOPES_READS = (
+    "value", "log_base", "eta", "s_buyers", "m_buyers", "k_revenue", "s_domestic", "m_domestic",
+    "s_exporter", "m_exporter",
+)  # fmt: skip
+
+
+def _sector_term(s, form: SectorForm, numbers: dict, col: dict, derivative: bool):
+    """A sector's term of an issue evaluator: its importer's objective (with the precedent's
+    multiple of it from the reference tariff) and its exporter's surplus, in the order of
+    :func:`sim.payoffs.trade_compile.issue_pieces`."""
+    shape = {f.name: getattr(form, f.name) for f in fields(form)}
+    # gather only what changes() or slopes() reads: the other fields keep their arrays
+    read = _SLOPES_READS if derivative else _CHANGES_READS
+    read = tuple(name for name in read if name != "eta" or form.check[3])
+    drawn = _Gather({**numbers, **{name: shape[name] for name in read}})
+    imp, exp = col.get(s.importer), col.get(s.exporter)
+    rent_out = s.quota is not None and s.quota.rent_to == "exporters"
+
+    def sector(x, rows, _names, out):
+        k = drawn.take(rows)
+        f = SectorForm(**{**shape, **{name: k[name] for name in read}})
+        t = (k["bt"] + x) / 100.0
+        if derivative:  # d/dx with x in percentage points: d/dt / 100
+            r = {key: v / 100.0 for key, v in f.slopes(t).items()}
+        else:
+            r = f.changes(t, memo=False)
+        if imp is not None:
+            own = importer_objective(s, r, k["w_imp"])
+            out[imp] += own
+            if "m" in k:
+                out[imp] += k["m"] * (own if derivative else own - k["ref"])
+        if exp is not None:
+            out[exp] += r["exporter"]
+            if rent_out:
+                out[exp] += r["quota_rent"]
+            if k["w_exp"] is not None:
+                out[exp] += k["w_exp"] * r["exporter"]
+
+    return sector
 
 
 def _weight(spec, params: Params, party: str, lobby: str | None):
@@ -86,39 +153,19 @@ def trade_issue_evaluators(
         base = f"{pre}.sectors.{name}"
         kw = sector_kwargs(s, lambda path, q, base=base: params.get(f"{base}.{path}", q))
         bt = kw.pop("base_pct")
+        form = SectorForm.of(**kw)
         w_imp = _weight(spec, params, s.importer, s.importer_lobby)
-        w_exp = _weight(spec, params, s.exporter, s.exporter_lobby)
         ref = None if spec.precedent is None else spec.precedent.sectors.get(name)
-        m = None
+        numbers = {
+            "bt": bt,
+            "w_imp": w_imp,
+            "w_exp": _weight(spec, params, s.exporter, s.exporter_lobby),
+        }
         if ref is not None:
-            m = params.get(f"{pre}.precedent.multiplier", spec.precedent.multiplier)
-
-        def sector(x, rows, _names, out, kw=kw, bt=bt, s=s, w_imp=w_imp, w_exp=w_exp, ref=ref, m=m):
-            b = _take(bt, rows)
-            k = {key: _take(v, rows) for key, v in kw.items()}
-            if derivative:  # d/dx with x in percentage points: d/dt / 100
-                r = {key: v / 100.0 for key, v in sector_slopes((b + x) / 100.0, **k).items()}
-            else:
-                r = sector_changes((b + x) / 100.0, **k)
-            imp, exp = col.get(s.importer), col.get(s.exporter)
-            w = None if w_imp is None else _take(w_imp, rows)
-            if imp is not None:
-                out[imp] += importer_objective(s, r, w)
-                if ref is not None:
-                    here = importer_objective(s, r, w)
-                    if not derivative:  # the reference tariff's term is a constant
-                        here = here - importer_objective(
-                            s, sector_changes((b + ref) / 100.0, **k), w
-                        )
-                    out[imp] += _take(m, rows) * here
-            if exp is not None:
-                out[exp] += r["exporter"]
-                if s.quota is not None and s.quota.rent_to == "exporters":
-                    out[exp] += r["quota_rent"]
-                if w_exp is not None:
-                    out[exp] += _take(w_exp, rows) * r["exporter"]
-
-        terms[s.issue].append(sector)
+            numbers["m"] = params.get(f"{pre}.precedent.multiplier", spec.precedent.multiplier)
+            if not derivative:  # the reference tariff's term: a constant per draw
+                numbers["ref"] = importer_objective(s, form.changes((bt + ref) / 100.0), w_imp)
+        terms[s.issue].append(_sector_term(s, form, numbers, col, derivative))
 
     for name, c in spec.concessions.items():
         base = f"{pre}.concessions.{name}"

@@ -27,8 +27,14 @@ _PROBES = np.array([0.25, 0.5, 0.75])
 
 def adaptive_breakpoints_batch(
     evaluate, lo: float, hi: float, n: int, *, tolerance, max_points: int = 4097
-) -> tuple[np.ndarray, np.ndarray]:
-    """Breakpoints of ``n`` draws at once (see the module docstring).
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Breakpoints of ``n`` draws at once, and the values there (see the module docstring).
+
+    Each point is evaluated once: a piece's ends are its parent's end or midpoint, and its
+    half-way probe is its parent's quarter or three-quarter probe, whose values are kept when
+    the two numbers are equal bit for bit (always for dyadic ranges; otherwise the point is
+    evaluated).  ``evaluate`` is elementwise in ``x``, so a point's value does not depend on
+    the batch it is evaluated in.
 
     Parameters
     ----------
@@ -40,41 +46,79 @@ def adaptive_breakpoints_batch(
 
     Returns
     -------
-    xs : (n, m) array, padded with ``hi``; count : (n,) int array
+    xs : (n, m) array, padded with ``hi``; vs : (P, n, m) array, ``evaluate`` at ``xs``;
+    count : (n,) int array
     """
     tol = np.broadcast_to(np.asarray(tolerance, dtype=float), (n,))
     x0 = np.linspace(lo, hi, 3)
     rows = np.repeat(np.arange(n), 2)
-    a = np.tile(x0[:-1], n)
-    b = np.tile(x0[1:], n)
+    a, b = np.tile(x0[:-1], n), np.tile(x0[1:], n)
+    probes = _probes(a, b)
+    f = evaluate(np.column_stack([a, b, probes]), rows)
+    fa, fb, fp = f[..., 0], f[..., 1], f[..., 2:].transpose(2, 0, 1)  # fp: (3, P, M)
+    f_hi = fb[:, 1::2]
     count = np.full(n, 3)
-    done_a, done_rows = [], []
+    done_a, done_rows, done_f = [], [], []
     while rows.size:
-        probes = a[:, None] + (b - a)[:, None] * _PROBES[None, :]
-        f = evaluate(np.column_stack([a, b, probes]), rows)
-        fa, fb = f[..., 0], f[..., 1]
-        chord = fa[..., None] + (fb - fa)[..., None] * _PROBES
-        err = np.abs(f[..., 2:] - chord).max(axis=2).max(axis=0)
-        bad = err > tol[rows]
+        slope = fb - fa
+        err = np.abs(fp[0] - (fa + slope * _PROBES[0]))
+        for q in (1, 2):
+            np.maximum(err, np.abs(fp[q] - (fa + slope * _PROBES[q])), out=err)
+        bad = err.max(axis=0) > tol[rows]
         count += np.bincount(rows[bad], minlength=n)
         if (count > max_points).any():
             raise ValueError(
                 f"more than {max_points} breakpoints needed on [{lo}, {hi}]: is the value "
                 "function discontinuous?"
             )
-        done_a.append(a[~bad])
-        done_rows.append(rows[~bad])
-        mid = 0.5 * (a[bad] + b[bad])
-        a, b = np.concatenate([a[bad], mid]), np.concatenate([mid, b[bad]])
-        rows = np.concatenate([rows[bad], rows[bad]])
-    pa, pr = np.concatenate(done_a), np.concatenate(done_rows)
+        good = ~bad
+        done_a.append(a[good])
+        done_rows.append(rows[good])
+        done_f.append(fa[:, good])
+        a, b, rows, probes, fa, fb, fp = _halve(
+            evaluate, a[bad], b[bad], rows[bad], probes[bad], fa[:, bad], fb[:, bad], fp[..., bad]
+        )
+    pa, pr, pf = np.concatenate(done_a), np.concatenate(done_rows), np.concatenate(done_f, 1)
     order = np.lexsort((pa, pr))
-    pa, pr = pa[order], pr[order]
+    pa, pr, pf = pa[order], pr[order], pf[:, order]
     m = int(count.max())
     xs = np.full((n, m), float(hi))
+    vs = np.repeat(f_hi[:, :, None], m, axis=2)
     start = np.concatenate([[0], np.cumsum(count - 1)[:-1]])
-    xs[pr, np.arange(pa.size) - start[pr]] = pa
-    return xs, count
+    col = np.arange(pa.size) - start[pr]
+    xs[pr, col] = pa
+    vs[:, pr, col] = pf
+    return xs, vs, count
+
+
+def _probes(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The quarter, half and three-quarter points of the pieces ``[a, b]``: (M, 3)."""
+    return a[:, None] + (b - a)[:, None] * _PROBES[None, :]
+
+
+def _halve(evaluate, a, b, rows, probes, fa, fb, fp):
+    """The two halves of each piece ``[a, b]`` (left halves first) with their probes and the
+    values at their ends ``fa``, ``fb`` (P, M) and probes ``fp`` (3, P, M): the values the
+    parent pieces have are kept (see :func:`adaptive_breakpoints_batch`), the others
+    evaluated."""
+    mid = 0.5 * (a + b)
+    a2, b2, rows2 = np.concatenate([a, mid]), np.concatenate([mid, b]), np.concatenate([rows, rows])
+    probes2 = _probes(a2, b2)
+    # the child's half-way probe is the parent's quarter (left) or three-quarter (right) probe
+    known = probes2[:, 1] == np.concatenate([probes[:, 0], probes[:, 2]])
+    f_half = np.concatenate([fp[0], fp[2]], axis=1)
+    f = evaluate(probes2[:, ::2], rows2)  # the quarter and three-quarter probes
+    f_mid = fp[1]
+    half, mids = np.flatnonzero(~known), np.flatnonzero(mid != probes[:, 1])
+    if half.size or mids.size:  # the points not evaluated yet (ranges that are not dyadic)
+        x = np.concatenate([probes2[half, 1], mid[mids]])
+        g = evaluate(x[:, None], np.concatenate([rows2[half], rows[mids]]))[..., 0]
+        f_mid = f_mid.copy()
+        f_half[:, half], f_mid[:, mids] = g[:, : half.size], g[:, half.size :]
+    fa2 = np.concatenate([fa, f_mid], axis=1)
+    fb2 = np.concatenate([f_mid, fb], axis=1)
+    fp2 = np.stack([f[..., 0], f_half, f[..., 1]])
+    return a2, b2, rows2, probes2, fa2, fb2, fp2
 
 
 @dataclass(frozen=True)
@@ -180,8 +224,8 @@ def compile_batch(scenario, params: Params) -> BatchedValues:
             f = evals[issue.id]
             if issue.kind == "continuous":
                 lo, hi = issue.range
-                xs[j], count[j] = adaptive_breakpoints_batch(f, lo, hi, n, tolerance=tol)
-                vs[j] = f(xs[j], rows) + 0.0
+                xs[j], vs[j], count[j] = adaptive_breakpoints_batch(f, lo, hi, n, tolerance=tol)
+                vs[j] += 0.0
             else:
                 lv = issue.level_list()
                 names = np.asarray([v.label for v in lv], dtype=object)
