@@ -1,4 +1,5 @@
-"""Nash draws per second: ``sim.evaluate`` against per-draw ``sim.modify`` + ``sim.run``.
+"""Nash draws per second: ``sim.evaluate`` against per-draw ``sim.modify`` + ``sim.run``,
+and the part of it spent compiling the payoffs of all draws (``compile_batch``).
 
 Every declared parameter of the baseline varies, uniformly within its range (issue 8's
 benchmark; issue 11 wants 1,000,000 Nash draws a minute).  Probabilities that must sum to
@@ -16,6 +17,9 @@ import numpy as np
 import pandas as pd
 
 import sim
+from sim.analysis.batch_trade import Params
+from sim.analysis.batch_values import compile_batch
+from sim.analysis.parameters import check_columns
 
 SCENARIO = "scenarios/japan_us_2025.yaml"
 
@@ -32,6 +36,11 @@ def main() -> None:
     draws = pd.DataFrame({p.path: rng.uniform(*p.range, args.draws) for p in params})
 
     sim.evaluate(base, draws.head(10), models="nash_bargaining")  # warm-up (imports)
+    arrays = check_columns(base, draws)
+    payoffs = {p: v for p, v in arrays.items() if p.startswith("payoffs.")}
+    t0 = time.perf_counter()
+    compile_batch(base.scenario, Params(payoffs, args.draws))
+    compiled = args.draws / (time.perf_counter() - t0)
     t0 = time.perf_counter()
     out = sim.evaluate(base, draws, models="nash_bargaining")
     batched = args.draws / (time.perf_counter() - t0)
@@ -49,6 +58,7 @@ def main() -> None:
     print(f"{'path':<32} {'draws':>8} {'draws/s':>10}")
     print(f"{'sim.modify + sim.run':<32} {args.per_draw:>8} {per_draw:>10.1f}")
     print(f"{'sim.evaluate (batched)':<32} {args.draws:>8} {batched:>10.1f}")
+    print(f"{'  of which compile_batch':<32} {args.draws:>8} {compiled:>10.1f}")
     print(f"ratio: {batched / per_draw:.0f}x; batched = {batched * 60:,.0f} Nash draws/minute")
 
 

@@ -15,7 +15,6 @@ every party's value ``(n_parties, M, q)`` of the settings ``x`` (``(M, q)``) for
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import fields
 
 import numpy as np
 
@@ -88,22 +87,22 @@ def _sector_term(s, form: SectorForm, numbers: dict, col: dict, derivative: bool
     """A sector's term of an issue evaluator: its importer's objective (with the precedent's
     multiple of it from the reference tariff) and its exporter's surplus, in the order of
     :func:`sim.payoffs.trade_compile.issue_pieces`."""
-    shape = {f.name: getattr(form, f.name) for f in fields(form)}
     # gather only what changes() or slopes() reads: the other fields keep their arrays
     read = _SLOPES_READS if derivative else _CHANGES_READS
     read = tuple(name for name in read if name != "eta" or form.check[3])
-    drawn = _Gather({**numbers, **{name: shape[name] for name in read}})
+    drawn = _Gather({**numbers, **{name: getattr(form, name) for name in read}})
     imp, exp = col.get(s.importer), col.get(s.exporter)
     rent_out = s.quota is not None and s.quota.rent_to == "exporters"
+    domestic = numbers["w_imp"] is not None  # only the political weight reads that term
 
     def sector(x, rows, _names, out):
         k = drawn.take(rows)
-        f = SectorForm(**{**shape, **{name: k[name] for name in read}})
+        f = form.with_fields({name: k[name] for name in read})
         t = (k["bt"] + x) / 100.0
         if derivative:  # d/dx with x in percentage points: d/dt / 100
-            r = {key: v / 100.0 for key, v in f.slopes(t).items()}
+            r = {key: v / 100.0 for key, v in f.slopes(t, domestic=domestic).items()}
         else:
-            r = f.changes(t, memo=False)
+            r = f.changes(t, memo=False, domestic=domestic)
         if imp is not None:
             own = importer_objective(s, r, k["w_imp"])
             out[imp] += own

@@ -272,9 +272,18 @@ class SectorForm:
         """The exporter's term, 0 where ``eta`` is infinite (a small country)."""
         return np.where(np.isinf(self.eta), 0.0, term) if self.check[3] else term
 
-    def changes(self, tariff, *, memo: bool = True) -> dict[str, np.ndarray]:
+    def with_fields(self, values: dict) -> SectorForm:
+        """This form with the fields ``values`` replaced as they are (no recomputation; for
+        the draws of a batch gathered from a form with one entry per draw)."""
+        out = object.__new__(SectorForm)
+        out.__dict__.update(self.__dict__)
+        out.__dict__.update(values)
+        return out
+
+    def changes(self, tariff, *, memo: bool = True, domestic: bool = True) -> dict[str, np.ndarray]:
         """:func:`sector_changes` at ``tariff``; ``memo=False`` leaves out
-        ``effective_tariff`` and, without a quota, ``quota_rent`` (0)."""
+        ``effective_tariff`` and, without a quota, ``quota_rent`` (0); ``domestic=False``
+        leaves out ``domestic_producer_surplus``."""
         t = np.asarray(tariff, dtype=float)
         log_rho = np.log1p(t) - self.log_base
         quota = self.quota_share is not None
@@ -301,24 +310,30 @@ class SectorForm:
         check = self.check
         out["buyers"] = self.c_buyers * _g(log_p, self.k_buyers, check[0])
         out["revenue"] = revenue
-        out["domestic_producer_surplus"] = self.c_domestic * _g(
-            self.kappa * log_p, self.k_domestic, check[1]
-        )
+        if domestic:
+            out["domestic_producer_surplus"] = self.c_domestic * _g(
+                self.kappa * log_p, self.k_domestic, check[1]
+            )
         out["exporter"] = self._exporter(self.value * _g(log_pw, self.k_exporter, check[2]))
         return out
 
-    def slopes(self, tariff) -> dict[str, np.ndarray]:
-        """:func:`sector_slopes` at ``tariff``."""
+    def slopes(self, tariff, *, domestic: bool = True) -> dict[str, np.ndarray]:
+        """:func:`sector_slopes` at ``tariff`` (``domestic=False``: without
+        ``domestic_producer_surplus``)."""
         t = np.asarray(tariff, dtype=float)
         log_rho = np.log1p(t) - self.log_base
         dl = 1.0 / (1.0 + t)
         k = self.k_revenue
-        return {
+        out = {
             "buyers": self.s_buyers * np.exp(self.m_buyers * log_rho) * dl,
             "revenue": self.value * np.exp(-k * log_rho) * (1.0 - k * t * dl),
-            "domestic_producer_surplus": self.s_domestic * np.exp(self.m_domestic * log_rho) * dl,
             "exporter": self._exporter(self.s_exporter * np.exp(self.m_exporter * log_rho) * dl),
         }
+        if domestic:
+            out["domestic_producer_surplus"] = (
+                self.s_domestic * np.exp(self.m_domestic * log_rho) * dl
+            )
+        return out
 
 
 def sector_changes(tariff, **kwargs) -> dict[str, np.ndarray]:
