@@ -19,7 +19,7 @@ from collections.abc import Callable
 import numpy as np
 
 from sim.errors import Problem, ScenarioError
-from sim.payoffs.trade import SectorForm
+from sim.payoffs.sector_form import SectorForm
 from sim.payoffs.trade_compile import importer_objective, sector_kwargs
 
 __all__ = ["Params", "trade_issue_evaluators"]

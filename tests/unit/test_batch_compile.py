@@ -12,7 +12,8 @@ import pytest
 import sim
 from sim.analysis.batch_trade import Params
 from sim.analysis.batch_values import adaptive_breakpoints_batch, compile_batch
-from sim.payoffs.trade import SectorForm, sector_changes, sector_slopes
+from sim.payoffs.sector_form import SectorForm
+from sim.payoffs.trade import sector_changes, sector_slopes
 from sim.payoffs.trade_values import adaptive_breakpoints, compile_trade
 
 ROOT = Path(__file__).resolve().parents[2]
