@@ -53,9 +53,9 @@ def adaptive_breakpoints_batch(
     x0 = np.linspace(lo, hi, 3)
     rows = np.repeat(np.arange(n), 2)
     a, b = np.tile(x0[:-1], n), np.tile(x0[1:], n)
-    probes = _probes(a, b)
-    f = evaluate(np.column_stack([a, b, probes]), rows)
-    fa, fb, fp = f[..., 0], f[..., 1], f[..., 2:].transpose(2, 0, 1)  # fp: (3, P, M)
+    px = _probes(a, b)
+    f = evaluate(np.column_stack([a, b, *px]), rows)
+    fa, fb, fp = f[..., 0], f[..., 1], (f[..., 2], f[..., 3], f[..., 4])
     f_hi = fb[:, 1::2]
     count = np.full(n, 3)
     done_a, done_rows, done_f = [], [], []
@@ -71,12 +71,19 @@ def adaptive_breakpoints_batch(
                 f"more than {max_points} breakpoints needed on [{lo}, {hi}]: is the value "
                 "function discontinuous?"
             )
-        good = ~bad
+        good, bad = np.flatnonzero(~bad), np.flatnonzero(bad)
         done_a.append(a[good])
         done_rows.append(rows[good])
         done_f.append(fa[:, good])
-        a, b, rows, probes, fa, fb, fp = _halve(
-            evaluate, a[bad], b[bad], rows[bad], probes[bad], fa[:, bad], fb[:, bad], fp[..., bad]
+        a, b, rows, px, fa, fb, fp = _halve(
+            evaluate,
+            a[bad],
+            b[bad],
+            rows[bad],
+            tuple(x[bad] for x in px),
+            fa[:, bad],
+            fb[:, bad],
+            tuple(v[:, bad] for v in fp),
         )
     pa, pr, pf = np.concatenate(done_a), np.concatenate(done_rows), np.concatenate(done_f, 1)
     order = np.lexsort((pa, pr))
@@ -91,34 +98,34 @@ def adaptive_breakpoints_batch(
     return xs, vs, count
 
 
-def _probes(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The quarter, half and three-quarter points of the pieces ``[a, b]``: (M, 3)."""
-    return a[:, None] + (b - a)[:, None] * _PROBES[None, :]
+def _probes(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The quarter, half and three-quarter points of the pieces ``[a, b]``."""
+    d = b - a
+    return tuple(a + d * q for q in _PROBES)
 
 
-def _halve(evaluate, a, b, rows, probes, fa, fb, fp):
-    """The two halves of each piece ``[a, b]`` (left halves first) with their probes and the
-    values at their ends ``fa``, ``fb`` (P, M) and probes ``fp`` (3, P, M): the values the
-    parent pieces have are kept (see :func:`adaptive_breakpoints_batch`), the others
-    evaluated."""
+def _halve(evaluate, a, b, rows, px, fa, fb, fp):
+    """The two halves of each piece ``[a, b]`` (left halves first) with their probes ``px``
+    and the values at their ends ``fa``, ``fb`` (P, M) and probes ``fp`` (three (P, M)): the
+    values the parent pieces have are kept (see :func:`adaptive_breakpoints_batch`), the
+    others evaluated."""
     mid = 0.5 * (a + b)
     a2, b2, rows2 = np.concatenate([a, mid]), np.concatenate([mid, b]), np.concatenate([rows, rows])
-    probes2 = _probes(a2, b2)
+    px2 = _probes(a2, b2)
     # the child's half-way probe is the parent's quarter (left) or three-quarter (right) probe
-    known = probes2[:, 1] == np.concatenate([probes[:, 0], probes[:, 2]])
+    known = px2[1] == np.concatenate([px[0], px[2]])
     f_half = np.concatenate([fp[0], fp[2]], axis=1)
-    f = evaluate(probes2[:, ::2], rows2)  # the quarter and three-quarter probes
+    f = evaluate(np.column_stack([px2[0], px2[2]]), rows2)  # the quarter points
     f_mid = fp[1]
-    half, mids = np.flatnonzero(~known), np.flatnonzero(mid != probes[:, 1])
+    half, mids = np.flatnonzero(~known), np.flatnonzero(mid != px[1])
     if half.size or mids.size:  # the points not evaluated yet (ranges that are not dyadic)
-        x = np.concatenate([probes2[half, 1], mid[mids]])
+        x = np.concatenate([px2[1][half], mid[mids]])
         g = evaluate(x[:, None], np.concatenate([rows2[half], rows[mids]]))[..., 0]
         f_mid = f_mid.copy()
         f_half[:, half], f_mid[:, mids] = g[:, : half.size], g[:, half.size :]
     fa2 = np.concatenate([fa, f_mid], axis=1)
     fb2 = np.concatenate([f_mid, fb], axis=1)
-    fp2 = np.stack([f[..., 0], f_half, f[..., 1]])
-    return a2, b2, rows2, probes2, fa2, fb2, fp2
+    return a2, b2, rows2, px2, fa2, fb2, (f[..., 0], f_half, f[..., 1])
 
 
 @dataclass(frozen=True)
