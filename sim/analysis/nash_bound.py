@@ -45,33 +45,6 @@ def log_gain(pts, d, w):
         return np.where(pos, np.log(np.where(gain > 0, gain, 1.0)) @ w, -np.inf)
 
 
-def _value(pts, d, w, tol):
-    """:func:`log_gain` where both gains exceed ``tol`` (a Nash candidate's test), else -inf."""
-    ok = ((pts - d) > tol[..., None]).all(axis=-1)
-    return np.where(ok, log_gain(pts, d, w), -np.inf)
-
-
-def _key(pts, d, w, tol, ext):
-    """Whether both gains exceed ``tol``, and then the Nash value, else the smaller gain in
-    units of ``ext`` (what coordinate ascent climbs until both gain)."""
-    val = _value(pts, d, w, tol)
-    fin = np.isfinite(val)
-    return fin, np.where(fin, val, ((pts - d) / ext).min(axis=-1))
-
-
-def _segment_best(rest, A, E, d, w, tol, valid):
-    """Each segment's best point ``rest + A + s E`` (stationary point clipped to [0, 1]) and
-    its value; ``rest`` (N, 2), ``A``/``E`` (N, S, 2), ``valid`` (N, S)."""
-    P0 = rest[:, None, :] + A
-    x0, y0 = P0[..., 0] - d[:, None, 0], P0[..., 1] - d[:, None, 1]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        s = -(w[0] * E[..., 0] * y0 + w[1] * E[..., 1] * x0) / (w.sum() * E[..., 0] * E[..., 1])
-    s = np.clip(np.nan_to_num(s, nan=0.0, posinf=1.0, neginf=0.0), 0.0, 1.0)
-    pts = P0 + s[..., None] * E
-    val = np.where(valid, _value(pts, d[:, None, :], w, tol[:, None]), -np.inf)
-    return pts, val
-
-
 class NashBound:
     """The two bounds of the module docstring for ``N`` draws.
 
@@ -119,62 +92,18 @@ class NashBound:
         mag = (np.abs(lam) * (np.abs(d) + np.maximum(np.abs(lo), np.abs(hi)))[:, :, None]).sum(1)
         self.need = need + np.einsum("nik,ni->nk", lam, d) - _MARGIN * (mag + need)
 
-    def _lower(self, ext, tol, rounds, K: int = 32, starts: int = 1):
-        """The lower bound's point: coordinate ascent from the ``starts`` best of the
-        weighted-sum maximisers in ``K`` directions.  Until a point gains for both, the
-        smaller normalised gain is climbed instead."""
-        d, w = self.d, self.w
-        N = d.shape[0]
-        theta = (np.arange(K) + 0.5) / K * (np.pi / 2)
-        grid = np.stack([np.cos(theta) / ext[:, :1], np.sin(theta) / ext[:, 1:]], axis=1)
-        picks = {}
-        for j, (p, v, _) in self.summands.items():  # each summand's best point per direction
-            score = np.where(v[..., None], p @ grid, -np.inf)  # (N, m, K)
-            picks[j] = np.take_along_axis(p, np.argmax(score, axis=1)[..., None], axis=1)
-        fin, key = _key(sum(picks.values()), d[:, None, :], w, tol[:, None], ext[:, None, :])
-        # the best starts (gaining for both first, then by key) as rows of their own
-        sel = np.lexsort((-key, ~fin), axis=1)[:, :starts]
-        S = sel.shape[1]
-        rows = np.repeat(np.arange(N), S)
-        dd, tt, ee = d[rows], tol[rows], ext[rows]
-        chosen = {j: q[rows, sel.ravel()] for j, q in picks.items()}  # (N * S, 2)
-        u = sum(chosen.values())
-        cur_fin, cur = _key(u, dd, w, tt, ee)
-        act = np.arange(N * S)  # rows still moving: a row that did not move is done
-        for _ in range(rounds):
-            moved = np.zeros(N * S, bool)
-            rr, da, ta, ea = rows[act], dd[act], tt[act], ee[act]
-            r = np.arange(act.size)
-            for j, (p, v, curve) in self.summands.items():
-                rest = u[act] - chosen[j][act]
-                pa, ok = p[rr], v[rr]
-                pts = rest[:, None, :] + pa
-                if curve:
-                    segs, _ = _segment_best(rest, pa[:, :-1], pa[:, 1:] - pa[:, :-1], da, w, ta,
-                                            ok[:, 1:])  # fmt: skip
-                    pts = np.concatenate([pts, segs], axis=1)
-                    ok = np.concatenate([ok, ok[:, 1:]], axis=1)
-                fin, key = _key(pts, da[:, None, :], w, ta[:, None], ea[:, None, :])
-                fin &= ok
-                key = np.where(ok, key, -np.inf)
-                # the best: gaining for both first, then by key
-                i = np.argmax(np.where(fin | ~fin.any(axis=1, keepdims=True), key, -np.inf), 1)
-                f_i, k_i = fin[r, i], key[r, i]
-                c_fin, c = cur_fin[act], cur[act]
-                better = (f_i & ~c_fin) | ((f_i == c_fin) & (k_i > c))
-                if better.any():
-                    b = act[better]
-                    moved[b] = True
-                    chosen[j][b] = pts[r[better], i[better]] - rest[better]
-                    u[b] = pts[r[better], i[better]]
-                    cur[b] = k_i[better]
-                    cur_fin[b] |= f_i[better]
-            act = np.flatnonzero(moved)
-            if not act.size:
-                break
-        val = np.where(cur_fin, cur, -np.inf).reshape(N, S)
-        best = np.argmax(val, axis=1)
-        return val[np.arange(N), best], u.reshape(N, S, 2)[np.arange(N), best]
+    def _lower(self, ext, tol, rounds: int, K: int = 32):
+        """The lower bound's value and point (N,), (N, 2): coordinate ascent from the best of
+        the weighted-sum maximisers in ``K`` directions (:mod:`sim.analysis.nash_lower`)."""
+        from sim.analysis.nash_lower import lower_bound
+
+        parts = list(self.summands.values())
+        off = np.cumsum([0] + [p.shape[1] for p, _, _ in parts])
+        pts = np.concatenate([p for p, _, _ in parts], axis=1)
+        valid = np.concatenate([v for _, v, _ in parts], axis=1)
+        curve = np.array([c for _, _, c in parts])
+        w = np.asarray(self.w, float)
+        return lower_bound(pts, valid, off, curve, self.d, w, tol, ext, K, rounds)
 
     def alive(self, pts, row, included) -> np.ndarray:
         """Which partial sums ``pts`` (P, 2) of the summands ``included``, of the draws
