@@ -6,7 +6,11 @@ vertex sums and the stationary points of the edges ``P0 + s E`` (one curve on a 
 other summands at undominated vertices).  Here the partial sums of every draw are kept in
 flat arrays (a row number per point, rows in order) rather than padded to the longest row:
 with the bounds of :mod:`sim.analysis.nash_bound` most draws keep one or a few partial sums
-while a few keep hundreds, and padding would make every draw pay for the largest.
+while a few keep hundreds, and padding would make every draw pay for the largest.  Each step
+(add two sets, apply the bound, keep the undominated sums) is one compiled loop per draw
+(:func:`sim.analysis.flat_prune.add_prune`, the same arithmetic as :func:`_add`,
+:meth:`NashBound.alive` and :func:`_prune`, which it is tested against); the candidates'
+values stay in numpy, as every other path computes them.
 
 Same candidates, values and ties as :mod:`sim.analysis.batch_axiomatic` (ties: the lowest
 cell of :attr:`sim.space.OutcomeSpace.cells`, then the larger ``u1``, then the first
@@ -75,6 +79,11 @@ def _add(s: _Flat, t: _Flat, N: int, levels: int | None = None) -> _Flat:
     """Minkowski sums of every draw's sets (``levels``: ``t`` is a discrete issue's levels,
     whose position extends the combination index, first issue most significant)."""
     i, k = _pairs(s.row, t.row, N)
+    return _sums(s, t, i, k, levels)
+
+
+def _sums(s: _Flat, t: _Flat, i, k, levels: int | None = None) -> _Flat:
+    """The sums of the pairs ``(s[i], t[k])`` (as :func:`_add`)."""
     combo = s.combo[i] * levels + t.combo[k] if levels is not None else s.combo[i]
     bp = {c: b[i] for c, b in s.bp.items()} | {c: b[k] for c, b in t.bp.items()}
     return _Flat(s.row[i], s.pts[i] + t.pts[k], combo, bp)
@@ -88,6 +97,11 @@ def _key(s: _Flat, cont, base: int) -> np.ndarray:
         b = s.bp.get(c)
         key = key * base + (0 if b is None else np.maximum(b - 1, 0))
     return key
+
+
+def _columns(s: _Flat, cont, base: int):
+    """``u1``, ``u2`` and the cell key of every point, as contiguous arrays."""
+    return np.ascontiguousarray(s.pts[:, 0]), np.ascontiguousarray(s.pts[:, 1]), _key(s, cont, base)
 
 
 def _prune(s: _Flat, key: np.ndarray) -> _Flat:
@@ -159,13 +173,24 @@ def solve_flat(values, d: np.ndarray, w: np.ndarray, bound: bool = True):
         summands.update({c: (verts[c], vvalid[c], True) for c in cont})
         nb = NashBound(summands, d, w, tol)
 
-    def prune(s: _Flat, included) -> _Flat:
-        if nb is not None:
-            s = s.take(nb.alive(s.pts, s.row, included))
-        return _prune(s, _key(s, cont, base))
+    from sim.analysis.flat_prune import add_prune
 
     rows = np.arange(N)
-    D = _Flat(rows, np.zeros((N, 2)), np.zeros(N, np.int64), {})
+    none = np.zeros((N, 0))
+    zero = _Flat(rows, np.zeros((N, 2)), np.zeros(N, np.int64), {})  # adds nothing
+
+    def step(s: _Flat, t: _Flat | None, included, levels: int | None = None) -> _Flat:
+        """The kept sums of ``s + t`` (``t`` None: of ``s``), ``included`` the summands in
+        them (:func:`sim.analysis.flat_prune.add_prune`)."""
+        test = nb.test(included) if nb is not None else (none, none, none)
+        u = zero if t is None else t
+        i, k = add_prune(
+            bounds(s.row, N), *_columns(s, cont, base), bounds(u.row, N), *_columns(u, cont, base),
+            levels or 1, *test, False,
+        )  # fmt: skip
+        return s.take(i) if t is None else _sums(s, t, i, k, levels)
+
+    D = zero
     for i, j in enumerate(disc):
         L = values.levels[j].shape[2]
         t = _Flat(
@@ -174,18 +199,18 @@ def solve_flat(values, d: np.ndarray, w: np.ndarray, bound: bool = True):
             np.tile(np.arange(L), N),
             {},
         )
-        D = prune(_add(D, t, N, levels=L), set(disc[: i + 1]))
+        D = step(D, t, set(disc[: i + 1]), levels=L)
     V = {}
     for c in cont:
         r, m = np.nonzero(vvalid[c])
-        V[c] = prune(_Flat(r, verts[c][r, m], np.zeros(r.size, np.int64), {c: m}), {c})
+        V[c] = step(_Flat(r, verts[c][r, m], np.zeros(r.size, np.int64), {c: m}), None, {c})
     prefix = [D]
     for k, c in enumerate(cont):
-        prefix.append(prune(_add(prefix[-1], V[c], N), {*disc, *cont[: k + 1]}))
+        prefix.append(step(prefix[-1], V[c], {*disc, *cont[: k + 1]}))
     suffix = [None] * (len(cont) + 1)
     for k in range(len(cont) - 1, 0, -1):
         nxt = suffix[k + 1]
-        suffix[k] = V[cont[k]] if nxt is None else prune(_add(V[cont[k]], nxt, N), set(cont[k:]))
+        suffix[k] = V[cont[k]] if nxt is None else step(V[cont[k]], nxt, set(cont[k:]))
     T = prefix[-1]
 
     # candidates: vertex sums, then each curve's edges at their stationary points
@@ -195,7 +220,7 @@ def solve_flat(values, d: np.ndarray, w: np.ndarray, bound: bool = True):
     for k, c in enumerate(cont):
         S = prefix[k]
         if suffix[k + 1] is not None:
-            S = prune(_add(prefix[k], suffix[k + 1], N), {*disc, *cont} - {c})
+            S = step(prefix[k], suffix[k + 1], {*disc, *cont} - {c})
         r, sg = np.nonzero(vvalid[c][:, 1:])  # segments (sg, sg + 1)
         i, q = _pairs(S.row, r, N)
         row, sg = S.row[i], sg[q]

@@ -64,7 +64,14 @@ class NashBound:
     """
 
     def __init__(self, summands: dict, d, w, tol, K: int = 8, rounds: int = 2):
+        from sim.analysis.nash_kernels import support
+
         self.summands, self.d, self.w = summands, d, w
+        parts = list(summands.values())  # side by side, as the compiled loops take them
+        self._off = np.cumsum([0] + [p.shape[1] for p, _, _ in parts])
+        self._pts = np.concatenate([p for p, _, _ in parts], axis=1)
+        self._valid = np.concatenate([v for _, v, _ in parts], axis=1)
+        self._curve = np.array([c for _, _, c in parts])
         lo = sum(np.where(v[..., None], p, np.inf).min(axis=1) for p, v, _ in summands.values())
         hi = sum(np.where(v[..., None], p, -np.inf).max(axis=1) for p, v, _ in summands.values())
         ext = np.maximum(hi - lo, 1e-300)
@@ -79,10 +86,9 @@ class NashBound:
         extra = np.stack([np.clip(a, 1e-3, np.pi / 2 - 1e-3) for a in extra], 1)  # (N, 3)
         near = np.stack([np.cos(extra) / ext[:, :1], np.sin(extra) / ext[:, 1:]], 1)
         lam = self.lam = np.concatenate([grid, near], axis=2)  # (N, 2, K + 3)
-        self.h = {
-            j: np.where(v[..., None], p @ lam, -np.inf).max(axis=1)
-            for j, (p, v, _) in summands.items()
-        }
+        self.lam0, self.lam1 = np.ascontiguousarray(lam[:, 0]), np.ascontiguousarray(lam[:, 1])
+        h = support(self._pts, self._valid, self._off, self.lam0, self.lam1)
+        self.h = dict(zip(summands, h, strict=True))
         # the least lam . (u - d) over {u : w . log(u - d) >= b}, less a margin
         W = w.sum()
         b = self.best - _MARGIN * (1.0 + np.abs(self.best))
@@ -94,22 +100,25 @@ class NashBound:
 
     def _lower(self, ext, tol, rounds: int, K: int = 32):
         """The lower bound's value and point (N,), (N, 2): coordinate ascent from the best of
-        the weighted-sum maximisers in ``K`` directions (:mod:`sim.analysis.nash_lower`)."""
-        from sim.analysis.nash_lower import lower_bound
+        the weighted-sum maximisers in ``K`` directions (:mod:`sim.analysis.nash_kernels`)."""
+        from sim.analysis.nash_kernels import lower_bound
 
-        parts = list(self.summands.values())
-        off = np.cumsum([0] + [p.shape[1] for p, _, _ in parts])
-        pts = np.concatenate([p for p, _, _ in parts], axis=1)
-        valid = np.concatenate([v for _, v, _ in parts], axis=1)
-        curve = np.array([c for _, _, c in parts])
         w = np.asarray(self.w, float)
-        return lower_bound(pts, valid, off, curve, self.d, w, tol, ext, K, rounds)
+        return lower_bound(
+            self._pts, self._valid, self._off, self._curve, self.d, w, tol, ext, K, rounds
+        )
+
+    def test(self, included):
+        """The linear test of the partial sums of the summands ``included``: ``(L0, L1, C)``,
+        each (N, K), such that a partial sum ``(x, y)`` of draw ``n`` may still be completed
+        to a point worth at least the lower bound only if ``x L0 + y L1 + C >= 0`` in every
+        direction (module docstring)."""
+        h = sum((hj for j, hj in self.h.items() if j not in included), np.zeros_like(self.need))
+        return self.lam0, self.lam1, h - self.need
 
     def alive(self, pts, row, included) -> np.ndarray:
         """Which partial sums ``pts`` (P, 2) of the summands ``included``, of the draws
-        ``row`` (P,), may still be completed to a point worth at least the lower bound
-        (module docstring)."""
-        h = sum((hj for j, hj in self.h.items() if j not in included), np.zeros_like(self.need))
-        lam = self.lam[row]  # (P, 2, K)
-        reach = pts[:, :1] * lam[:, 0] + pts[:, 1:] * lam[:, 1] + (h - self.need)[row]
+        ``row`` (P,), pass :meth:`test`."""
+        L0, L1, C = self.test(included)
+        reach = pts[:, :1] * L0[row] + pts[:, 1:] * L1[row] + C[row]
         return (reach >= 0).all(axis=1)

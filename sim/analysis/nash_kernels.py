@@ -130,3 +130,23 @@ def lower_bound(pts, valid, off, curve, d, w, tol, ext, K, rounds):
             best[n] = sk
         point[n, 0], point[n, 1] = x, y
     return best, point
+
+
+@njit(cache=True, nogil=True)
+def support(pts, valid, off, L0, L1):
+    """Every summand's support function in every direction: ``h[j, n, k]`` is the largest
+    ``x L0[n, k] + y L1[n, k]`` over the valid points of summand ``j`` of draw ``n`` (arrays
+    as :func:`lower_bound`'s)."""
+    N, K = L0.shape
+    J = off.size - 1
+    h = np.full((J, N, K), -np.inf)
+    for j in range(J):
+        for n in range(N):
+            for i in range(off[j], off[j + 1]):
+                if valid[n, i]:
+                    x, y = pts[n, i, 0], pts[n, i, 1]
+                    for k in range(K):
+                        s = x * L0[n, k] + y * L1[n, k]
+                        if s > h[j, n, k]:
+                            h[j, n, k] = s
+    return h

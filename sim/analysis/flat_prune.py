@@ -1,0 +1,123 @@
+"""One step of the flat branch and bound, compiled (numba): add, bound, prune.
+
+:func:`add_prune` forms the Minkowski sums of two flat point sets draw by draw (every point
+of ``s`` plus every point of ``t`` of the same draw), drops the sums that fail a linear test
+(the upper bound of :class:`sim.analysis.nash_bound.NashBound`: ``x L0 + y L1 + C >= 0`` in
+every direction), and keeps the undominated ones (Kung, Luccio & Preparata 1975): sorted by
+``u1`` falling, ``u2`` falling, then ``key`` rising, a point stays if its ``u2`` beats every
+earlier point's; ``weak``: if no point with a strictly higher ``u1`` has a higher ``u2``
+(the weakly Pareto-optimal points), exact duplicates once.
+
+Only additions, products and comparisons, each in the order the array version wrote them,
+so the sums, the test and the order are those of :mod:`sim.analysis.batch_nash`'s arrays
+bit for bit: the draws' answers do not depend on which ran.  One loop per draw replaces a
+dozen passes over temporaries, and a draw's sort is an insertion sort while it is short.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+__all__ = ["add_prune"]
+
+#: Sums of one draw up to which an insertion sort is used (then three stable merge sorts).
+_SHORT = 48
+
+
+@njit(cache=True, nogil=True)
+def _before(x, y, key, a, b):
+    """Whether point ``a`` sorts before point ``b``: ``u1`` falling, ``u2`` falling, key."""
+    if x[a] != x[b]:
+        return x[a] > x[b]
+    if y[a] != y[b]:
+        return y[a] > y[b]
+    return key[a] < key[b]
+
+
+@njit(cache=True, nogil=True)
+def _order(x, y, key, m, order):
+    """``order[:m]``: a stable sort of the first ``m`` points (:func:`_before`)."""
+    if m <= _SHORT:
+        for p in range(m):
+            order[p] = p
+        for p in range(1, m):
+            cur = order[p]
+            q = p - 1
+            while q >= 0 and _before(x, y, key, cur, order[q]):
+                order[q + 1] = order[q]
+                q -= 1
+            order[q + 1] = cur
+        return
+    o = np.argsort(key[:m], kind="mergesort")
+    o = o[np.argsort(-y[o], kind="mergesort")]
+    o = o[np.argsort(-x[o], kind="mergesort")]
+    order[:m] = o
+
+
+@njit(cache=True, nogil=True)
+def add_prune(sb, sx, sy, skey, tb, tx, ty, tkey, mult, L0, L1, C, weak):
+    """The kept sums of every draw, in order: ``(i, k)`` index arrays into ``s`` and ``t``.
+
+    Parameters
+    ----------
+    sb, tb : (N + 1,) int arrays
+        Where each draw's points start in ``s`` and ``t`` (rows ascending).
+    sx, sy, skey, tx, ty, tkey : arrays
+        The points' coordinates and cell keys; a sum's key is ``skey * mult + tkey``.
+    L0, L1, C : (N, K) arrays
+        The linear test (``K = 0``: none).
+    weak : bool
+        Keep the weakly Pareto-optimal points instead of the Pareto-optimal.
+    """
+    N = sb.size - 1
+    K = C.shape[1]
+    total = 0
+    most = 0
+    for n in range(N):
+        c = (sb[n + 1] - sb[n]) * (tb[n + 1] - tb[n])
+        total += c
+        most = max(most, c)
+    out_i = np.empty(total, np.int64)
+    out_k = np.empty(total, np.int64)
+    x = np.empty(most)
+    y = np.empty(most)
+    key = np.empty(most, np.int64)
+    ii = np.empty(most, np.int64)
+    kk = np.empty(most, np.int64)
+    order = np.empty(most, np.int64)
+    got = 0
+    for n in range(N):
+        m = 0
+        for i in range(sb[n], sb[n + 1]):
+            for k in range(tb[n], tb[n + 1]):
+                px = sx[i] + tx[k]
+                py = sy[i] + ty[k]
+                ok = True
+                for q in range(K):
+                    if not (px * L0[n, q] + py * L1[n, q] + C[n, q] >= 0):
+                        ok = False
+                        break
+                if ok:
+                    x[m], y[m], key[m] = px, py, skey[i] * mult + tkey[k]
+                    ii[m], kk[m] = i, k
+                    m += 1
+        if m == 0:
+            continue
+        _order(x, y, key, m, order)
+        best = -np.inf  # the highest u2 so far
+        above = -np.inf  # the highest u2 among points with a strictly higher u1
+        for p in range(m):
+            a = order[p]
+            if weak:
+                new = p == 0 or x[a] != x[order[p - 1]]
+                if new:
+                    above = best
+                keep = y[a] >= above and (new or y[a] != y[order[p - 1]])
+            else:
+                keep = y[a] > best
+            best = max(best, y[a])
+            if keep:
+                out_i[got], out_k[got] = ii[a], kk[a]
+                got += 1
+    return out_i[:got], out_k[:got]

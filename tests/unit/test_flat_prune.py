@@ -1,0 +1,92 @@
+"""The compiled add-bound-prune step (sim.analysis.flat_prune) against a brute force over
+every pair of every draw (the linear test evaluated point by point, dominance checked against
+every other sum), and against the array version it stands for (sim.analysis.batch_nash's
+_add, NashBound.alive's formula and _prune), bit for bit.  Integer coordinates make ties and
+exact duplicates common."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.analysis.batch_nash import _add, _Flat, _prune
+from sim.analysis.flat_prune import add_prune
+from sim.bargaining.groups import bounds
+
+
+def _flat(rng, N, most, key_hi):
+    sizes = rng.integers(0, most + 1, N)
+    row = np.repeat(np.arange(N), sizes)
+    pts = rng.integers(-4, 5, (row.size, 2)).astype(float)
+    return _Flat(row, pts, rng.integers(0, key_hi, row.size), {})
+
+
+def _kernel(s, t, N, mult, test, weak):
+    L0, L1, C = test
+    return add_prune(
+        bounds(s.row, N), s.pts[:, 0].copy(), s.pts[:, 1].copy(), s.combo,
+        bounds(t.row, N), t.pts[:, 0].copy(), t.pts[:, 1].copy(), t.combo,
+        mult, L0, L1, C, weak,
+    )  # fmt: skip
+
+
+def _brute(s, t, N, mult, test, weak):
+    """The kept pairs of every draw, in the kernel's order, by definition."""
+    L0, L1, C = test
+    out = []
+    for n in range(N):
+        cand = []
+        for i in np.flatnonzero(s.row == n):
+            for k in np.flatnonzero(t.row == n):
+                p = s.pts[i] + t.pts[k]
+                if all(p[0] * L0[n, q] + p[1] * L1[n, q] + C[n, q] >= 0 for q in range(C.shape[1])):
+                    cand.append((p[0], p[1], s.combo[i] * mult + t.combo[k], i, k))
+        kept = []
+        for a, (x, y, key, i, k) in enumerate(cand):
+            if weak:
+                beaten = any(x2 > x and y2 > y for x2, y2, *_ in cand)
+            else:
+                beaten = any(x2 >= x and y2 >= y and (x2 > x or y2 > y) for x2, y2, *_ in cand)
+            # exact duplicates: the lowest key stays, then the first formed
+            twin = any(
+                x2 == x and y2 == y and (key2, b) < (key, a)
+                for b, (x2, y2, key2, *_) in enumerate(cand)
+            )
+            if not beaten and not twin:
+                kept.append((-x, -y, key, i, k))
+        out += [(i, k) for *_, i, k in sorted(kept)]
+    return out
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("weak", [False, True])
+def test_kernel_matches_brute_force(seed, weak):
+    rng = np.random.default_rng(seed)
+    N = 5
+    s, t = _flat(rng, N, 6, 3), _flat(rng, N, 5 if seed % 3 else 40, 3)  # long rows: merge sort
+    K = seed % 4
+    test = (rng.uniform(0, 1, (N, K)), rng.uniform(0, 1, (N, K)), rng.uniform(-3, 3, (N, K)))
+    mult = 1 + seed % 3
+    i, k = _kernel(s, t, N, mult, test, weak)
+    assert list(zip(i.tolist(), k.tolist(), strict=True)) == _brute(s, t, N, mult, test, weak)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_kernel_matches_the_array_version(seed):
+    rng = np.random.default_rng(100 + seed)
+    N = 30
+    s = _flat(rng, N, 8, 5)
+    t = _flat(rng, N, 70, 4)
+    s = _Flat(s.row, s.pts + rng.normal(0, 1e-3, s.pts.shape).round(4), s.combo, {})
+    K = 5
+    L0, L1 = rng.uniform(0, 1, (N, K)), rng.uniform(0, 1, (N, K))
+    C = rng.uniform(-1, 6, (N, K))
+    i, k = _kernel(s, t, N, 4, (L0, L1, C), False)
+    # the array version: every pair, the linear test as NashBound.alive writes it, _prune
+    both = _add(s, t, N, levels=4)
+    reach = both.pts[:, :1] * L0[both.row] + both.pts[:, 1:] * L1[both.row] + C[both.row]
+    alive = both.take((reach >= 0).all(axis=1))
+    ref = _prune(alive, alive.combo)
+    np.testing.assert_array_equal(s.row[i], ref.row)
+    np.testing.assert_array_equal(s.pts[i] + t.pts[k], ref.pts)
+    np.testing.assert_array_equal(s.combo[i] * 4 + t.combo[k], ref.combo)
