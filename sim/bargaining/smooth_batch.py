@@ -162,6 +162,11 @@ def _curvature(batch: Batch, z, lo, hi, rows) -> np.ndarray:
 def polish_batch(batch: Batch, equation: Equation):
     """Solve every row's first-order conditions from its start.
 
+    Newton's method on the active set (:func:`_newton`); rows it does not settle are tried
+    once more with ``lam`` held for the step after a coordinate is freed (a joint step from
+    the very end of a piece can throw the coordinate straight back out, and the two then
+    alternate), before they are left to the scalar solver.
+
     Parameters
     ----------
     batch : Batch
@@ -181,6 +186,20 @@ def polish_batch(batch: Batch, equation: Equation):
         Rows solved to the tolerance with ``lam`` in ``[0, 1]``; the others are for the
         scalar solver (:func:`sim.bargaining.smooth.polish`).
     """
+    n = np.shape(batch.z0)[0]
+    z, lam, converged = _newton(batch, equation, np.arange(n), freeze=False)
+    again = np.flatnonzero(~converged)
+    if again.size:
+        z2, lam2, conv2 = _newton(batch, equation, again, freeze=True)
+        z[again], lam[again], converged[again] = z2[again], lam2[again], conv2[again]
+    z = np.where(converged[:, None], z, batch.z0)
+    return z, batch.value(z, np.arange(n)), lam, converged
+
+
+def _newton(batch: Batch, equation: Equation, only: np.ndarray, freeze: bool):
+    """Newton's method with an active set on the rows ``only``: ``(z, lam, converged)``
+    (``z`` clipped to its pieces; meaningful on ``only``).  ``freeze``: the step after a
+    coordinate is freed keeps ``lam``."""
     z = np.array(batch.z0, dtype=float)
     n, k = z.shape
     lo, hi, at = _pieces(batch.breaks, z)
@@ -189,18 +208,21 @@ def polish_batch(batch: Batch, equation: Equation):
     span = np.array([float(b[-1] - b[0]) for b in batch.breaks])
 
     # start: least-squares lam of the stationarity conditions (as smooth._lam0)
-    g = batch.slopes(z, np.arange(n))
-    diff = np.where(free, g[:, 0] - g[:, 1], 0.0)
+    lam = np.full(n, 0.5)
+    g = batch.slopes(z[only], only)
+    fo = free[only]
+    diff = np.where(fo, g[:, 0] - g[:, 1], 0.0)
     den = (diff * diff).sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        lam = np.where(
-            den > 0, np.clip(-(np.where(free, g[:, 1], 0.0) * diff).sum(1) / den, 0, 1), 0.5
+        lam[only] = np.where(
+            den > 0, np.clip(-(np.where(fo, g[:, 1], 0.0) * diff).sum(1) / den, 0, 1), 0.5
         )
-
+    frozen = np.zeros(n, bool)  # rows whose next step keeps lam (``freeze``)
     rounds = np.zeros(n, int)
     last = np.full(n, np.inf)  # size of each row's last Newton step
     zscale = np.maximum(1.0, span)
-    done = np.zeros(n, bool)
+    done = np.ones(n, bool)
+    done[only] = False
     failed = np.zeros(n, bool)
     eye = np.eye(k + 1)
     idx = np.arange(k)
@@ -223,6 +245,7 @@ def polish_batch(batch: Batch, equation: Equation):
         settle = rows[small & ok_lam]
         if settle.size:
             released = _release(batch, z, lam, free, movable, lo, hi, span, settle)
+            frozen[settle] = released & freeze
             rounds[settle] += released
             done[settle[~released]] = True
             failed[settle[released & (rounds[settle] > ROUNDS)]] = True
@@ -238,7 +261,7 @@ def polish_batch(batch: Batch, equation: Equation):
         # weighted objective is linear or convex where it stands (no maximum inside that a
         # Newton step would find) goes to the end its slope points to (_release frees it
         # again if that end is wrong); one it ignores (no slope, no curvature) stays put
-        fixed = (du == 0).all(axis=1)[:, None]
+        fixed = (du == 0).all(axis=1)[:, None] | freeze
         width = hi[rows] - lo[rows]
         gs = np.abs(g[:, 0]) + np.abs(g[:, 1])
         straight = (np.abs(c[:, 0]) + np.abs(c[:, 1])) * width < 1e-9 * gs
@@ -257,6 +280,12 @@ def polish_batch(batch: Batch, equation: Equation):
         J[:, k, idx] = np.where(fr, du[:, 0:1] * g[:, 0] + du[:, 1:2] * g[:, 1], 0.0)
         J[:, k, k] = dl
         rhs = -np.concatenate([stat, e[:, None]], axis=1)
+        hold = frozen[rows]
+        if hold.any():  # lam stays: its row of the system becomes d lam = 0
+            J[hold, k, :] = 0.0
+            J[hold, k, k] = 1.0
+            rhs[hold, k] = 0.0
+            frozen[rows] = False
         with np.errstate(all="ignore"):
             cond = np.linalg.cond(J)
             good = np.isfinite(cond) & (cond < 1e14)
@@ -285,9 +314,7 @@ def polish_batch(batch: Batch, equation: Equation):
         rounds[rows] += leave.any(axis=1)
         failed[rows[rounds[rows] > ROUNDS]] = True
         z[rows] = znew
-    converged = done & ~failed
-    z = np.where(converged[:, None], np.clip(z, lo, hi), batch.z0)
-    return z, batch.value(z, np.arange(n)), lam, converged
+    return np.clip(z, lo, hi), lam, done & ~failed
 
 
 def _release(batch, z, lam, free, movable, lo, hi, span, rows) -> np.ndarray:

@@ -21,10 +21,13 @@ from sim.space import OutcomeSpace
 ROOT = Path(__file__).resolve().parents[2]
 #: Draws of benchmarks/bench_evaluate.py (seed 0, 2,000 draws) the batch used to leave to
 #: the scalar path: Nash's start at a range end where the slope jumps (the car tariff at 0),
-#: egalitarian's ray passing by the frontier.
+#: or a coordinate freed at a range end that Newton's joint step threw straight back out (the
+#: steel tariff at 25, where the weighted objective is convex: the second pass's draws; MINPACK
+#: used to settle draw 6 at that end, a lower Nash product than the interior point the
+#: oracle finds), egalitarian's ray passing by the frontier.
 #: Kalai--Smorodinsky was polished draw by draw (its ideal point too).
 ROWS = {
-    "nash_bargaining": [78, 163, 376, 397],
+    "nash_bargaining": [78, 163, 376, 397, 6, 698, 854, 960, 1062, 1157],
     "egalitarian": [1, 2, 8, 21],
     "kalai_smorodinsky": [0, 1, 2, 3],
 }
