@@ -42,13 +42,18 @@ def _write_json(path: Path, payload: dict) -> None:
     _write_atomic(path, lambda p: p.write_text(json.dumps(payload, indent=2) + "\n"))
 
 
-def evaluate_chunk(loaded, draws, models, start: int):
-    """Records of one chunk of draws, numbered from ``start`` (a Dask task)."""
+def evaluate_chunk(loaded, draws, models, start: int) -> bytes:
+    """Records of one chunk of draws, numbered from ``start``, as the bytes of its Parquet
+    file (a Dask task: the worker encodes, the client only writes)."""
+    import io
+
     from sim.analysis.evaluate import evaluate
 
     out = evaluate(loaded, draws, models=models)
     out["draw"] = out["draw"] + start
-    return out
+    buf = io.BytesIO()
+    out.to_parquet(buf, index=False)
+    return buf.getvalue()
 
 
 def _chunk_name(k: int) -> str:
@@ -161,9 +166,9 @@ def run_sweep(loaded=None, design=None, *, models=None, out=None, resume=None,
     done = {_chunk_name(k) for k in range(len(bounds)) if (folder / _chunk_name(k)).exists()}
     todo = [k for k in range(len(bounds)) if _chunk_name(k) not in done]
 
-    def land(k: int, frame) -> None:
-        if frame is not None:
-            _write_atomic(folder / _chunk_name(k), lambda p: frame.to_parquet(p, index=False))
+    def land(k: int, data: bytes | None) -> None:
+        if data is not None:
+            _write_atomic(folder / _chunk_name(k), lambda p: p.write_bytes(data))
             done.add(_chunk_name(k))
         manifest["chunks"] = [{"file": _chunk_name(j), "draws": list(bounds[j])}
                               for j in range(len(bounds)) if _chunk_name(j) in done]
