@@ -57,9 +57,7 @@ class Equation:
     the rows ``rows`` (indices into the ``N`` rows):
     ``fn(u (M, 2), lam (M,), rows (M,)) -> (E (M,), dE/du (M, 2), dE/dlam (M,))``."""
 
-    fn: Callable[
-        [np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]
-    ]
+    fn: Callable[[np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]
 
 
 def nash(d: np.ndarray, weights=(1.0, 1.0)) -> Equation:
@@ -187,19 +185,25 @@ def polish_batch(batch: Batch, equation: Equation):
         scalar solver (:func:`sim.bargaining.smooth.polish`).
     """
     n = np.shape(batch.z0)[0]
-    z, lam, converged = _newton(batch, equation, np.arange(n), freeze=False)
+    z, lam, converged = _newton(batch, equation, freeze=False)
     again = np.flatnonzero(~converged)
-    if again.size:
-        z2, lam2, conv2 = _newton(batch, equation, again, freeze=True)
-        z[again], lam[again], converged[again] = z2[again], lam2[again], conv2[again]
+    if again.size:  # the second pass, on those rows alone
+        sub = Batch(
+            lambda zz, r: batch.value(zz, again[r]),
+            lambda zz, r: batch.slopes(zz, again[r]),
+            np.asarray(batch.z0)[again],
+            batch.breaks,
+            np.asarray(batch.movable)[again],
+        )
+        eq = Equation(lambda u, lm, r: equation.fn(u, lm, again[r]))
+        z[again], lam[again], converged[again] = _newton(sub, eq, freeze=True)
     z = np.where(converged[:, None], z, batch.z0)
     return z, batch.value(z, np.arange(n)), lam, converged
 
 
-def _newton(batch: Batch, equation: Equation, only: np.ndarray, freeze: bool):
-    """Newton's method with an active set on the rows ``only``: ``(z, lam, converged)``
-    (``z`` clipped to its pieces; meaningful on ``only``).  ``freeze``: the step after a
-    coordinate is freed keeps ``lam``."""
+def _newton(batch: Batch, equation: Equation, freeze: bool):
+    """Newton's method with an active set: ``(z, lam, converged)`` (``z`` clipped to its
+    pieces).  ``freeze``: the step after a coordinate is freed keeps ``lam``."""
     z = np.array(batch.z0, dtype=float)
     n, k = z.shape
     lo, hi, at = _pieces(batch.breaks, z)
@@ -208,21 +212,18 @@ def _newton(batch: Batch, equation: Equation, only: np.ndarray, freeze: bool):
     span = np.array([float(b[-1] - b[0]) for b in batch.breaks])
 
     # start: least-squares lam of the stationarity conditions (as smooth._lam0)
-    lam = np.full(n, 0.5)
-    g = batch.slopes(z[only], only)
-    fo = free[only]
-    diff = np.where(fo, g[:, 0] - g[:, 1], 0.0)
+    g = batch.slopes(z, np.arange(n))
+    diff = np.where(free, g[:, 0] - g[:, 1], 0.0)
     den = (diff * diff).sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        lam[only] = np.where(
-            den > 0, np.clip(-(np.where(fo, g[:, 1], 0.0) * diff).sum(1) / den, 0, 1), 0.5
+        lam = np.where(
+            den > 0, np.clip(-(np.where(free, g[:, 1], 0.0) * diff).sum(1) / den, 0, 1), 0.5
         )
     frozen = np.zeros(n, bool)  # rows whose next step keeps lam (``freeze``)
     rounds = np.zeros(n, int)
     last = np.full(n, np.inf)  # size of each row's last Newton step
     zscale = np.maximum(1.0, span)
-    done = np.ones(n, bool)
-    done[only] = False
+    done = np.zeros(n, bool)
     failed = np.zeros(n, bool)
     eye = np.eye(k + 1)
     idx = np.arange(k)
@@ -319,35 +320,38 @@ def _newton(batch: Batch, equation: Equation, only: np.ndarray, freeze: bool):
 
 def _release(batch, z, lam, free, movable, lo, hi, span, rows) -> np.ndarray:
     """Free coordinates held at an end of their piece where moving into the neighbouring
-    piece raises ``lam U1 + (1 - lam) U2`` (as :func:`sim.bargaining.smooth._release`);
-    updates ``free``, ``lo`` and ``hi`` in place; returns, per entry of ``rows``, whether
-    one was freed."""
-    released = np.zeros(z.shape[0], bool)
-    held = movable[rows] & ~free[rows]
-    for j in range(z.shape[1]):
-        b = np.asarray(batch.breaks[j], float)
-        step = 1e-9 * max(1.0, float(span[j]))
-        for direction in (1.0, -1.0):
-            sel = rows[held[:, j] & ~released[rows]]
-            if sel.size == 0:
-                continue
-            r0 = sel
-            target = z[r0, j] + direction * step
-            inside = (target >= b[0]) & (target <= b[-1])
-            probe = z[r0].copy()
-            probe[:, j] = target
-            g = batch.slopes(probe, r0)[:, :, j]
-            h = lam[r0] * g[:, 0] + (1 - lam[r0]) * g[:, 1]
-            tol = 1e-12 * np.maximum(1.0, np.abs(g).max(axis=1))
-            go = inside & (direction * h > tol)
-            if not go.any():
-                continue
-            r = r0[go]
-            piece = np.clip(np.searchsorted(b, target[go], side="right") - 1, 0, len(b) - 2)
-            lo[r, j], hi[r, j] = b[piece], b[piece + 1]
-            free[r, j] = True
-            released[r] = True
-    return released[rows]
+    piece raises ``lam U1 + (1 - lam) U2`` (as :func:`sim.bargaining.smooth._release`): per
+    row the first such coordinate, trying each upwards then downwards in turn, all probed in
+    one call of the slopes; updates ``free``, ``lo`` and ``hi`` in place; returns, per entry
+    of ``rows``, whether one was freed."""
+    k = z.shape[1]
+    pos, j = np.nonzero(movable[rows] & ~free[rows])  # held coordinates, row by row
+    pos, j = np.repeat(pos, 2), np.repeat(j, 2)
+    direction = np.tile([1.0, -1.0], pos.size // 2)
+    first = np.array([float(b[0]) for b in batch.breaks])
+    end = np.array([float(b[-1]) for b in batch.breaks])
+    r = rows[pos]
+    target = z[r, j] + direction * (1e-9 * np.maximum(1.0, span[j]))
+    inside = (target >= first[j]) & (target <= end[j])
+    pos, j, direction, r, target = (a[inside] for a in (pos, j, direction, r, target))
+    probe = z[r]
+    probe[np.arange(r.size), j] = target
+    g = batch.slopes(probe, r)[np.arange(r.size), :, j] if r.size else np.zeros((0, 2))
+    h = lam[r] * g[:, 0] + (1 - lam[r]) * g[:, 1]
+    tol = 1e-12 * np.maximum(1.0, np.abs(g).max(axis=1, initial=0.0))
+    go = np.flatnonzero(direction * h > tol)
+    # each row's first candidate that goes (candidates are in row, coordinate, up-down order)
+    go = go[np.r_[True, pos[go][1:] != pos[go][:-1]]] if go.size else go
+    released = np.zeros(rows.size, bool)
+    released[pos[go]] = True
+    for c in range(k):
+        sel = go[j[go] == c]
+        if sel.size:
+            b = np.asarray(batch.breaks[c], float)
+            piece = np.clip(np.searchsorted(b, target[sel], side="right") - 1, 0, len(b) - 2)
+            lo[r[sel], c], hi[r[sel], c] = b[piece], b[piece + 1]
+            free[r[sel], c] = True
+    return released
 
 
 def polish_one(s, equation: Equation):
@@ -374,9 +378,7 @@ class PairEquation:
     (M, 2, 2))`` (equation, point, party); ``pinned`` (N, 2): point ``p``'s ``lam`` is fixed
     by its own equation (the point maximises one party's payoff)."""
 
-    fn: Callable[
-        [np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]
-    ]
+    fn: Callable[[np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]
     pinned: np.ndarray
 
 
@@ -537,8 +539,9 @@ def polish_pair_batch(batches: Sequence[Batch], equation: PairEquation):
             fr[p] = fr[p] & ~idle & ~flat
             free[p][rows] = fr[p]
             if flat.any():
-                z[p][rows] = np.where(flat, np.where(stat[p] > 0, hi[p][rows], lo[p][rows]),
-                                      z[p][rows])
+                z[p][rows] = np.where(
+                    flat, np.where(stat[p] > 0, hi[p][rows], lo[p][rows]), z[p][rows]
+                )
                 rounds[rows] += flat.any(axis=1)
                 stat[p] = np.where(flat, 0.0, stat[p])
             off = p * k
