@@ -293,14 +293,8 @@ def evaluate(scenario: str | Path | LoadedScenario, draws, *, models=None):
             cols = _dynamic(loaded, values, per, name)
         else:
             cols = pd.DataFrame(_per_draw(loaded, name, per, n, values)).to_dict("list")
-        frame = pd.DataFrame({"draw": np.arange(n)})
-        for c in draws.columns:
-            frame[c] = draws[c].to_numpy()
-        frame["model"] = name
-        frame["_pos"] = pos
-        for key, col in cols.items():
-            frame[key] = col
-        frames.append(frame)
+        data = {"draw": np.arange(n)} | {c: draws[c].to_numpy() for c in draws.columns}
+        frames.append(pd.DataFrame(data | {"model": name, "_pos": pos} | cols))
     out = pd.concat(frames, ignore_index=True)
     out = out.sort_values(["draw", "_pos"], kind="stable").drop(columns="_pos")
     return out.reset_index(drop=True)
