@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.analysis.batch_maxmin import solve_maxmin
 from sim.analysis.batch_nash import extent, log_value, solve_flat, winners
 from sim.analysis.nash_bound import log_gain
 
@@ -473,12 +474,23 @@ def solve_batch(
         many); Nash caps its rows' sets instead.
     """
     w = np.asarray(weights, dtype=float)
+
+    def plain(v, dd):  # the padded geometry, a chunk at a time
+        return _chunks(v, dd, chunk or _SMALL, lambda a, b: _solve_one(a, b, solution, w))
+
     if solution == "nash" and _vertex_sums(values) > _PLAIN:
         size, one = _NASH_CHUNK, lambda v, dd: Solved(*solve_flat(v, dd, w))
     elif solution == "nash":  # small sets: bounds would cost more than they save
         size, one = chunk or _SMALL, lambda v, dd: _nash(_Geometry(v), dd, w)
+    elif solution in ("kalai_smorodinsky", "egalitarian") and _vertex_sums(values) > _PLAIN:
+        size, one = _NASH_CHUNK, lambda v, dd: Solved(*solve_maxmin(v, dd, solution, w, plain))
     else:
-        size, one = chunk or _SMALL, lambda v, dd: _solve_one(v, dd, solution, w)
+        return plain(values, d)
+    return _chunks(values, d, size, one)
+
+
+def _chunks(values, d, size: int, one) -> Solved:
+    """``one(values, d)`` on slices of ``size`` draws, joined."""
     parts = [
         one(values.take(slice(k, k + size)), d[k : k + size]) for k in range(0, values.n, size)
     ]

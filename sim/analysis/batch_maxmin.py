@@ -1,0 +1,322 @@
+"""Kalai--Smorodinsky and egalitarian solutions of many draws on flat arrays, by branch and
+bound.
+
+Both maximise ``min_i (u_i - d_i) / r_i`` along a ray ``r`` (egalitarian: the weights;
+Kalai--Smorodinsky: ``ideal - d``) over the utility set, the Minkowski sum of the issues'
+point sets and curves.  The candidates, values, tolerances and ties are those of
+:func:`sim.analysis.batch_axiomatic._max_min` and ``_ir`` (the weakly undominated vertex
+sums; per curve its edges ``P0 + s E`` over the weakly undominated sums of the other
+summands, at both ends and where they cross the ray's line; the ideal point from the vertex
+sums with ``u >= d`` and the edges' crossings of ``u_i = d_i``), kept as in
+:mod:`sim.analysis.batch_nash`: the partial sums of every draw in flat arrays, pruned by the
+bounds of :mod:`sim.analysis.maxmin_bound`.  A partial sum is dropped only if no completion
+reaches the orthant a candidate needs (above ``d + (t - 2 tol_t) r`` for a max-min value
+``t`` found at a point of the set; above ``(L_1, d_2)`` or ``(d_1, L_2)`` for the ideal
+point), so every candidate that could tie the best survives and the answers are the padded
+geometry's draw for draw.
+
+Which draws have an agreement zone (some Nash candidate gains more than ``tol`` for both,
+as ``_solve_one`` asks): yes where a point found gains more than ``4 tol`` for both (a
+Pareto-optimal point above it lies on an edge of weakly undominated summands, whose Nash
+point keeps at least half of each gain; or at a vertex sum); no where the support functions
+bound every point's smaller gain below ``tol``.  Draws in between, those whose optimum
+falls short of the lower bound's value, and those with a disagreement point or ray not
+finite and positive are solved again by ``fallback`` (the padded geometry).  Draws without
+an agreement zone get a placeholder cell (their records are empty).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.analysis.batch_nash import _add, _Flat, _key, _pairs, _rowmax, extent, winners
+from sim.analysis.maxmin_bound import OrthantBound, climb, extents, picks, support
+from sim.bargaining.groups import bounds
+
+__all__ = ["solve_maxmin"]
+
+
+def _weak(s: _Flat, key: np.ndarray) -> _Flat:
+    """Every draw's weakly undominated points (no other beats them in both coordinates; the
+    lowest ``key`` among exact duplicates), in the padded geometry's order: by draw, then
+    ``u1`` and ``u2`` falling, then ``key``.  Running maxima over integer ranks offset by
+    draw, as :func:`sim.analysis.batch_nash._prune`."""
+    order = np.lexsort((key, -s.pts[:, 1], -s.pts[:, 0], s.row))
+    row, u1, u2 = s.row[order], s.pts[order, 0], s.pts[order, 1]
+    _, rank = np.unique(u2, return_inverse=True)
+    span = rank.size + 1
+    best = np.maximum.accumulate(row * span + rank + 1)
+    n = row.size
+    new = np.r_[True, (row[1:] != row[:-1]) | (u1[1:] != u1[:-1])]  # a new (draw, u1)
+    start = np.maximum.accumulate(np.where(new, np.arange(n), 0))
+    above = np.where(start > 0, best[np.maximum(start - 1, 0)] - row * span, 0)  # the best
+    above = np.maximum(above, 0)  # u2 rank (+1) among points with a higher u1; 0: none
+    fresh = new | np.r_[True, u2[1:] != u2[:-1]]
+    return s.take(order[(rank + 1 >= above) & fresh])
+
+
+class _Sums:
+    """The weakly undominated vertex sums ``T`` and, per curve, its edges over the other
+    summands' sums, pruned by ``bound`` (None: not pruned)."""
+
+    def __init__(self, values, geo, bound):
+        N, (disc, cont, verts, vvalid, _), base = values.n, geo, _base(values, geo[1])
+
+        def prune(s, included):
+            if bound is not None:
+                s = s.take(bound.alive(s.pts, s.row, included))
+            return _weak(s, _key(s, cont, base))
+
+        rows = np.arange(N)
+        D = _Flat(rows, np.zeros((N, 2)), np.zeros(N, np.int64), {})
+        for i, j in enumerate(disc):
+            L = values.levels[j].shape[2]
+            lv = np.moveaxis(values.levels[j], 0, -1).reshape(-1, 2)
+            D = _add(D, _Flat(np.repeat(rows, L), lv, np.tile(np.arange(L), N), {}), N, L)
+            D = prune(D, set(disc[: i + 1]))
+        one = {}
+        for c in cont:
+            r, m = np.nonzero(vvalid[c])
+            one[c] = prune(_Flat(r, verts[c][r, m], np.zeros(r.size, np.int64), {c: m}), {c})
+        pre = [D]  # D, D + C1, D + C1 + C2, ...
+        for k, c in enumerate(cont):
+            pre.append(prune(_add(pre[-1], one[c], N), {*disc, *cont[: k + 1]}))
+        post = {len(cont): None}  # C_k + ... + C_last
+        for k in range(len(cont) - 1, 0, -1):
+            tail = post[k + 1]
+            joined = one[cont[k]] if tail is None else _add(one[cont[k]], tail, N)
+            post[k] = joined if tail is None else prune(joined, set(cont[k:]))
+        self.T, self.edges = pre[-1], []
+        for k, c in enumerate(cont):
+            S = pre[k]
+            if post[k + 1] is not None:
+                S = prune(_add(S, post[k + 1], N), {*disc, *cont} - {c})
+            r, sg = np.nonzero(vvalid[c][:, 1:])  # segments (sg, sg + 1)
+            i, q = _pairs(S.row, r, N)
+            A = verts[c][S.row[i], sg[q]]
+            E = verts[c][S.row[i], sg[q] + 1] - A
+            P0 = S.pts[i] + A
+            if bound is not None:  # segments whose points cannot reach the targets
+                keep = bound.alive(P0, S.row[i], {*disc, *cont}, E)
+                i, q, P0, E = i[keep], q[keep], P0[keep], E[keep]
+            self.edges.append((c, S.take(i), sg[q], P0, E))
+
+
+def _base(values, cont) -> int:
+    return max([int(values.count[c].max()) for c in cont] + [1])
+
+
+def _ideal(sums: _Sums, d, N):
+    """Each side's best ``u_i`` over the vertex sums with ``u >= d`` and the edges' crossings
+    of ``u_i = d_i`` (as :func:`sim.analysis.batch_axiomatic._ir`)."""
+    T = sums.T
+    ok = (T.pts >= d[T.row]).all(axis=1)
+    ideal = np.stack([_rowmax(T.row[ok], T.pts[ok, i], N) for i in (0, 1)], axis=1)
+    for _, S, _, P0, E in sums.edges:
+        dr = d[S.row]
+        for i in (0, 1):
+            a = P0[:, i] - dr[:, i]
+            b = a + E[:, i]
+            cross = (a * b) < 0
+            with np.errstate(divide="ignore", invalid="ignore"):
+                s = np.where(cross, a / (a - b), 0.0)
+            other = P0[:, 1 - i] + s * E[:, 1 - i]
+            ok = cross & (other >= dr[:, 1 - i])
+            at = _rowmax(S.row[ok], other[ok], N)
+            ideal[:, 1 - i] = np.maximum(ideal[:, 1 - i], at)
+            ideal[:, i] = np.where(np.isfinite(_rowmax(S.row[ok], s[ok], N)),
+                                   np.maximum(ideal[:, i], d[:, i]), ideal[:, i])  # fmt: skip
+    return ideal
+
+
+def _groups(sums: _Sums, d, r, tol):
+    """Max-min candidates as groups ``(S, edge, ok, on_ray, lo, hi)`` (as
+    :func:`sim.analysis.batch_axiomatic._max_min_groups`; ``edge``: ``(c, sg, s)``)."""
+    rn = np.hypot(r[:, 0], r[:, 1])
+
+    def group(S, edge, pts, ok, ray):
+        norm = (pts - d[S.row]) / r[S.row]
+        lo, hi = norm.min(axis=1), norm.max(axis=1)
+        return S, edge, ok, ray & ok & (lo >= -(tol / rn)[S.row]), lo, hi
+
+    T = sums.T
+    no = np.zeros(T.row.size, bool)
+    out = [group(T, None, T.pts, ~no, no)]
+    for c, S, sg, P0, E in sums.edges:
+        rr = r[S.row]
+        gap = (P0 - d[S.row]) / rr
+        fa = gap[:, 0] - gap[:, 1]
+        fb = fa + (E[:, 0] / rr[:, 0] - E[:, 1] / rr[:, 1])
+        yes, no = np.ones(S.row.size, bool), np.zeros(S.row.size, bool)
+        for s in (np.zeros(S.row.size), np.ones(S.row.size)):
+            out.append(group(S, (c, sg, s), P0 + s[:, None] * E, yes, no))
+        ta = gap[:, 0]
+        tb = ta + E[:, 0] / rr[:, 0]
+        col = (fa == 0) & (fb == 0)
+        cross = ((fa * fb) <= 0) & ~col
+        with np.errstate(divide="ignore", invalid="ignore"):
+            s = np.where(cross, fa / (fa - fb), np.where(col & (tb >= ta), 1.0, 0.0))
+        s = np.clip(s, 0.0, 1.0)
+        on = cross | col
+        out.append(group(S, (c, sg, s), P0 + s[:, None] * E, on, on))
+    return out
+
+
+def _found(values, cont, base, S, edge, t, second):
+    """``(row, key, second, combo, {issue: coordinate})`` of the candidates ``t`` of a group
+    (the key: the lowest cell holding the point, as ``batch_axiomatic._found``)."""
+    Sx = S.take(t)
+    r, key, xs = Sx.row, Sx.combo.astype(np.int64), {}
+    for cc in cont:
+        if edge is not None and cc == edge[0]:
+            sg, sv = edge[1][t], edge[2][t]
+            piece = np.where(sv >= 1.0, sg, np.where(sv <= 0.0, np.maximum(sg - 1, 0), sg))
+            key = key * base + piece
+            xa, xb = values.xs[cc][r, sg], values.xs[cc][r, sg + 1]
+            xs[cc] = np.where(sv >= 1.0, xb, xa + sv * (xb - xa))
+        else:
+            at = Sx.bp[cc]
+            key = key * base + np.maximum(at - 1, 0)
+            xs[cc] = values.xs[cc][r, np.maximum(at, 0)]
+    return r, key, second[t], Sx.combo, xs
+
+
+def _choose(values, geo, sums, d, r, tol):
+    """The max-min answer of every draw (as ``batch_axiomatic._max_min``): its ``best``
+    value and ``(zone, combo, coords)``."""
+    N, cont = values.n, geo[1]
+    groups = _groups(sums, d, r, tol)
+    tol_t = tol / np.abs(r).min(axis=1)
+    best = np.max([_rowmax(g[0].row, np.where(g[2], g[4], -np.inf), N) for g in groups], 0)
+    tmax = np.max([_rowmax(g[0].row, np.where(g[3], g[4], -np.inf), N) for g in groups], 0)
+    use_ray = np.isfinite(tmax) & (tmax >= best - tol_t)
+    found = []
+    for S, edge, ok, ray, lo, hi in groups:
+        u = use_ray[S.row]
+        tied = np.where(u, ray & (lo >= (tmax - tol_t)[S.row]), ok & (lo >= (best - tol_t)[S.row]))
+        found.append(_found(values, cont, _base(values, cont), S, edge, np.flatnonzero(tied),
+                            np.where(u, lo, hi)))  # fmt: skip
+    got = winners(found, np.zeros(N, np.int64), {c: values.xs[c][:, 0].copy() for c in cont})
+    return best, got
+
+
+def _summands(values, geo) -> dict:
+    disc, cont, verts, vvalid, _ = geo
+    out = {}
+    for j in disc:
+        p = np.moveaxis(values.levels[j], 0, -1)
+        out[j] = (p, np.ones(p.shape[:2], bool), False)
+    return out | {c: (verts[c], vvalid[c], True) for c in cont}
+
+
+def _max_min_score(d, r):
+    """:func:`climb`'s score and segment point for ``min_i (u_i - d_i) / r_i``: the
+    crossing of the ray's line."""
+
+    def score(pts, rows):
+        lo = ((pts - d[rows, None]) / r[rows, None]).min(axis=-1)
+        return np.ones(lo.shape, bool), lo
+
+    def on_segment(P0, E, rows):
+        rr = r[rows, None]
+        fa = ((P0 - d[rows, None]) / rr) @ np.array([1.0, -1.0])
+        fb = fa + (E / rr) @ np.array([1.0, -1.0])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return fa / (fa - fb)
+
+    return score, on_segment
+
+
+def _ideal_score(d, i, ext):
+    """:func:`climb`'s score and segment point for ``u_i`` over ``u >= d`` (until a point
+    is individually rational, its smaller gain in units of ``ext``): the crossing of
+    ``u_j = d_j``, ``j`` the other side."""
+
+    def score(pts, rows):
+        gain = pts - d[rows, None]
+        fin = (gain >= 0).all(axis=-1)
+        return fin, np.where(fin, pts[..., i], (gain / ext[rows, None]).min(axis=-1))
+
+    def on_segment(P0, E, rows):
+        a = P0[..., 1 - i] - d[rows, None, 1 - i]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return a / -E[..., 1 - i]
+
+    return score, on_segment
+
+
+def _start(summands, ext, score, extra=None):
+    """The summand points of the best direction pick (:func:`picks`) by ``score``, or
+    ``extra``'s where better."""
+    pk = picks(summands, ext)
+    N = ext.shape[0]
+    fin, key = score(sum(pk.values()), np.arange(N))
+    k = np.lexsort((-key, ~fin), axis=1)[:, 0]
+    chosen = {j: p[np.arange(N), k] for j, p in pk.items()}
+    if extra is not None:
+        f0, k0 = fin[np.arange(N), k], key[np.arange(N), k]
+        f1, k1 = (a[:, 0] for a in score(sum(extra.values())[:, None], np.arange(N)))
+        take = (f1 & ~f0) | ((f1 == f0) & (k1 > k0))
+        chosen = {j: np.where(take[:, None], extra[j], p) for j, p in chosen.items()}
+    return chosen
+
+
+def solve_maxmin(values, d: np.ndarray, solution: str, w, fallback):
+    """Kalai--Smorodinsky or the egalitarian solution (direction ``w``) of every draw:
+    :class:`sim.analysis.batch_axiomatic.Solved`'s ``(zone, combo, coords)`` (module
+    docstring); ``fallback(values, d)`` solves draws this cannot settle."""
+    N = values.n
+    geo = extent(values)
+    cont, tol = geo[1], geo[4]
+    summands = _summands(values, geo)
+    lo, hi = extents(summands)
+    ext = np.maximum(hi - lo, 1e-300)
+    ok = np.isfinite(d).all(axis=1)
+    dd = np.where(ok[:, None], d, 0.0)
+
+    # the zone: a point gaining more than 4 tol for both, or a bound below tol for all
+    one = np.ones((N, 2)) if solution == "kalai_smorodinsky" else np.broadcast_to(w, (N, 2))
+    ok &= (one > 0).all(axis=1)
+    one = np.where(ok[:, None], one, 1.0)
+    score, seg = _max_min_score(dd, one)
+    u, _, t_zone, chosen = climb(summands, _start(summands, ext, score), score, seg)
+    lam = np.stack([np.cos(np.linspace(0.01, 1.56, 64)), np.sin(np.linspace(0.01, 1.56, 64))])
+    lam = lam[None] / ext[:, :, None]
+    ub = (sum(support(summands, lam).values()) - np.einsum("nik,ni->nk", lam, dd)) / lam.sum(1)
+    zone = ((u - dd) > 4 * tol[:, None]).all(axis=1)
+    no_zone = ub.min(axis=1) < tol * (1 - 1e-6) - 1e-12 * np.abs(dd).max(1)
+    todo = ok & zone
+    r = one
+    if solution == "kalai_smorodinsky":
+        Ls, starts = [], []
+        for i in (0, 1):
+            sc, sg = _ideal_score(dd, i, ext)
+            p, f, key, _ = climb(summands, _start(summands, ext, sc, chosen), sc, sg)
+            Ls.append(np.where(f & todo, key, np.nan))
+        q = [np.stack([Ls[0], dd[:, 1]], 1), np.stack([dd[:, 0], Ls[1]], 1)]
+        sums = _Sums(values, geo, OrthantBound(summands, q))
+        ideal = _ideal(sums, dd, N)
+        reach = np.stack(Ls, 1)
+        todo &= (ideal >= reach - 1e-9 * (1 + np.abs(reach))).all(axis=1)
+        r = np.where(todo[:, None], ideal - dd, 1.0)
+        todo &= np.isfinite(r).all(axis=1) & (r > 0).all(axis=1)
+        r = np.where(todo[:, None], r, 1.0)
+        score, seg = _max_min_score(dd, r)
+        _, _, t_lb, _ = climb(summands, _start(summands, ext, score, chosen), score, seg)
+    else:
+        t_lb = t_zone
+    tol_t = tol / r.min(axis=1)
+    slack = 2 * tol_t + 1e-8 * (1 + np.abs(t_lb))
+    target = np.where(todo[:, None], dd + (t_lb - slack)[:, None] * r, np.nan)
+    best, (zone_got, combo, coords) = _choose(
+        values, geo, _Sums(values, geo, OrthantBound(summands, [target])), dd, r, tol
+    )
+    todo &= best >= t_lb - tol_t
+    again = np.flatnonzero(~todo & ~(ok & no_zone))
+    zone = todo.copy()
+    if again.size:
+        got = fallback(values.take(again), d[again])
+        zone[again], combo[again] = got.zone, got.combo
+        for c in cont:
+            coords[c][again] = got.coords[c]
+    return zone, combo, coords
