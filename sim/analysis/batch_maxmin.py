@@ -31,7 +31,6 @@ import numpy as np
 
 from sim.analysis.batch_nash import _add, _Flat, _key, _pairs, _rowmax, extent, winners
 from sim.analysis.maxmin_bound import OrthantBound, climb, extents, picks, support
-from sim.bargaining.groups import bounds
 
 __all__ = ["solve_maxmin"]
 
@@ -261,61 +260,71 @@ def _start(summands, ext, score, extra=None):
     return chosen
 
 
+def _zone(summands, d, r, ext, tol):
+    """The max-min lower bound's point for the ray ``r`` (its value ``t`` and summand
+    points) and the zone where decided: ``yes`` (the point gains more than ``4 tol`` for
+    both), ``no`` (the support functions keep every point's smaller gain below ``tol``)."""
+    score, seg = _max_min_score(d, r)
+    u, _, t, chosen = climb(summands, _start(summands, ext, score), score, seg)
+    ang = np.linspace(0.01, np.pi / 2 - 0.01, 64)
+    lam = np.stack([np.cos(ang), np.sin(ang)])[None] / ext[:, :, None]  # (N, 2, 64)
+    top = sum(support(summands, lam).values()) - np.einsum("nik,ni->nk", lam, d)
+    ub = (top / lam.sum(axis=1)).min(axis=1)  # max_u min_i (u_i - d_i), at most
+    yes = ((u - d) > 4 * tol[:, None]).all(axis=1)
+    no = ub < tol * (1 - 1e-6) - 1e-12 * np.abs(d).max(axis=1)
+    return t, chosen, yes, no
+
+
+def _ideal_point(values, geo, summands, d, ext, chosen, todo):
+    """Kalai--Smorodinsky's ideal point of the draws ``todo`` (else -inf): lower bounds
+    ``L_i`` by coordinate ascent from ``chosen``, then the candidates of :func:`_ideal`
+    that may reach the orthants above ``(L_1, d_2)`` or ``(d_1, L_2)``; -inf where the
+    answer falls short of a lower bound."""
+    low = []
+    for i in (0, 1):
+        score, seg = _ideal_score(d, i, ext)
+        _, fin, key, _ = climb(summands, _start(summands, ext, score, chosen), score, seg)
+        low.append(np.where(fin & todo, key, np.nan))
+    q = [np.stack([low[0], d[:, 1]], 1), np.stack([d[:, 0], low[1]], 1)]
+    ideal = _ideal(_Sums(values, geo, OrthantBound(summands, q)), d, values.n)
+    low = np.stack(low, axis=1)
+    short = ~(ideal >= low - 1e-9 * (1 + np.abs(low))).all(axis=1)
+    return np.where(short[:, None], -np.inf, ideal)
+
+
 def solve_maxmin(values, d: np.ndarray, solution: str, w, fallback):
     """Kalai--Smorodinsky or the egalitarian solution (direction ``w``) of every draw:
     :class:`sim.analysis.batch_axiomatic.Solved`'s ``(zone, combo, coords)`` (module
-    docstring); ``fallback(values, d)`` solves draws this cannot settle."""
+    docstring); ``fallback(values, d)`` solves, as a ``Solved``, the draws this cannot
+    settle."""
     N = values.n
     geo = extent(values)
     cont, tol = geo[1], geo[4]
     summands = _summands(values, geo)
     lo, hi = extents(summands)
     ext = np.maximum(hi - lo, 1e-300)
-    ok = np.isfinite(d).all(axis=1)
-    dd = np.where(ok[:, None], d, 0.0)
-
-    # the zone: a point gaining more than 4 tol for both, or a bound below tol for all
-    one = np.ones((N, 2)) if solution == "kalai_smorodinsky" else np.broadcast_to(w, (N, 2))
-    ok &= (one > 0).all(axis=1)
-    one = np.where(ok[:, None], one, 1.0)
-    score, seg = _max_min_score(dd, one)
-    u, _, t_zone, chosen = climb(summands, _start(summands, ext, score), score, seg)
-    lam = np.stack([np.cos(np.linspace(0.01, 1.56, 64)), np.sin(np.linspace(0.01, 1.56, 64))])
-    lam = lam[None] / ext[:, :, None]
-    ub = (sum(support(summands, lam).values()) - np.einsum("nik,ni->nk", lam, dd)) / lam.sum(1)
-    zone = ((u - dd) > 4 * tol[:, None]).all(axis=1)
-    no_zone = ub.min(axis=1) < tol * (1 - 1e-6) - 1e-12 * np.abs(dd).max(1)
-    todo = ok & zone
-    r = one
+    r = np.ones((N, 2)) if solution == "kalai_smorodinsky" else np.broadcast_to(w, (N, 2))
+    ok = np.isfinite(d).all(axis=1) & (r > 0).all(axis=1)
+    given, d, r = d, np.where(ok[:, None], d, 0.0), np.where(ok[:, None], r, 1.0)
+    t_lb, chosen, yes, no = _zone(summands, d, r, ext, tol)
+    todo = ok & yes
     if solution == "kalai_smorodinsky":
-        Ls, starts = [], []
-        for i in (0, 1):
-            sc, sg = _ideal_score(dd, i, ext)
-            p, f, key, _ = climb(summands, _start(summands, ext, sc, chosen), sc, sg)
-            Ls.append(np.where(f & todo, key, np.nan))
-        q = [np.stack([Ls[0], dd[:, 1]], 1), np.stack([dd[:, 0], Ls[1]], 1)]
-        sums = _Sums(values, geo, OrthantBound(summands, q))
-        ideal = _ideal(sums, dd, N)
-        reach = np.stack(Ls, 1)
-        todo &= (ideal >= reach - 1e-9 * (1 + np.abs(reach))).all(axis=1)
-        r = np.where(todo[:, None], ideal - dd, 1.0)
+        r = _ideal_point(values, geo, summands, d, ext, chosen, todo) - d
         todo &= np.isfinite(r).all(axis=1) & (r > 0).all(axis=1)
         r = np.where(todo[:, None], r, 1.0)
-        score, seg = _max_min_score(dd, r)
+        score, seg = _max_min_score(d, r)
         _, _, t_lb, _ = climb(summands, _start(summands, ext, score, chosen), score, seg)
-    else:
-        t_lb = t_zone
+    # every candidate tying the best lies in the orthant above d + (t - 2 tol_t) r
     tol_t = tol / r.min(axis=1)
-    slack = 2 * tol_t + 1e-8 * (1 + np.abs(t_lb))
-    target = np.where(todo[:, None], dd + (t_lb - slack)[:, None] * r, np.nan)
-    best, (zone_got, combo, coords) = _choose(
-        values, geo, _Sums(values, geo, OrthantBound(summands, [target])), dd, r, tol
-    )
-    todo &= best >= t_lb - tol_t
-    again = np.flatnonzero(~todo & ~(ok & no_zone))
-    zone = todo.copy()
+    t = t_lb - 2 * tol_t - 1e-8 * (1 + np.abs(t_lb))
+    target = np.where(todo[:, None], d + t[:, None] * r, np.nan)
+    sums = _Sums(values, geo, OrthantBound(summands, [target]))
+    best, (_, combo, coords) = _choose(values, geo, sums, d, r, tol)
+    todo &= best >= t_lb - tol_t  # else the bound dropped the optimum: never expected
+    again = np.flatnonzero(~todo & ~(ok & no))
+    zone = todo
     if again.size:
-        got = fallback(values.take(again), d[again])
+        got = fallback(values.take(again), given[again])
         zone[again], combo[again] = got.zone, got.combo
         for c in cont:
             coords[c][again] = got.coords[c]
