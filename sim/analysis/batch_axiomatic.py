@@ -445,10 +445,11 @@ def _vertex_sums(values) -> int:
     return n
 
 
-#: Nash by branch and bound on flat arrays (:mod:`sim.analysis.batch_nash`) where a row has
-#: more vertex sums than this; else on the padded geometry, like the other solutions.
+#: Nash, Kalai--Smorodinsky and egalitarian by branch and bound on flat arrays
+#: (:mod:`sim.analysis.batch_nash`, :mod:`sim.analysis.batch_maxmin`) where a row has more
+#: vertex sums than this; else on the padded geometry, like the utilitarian solution.
 _PLAIN = 1024
-#: Draws solved together: by the flat Nash (memory: its partial sums), and on the padded
+#: Draws solved together: on flat arrays (memory: their partial sums), and on the padded
 #: geometry (padded to the chunk's largest set).
 _NASH_CHUNK, _SMALL = 1024, 16
 
@@ -469,9 +470,9 @@ def solve_batch(
         Nash bargaining weights, utilitarian weights or the egalitarian direction
         (ignored by ``kalai_smorodinsky``).
     chunk : int, optional
-        Draws solved together by the solutions other than Nash (their arrays are padded to
-        the chunk's largest set: rows alike, such as packages of one scenario, can take
-        many); Nash caps its rows' sets instead.
+        Draws solved together on the padded geometry (its arrays are padded to the chunk's
+        largest set: rows alike, such as packages of one scenario, can take many); the flat
+        paths cap their rows' sets instead.
     """
     w = np.asarray(weights, dtype=float)
 
