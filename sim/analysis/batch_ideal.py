@@ -15,22 +15,49 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.analysis.batch_axiomatic import _Geometry, _ir
+from sim.analysis import batch_axiomatic
+from sim.analysis.batch_axiomatic import _Geometry, _ir, _vertex_sums
+from sim.analysis.batch_maxmin import ideal_picks
 
 __all__ = ["ideal_starts"]
 
 
-def ideal_starts(sc, values, d: np.ndarray, chunk: int = 16):
+def ideal_starts(sc, values, d: np.ndarray, chunk: int = 16, flat: bool | None = None):
     """Per party ``i``: ``(coords (N, n_issues), u (N, 2), unique (N,))`` -- the outcome
     with the largest ``u_i`` among the individually rational candidates of each draw on the
     interpolant (``d``: ``(N, 2)`` disagreement points), its payoffs, and whether no other
-    outcome ties with it.  Draws without candidates get NaN payoffs."""
+    outcome ties with it.  Draws without candidates get NaN payoffs.  ``flat``: on flat
+    arrays by branch and bound (:func:`sim.analysis.batch_maxmin.ideal_picks`; default:
+    where :func:`sim.analysis.batch_axiomatic.solve_batch` would), the draws it does not
+    settle on the padded geometry."""
     n = values.n
     disc = [j for j, i in enumerate(sc.issues) if i.kind != "continuous"]
     sizes = [len(sc.issues[j].level_list()) for j in disc]
     strides = np.cumprod([1, *sizes[::-1]])[::-1][1:] if sizes else []
     out = [(np.zeros((n, len(sc.issues))), np.full((n, 2), np.nan), np.zeros(n, bool))
            for _ in (0, 1)]
+
+    def fill(rows, i, combo, xs, u, unique):
+        coords = out[i][0]
+        for j, issue in enumerate(sc.issues):
+            if issue.kind == "continuous":
+                coords[rows, j] = xs[j]
+            else:
+                k = disc.index(j)
+                coords[rows, j] = (combo // strides[k]) % sizes[k]
+        out[i][1][rows], out[i][2][rows] = u, unique
+
+    if flat is None:
+        flat = _vertex_sums(values) > batch_axiomatic._PLAIN
+    if flat:
+        picks, again = ideal_picks(values, d)
+        for i, pick in enumerate(picks):
+            fill(slice(None), i, *pick)
+        if again.size:
+            redo = ideal_starts(sc, values.take(again), d[again], chunk, flat=False)
+            for (coords, u, unique), (c2, u2, q2) in zip(out, redo, strict=True):
+                coords[again], u[again], unique[again] = c2, u2, q2
+        return out
     for lo in range(0, n, chunk):
         rows = slice(lo, min(n, lo + chunk))
         g = _Geometry(values.take(rows), weak=True)
@@ -46,14 +73,8 @@ def ideal_starts(sc, values, d: np.ndarray, chunk: int = 16):
                 same &= np.abs(xs[c] - xs[c][r, pick][:, None]) <= 1e-12 * np.maximum(
                     1.0, np.abs(xs[c][r, pick])
                 )[:, None]
-            coords, u, unique = out[i]
-            for j, issue in enumerate(sc.issues):
-                if issue.kind == "continuous":
-                    coords[rows, j] = xs[j][r, pick]
-                else:
-                    k = disc.index(j)
-                    coords[rows, j] = (combo[r, pick] // strides[k]) % sizes[k]
             found = np.isfinite(best)
-            u[rows] = np.where(found[:, None], pts[r, pick], np.nan)
-            unique[rows] = found & (tied == same).all(axis=1)
+            fill(rows, i, combo[r, pick], {c: xs[c][r, pick] for c in g.cont},
+                 np.where(found[:, None], pts[r, pick], np.nan),
+                 found & (tied == same).all(axis=1))  # fmt: skip
     return out

@@ -105,13 +105,13 @@ def _base(values, cont) -> int:
     return max([int(values.count[c].max()) for c in cont] + [1])
 
 
-def _ideal(sums: _Sums, d, N):
-    """Each side's best ``u_i`` over the vertex sums with ``u >= d`` and the edges' crossings
-    of ``u_i = d_i`` (as :func:`sim.analysis.batch_axiomatic._ir`)."""
+def _ir(sums: _Sums, d):
+    """The individually rational candidates of :func:`sim.analysis.batch_axiomatic._ir`, in
+    its order, as groups ``(S, edge, pts, ok)``: the vertex sums with ``u >= d``, then per
+    edge and side ``i`` the crossings of ``u_i = d_i`` where the other side keeps ``d``."""
     T = sums.T
-    ok = (T.pts >= d[T.row]).all(axis=1)
-    ideal = np.stack([_rowmax(T.row[ok], T.pts[ok, i], N) for i in (0, 1)], axis=1)
-    for _, S, _, P0, E in sums.edges:
+    out = [(T, None, T.pts, (T.pts >= d[T.row]).all(axis=1))]
+    for c, S, sg, P0, E in sums.edges:
         dr = d[S.row]
         for i in (0, 1):
             a = P0[:, i] - dr[:, i]
@@ -119,13 +119,19 @@ def _ideal(sums: _Sums, d, N):
             cross = (a * b) < 0
             with np.errstate(divide="ignore", invalid="ignore"):
                 s = np.where(cross, a / (a - b), 0.0)
-            other = P0[:, 1 - i] + s * E[:, 1 - i]
-            ok = cross & (other >= dr[:, 1 - i])
-            at = _rowmax(S.row[ok], other[ok], N)
-            ideal[:, 1 - i] = np.maximum(ideal[:, 1 - i], at)
-            ideal[:, i] = np.where(np.isfinite(_rowmax(S.row[ok], s[ok], N)),
-                                   np.maximum(ideal[:, i], d[:, i]), ideal[:, i])  # fmt: skip
-    return ideal
+            pts = P0 + s[:, None] * E
+            ok = cross & (pts[:, 1 - i] >= dr[:, 1 - i])
+            pts[:, i] = dr[:, i]
+            out.append((S, (c, sg, s), pts, ok))
+    return out
+
+
+def _ideal(sums: _Sums, d, N):
+    """Each side's best ``u_i`` over :func:`_ir`'s candidates (-inf: none)."""
+    return np.stack(
+        [np.max([_rowmax(S.row[ok], p[ok, i], N) for S, _, p, ok in _ir(sums, d)], 0)
+         for i in (0, 1)], axis=1
+    )  # fmt: skip
 
 
 def _groups(sums: _Sums, d, r, tol):
@@ -329,3 +335,53 @@ def solve_maxmin(values, d: np.ndarray, solution: str, w, fallback):
         for c in cont:
             coords[c][again] = got.coords[c]
     return zone, combo, coords
+
+
+def ideal_picks(values, d: np.ndarray):
+    """Per party ``i``, :func:`sim.analysis.batch_ideal.ideal_starts`'s pick on flat arrays:
+    ``(combo, {issue: coordinate}, u, unique)`` of the first individually rational candidate
+    (in :func:`_ir`'s order) with the largest ``u_i`` (``u`` NaN where none), and whether all
+    candidates tying with it are the same outcome; then the draws to solve again (a
+    disagreement point not finite, no candidate, or an answer short of its lower bound)."""
+    N = values.n
+    geo = extent(values)
+    cont = geo[1]
+    summands = _summands(values, geo)
+    lo, hi = extents(summands)
+    ext = np.maximum(hi - lo, 1e-300)
+    ok = np.isfinite(d).all(axis=1)
+    d = np.where(ok[:, None], d, 0.0)
+    score, seg = _max_min_score(d, np.ones((N, 2)))
+    chosen = climb(summands, _start(summands, ext, score), score, seg)[3]
+    low = []  # every candidate lies above d; party i's best above (L_i, d_j) too
+    for i in (0, 1):
+        score, seg = _ideal_score(d, i, ext)
+        _, fin, key, _ = climb(summands, _start(summands, ext, score, chosen), score, seg)
+        low.append(np.where(fin, key, d[:, i]))
+    q = [np.stack([low[0], d[:, 1]], 1), np.stack([d[:, 0], low[1]], 1)]
+    q = [np.where(ok[:, None], x, np.nan) for x in q]
+    groups = _ir(_Sums(values, geo, OrthantBound(summands, q)), d)
+    base, out = _base(values, cont), []
+    again = ~ok
+    for i in (0, 1):
+        best = np.max([_rowmax(S.row[k], p[k, i], N) for S, _, p, k in groups], axis=0)
+        again |= ~(best >= low[i] - 1e-9 * (1 + np.abs(low[i])))  # none found: padded too
+        found = [_found(values, cont, base, S, edge, np.flatnonzero(k & (p[:, i] == best[S.row])),
+                        p) for S, edge, p, k in groups]  # fmt: skip
+        r = np.concatenate([f[0] for f in found])
+        # the candidates tying the best, and a last one for draws with none
+        pts = np.concatenate([*(f[2] for f in found), np.full((1, 2), np.nan)])
+        combo = np.concatenate([*(f[3] for f in found), [0]])
+        xs = {c: np.concatenate([*(f[4][c] for f in found), [0.0]]) for c in cont}
+        order = np.argsort(r, kind="stable")  # by draw, then in the candidates' order
+        first = order[np.r_[True, r[order][1:] != r[order][:-1]]] if r.size else order
+        pick = np.full(N, r.size)
+        pick[r[first]] = first
+        same = combo[:-1] == combo[pick[r]]
+        for c in cont:
+            at = xs[c][pick[r]]
+            same &= np.abs(xs[c][:-1] - at) <= 1e-12 * np.maximum(1.0, np.abs(at))
+        unique = pick < r.size
+        np.logical_and.at(unique, r, same)
+        out.append((combo[pick], {c: x[pick] for c, x in xs.items()}, pts[pick], unique))
+    return out, np.flatnonzero(again)
