@@ -13,7 +13,7 @@ import itertools
 import numpy as np
 import pandas as pd
 import pytest
-from test_batch_maxmin import MAXMIN, _lp_max_min, _load
+from test_batch_maxmin import MAXMIN, _load, _lp_max_min
 from test_batch_maxmin import test_batched_equals_the_registry_and_the_lp_brute_force as _check
 
 import sim
@@ -84,7 +84,8 @@ def _summands(rng, N, integer):
     out = {}
     for j in range(4):
         m = int(rng.integers(2, 5))
-        pts = rng.integers(-3, 4, (N, m, 2)).astype(float) if integer else rng.normal(size=(N, m, 2))
+        pts = rng.integers(-3, 4, (N, m, 2)) if integer else rng.normal(size=(N, m, 2))
+        pts = pts.astype(float)
         out[j] = (pts, np.ones((N, m), bool), j >= 2)  # the last two are curves
     return out
 
@@ -151,3 +152,36 @@ def test_lower_bound_is_a_point_of_the_set(seed):
                 cells.append((u0, G))
         assert t[n] <= _lp_max_min(cells, d[n], r[n]) + 1e-9
         assert t[n] == pytest.approx(((u[n] - d[n]) / r[n]).min())
+
+
+def test_ideal_starts_equal_the_padded_geometry(tmp_path, monkeypatch):
+    """Kalai--Smorodinsky's ideal starts (sim.analysis.batch_ideal) on flat arrays equal the
+    padded geometry's: each party's pick, its payoffs and whether it is unique."""
+    from sim.analysis.batch_ideal import ideal_starts
+
+    seen, real = [], ba.solve_batch
+
+    def spy(values, d, **kw):
+        seen.append((values, d))
+        return real(values, d, **kw)
+
+    monkeypatch.setattr(ba, "solve_batch", spy)
+    tied = 0
+    for seed in range(8):
+        base = _load(tmp_path, seed)
+        rng = np.random.default_rng(400 + seed)
+        draws = pd.DataFrame(
+            {"disagreement.adjustments.A": rng.uniform(-4, 4, 40),
+             "disagreement.adjustments.B": rng.uniform(-4, 4, 40)}
+        )  # fmt: skip
+        if seed % 2 == 0:
+            draws = draws.round(0)
+        sim.evaluate(base, draws, models="kalai_smorodinsky")
+        values, d = seen[-1]
+        padded = ideal_starts(base.scenario, values, d, flat=False)
+        flat = ideal_starts(base.scenario, values, d, flat=True)
+        for i in (0, 1):
+            for a, b in zip(padded[i], flat[i], strict=True):
+                np.testing.assert_array_equal(a, b)
+            tied += (~padded[i][2]).sum()
+    assert tied  # some picks tie with another outcome (or have none)
