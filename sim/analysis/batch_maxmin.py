@@ -281,17 +281,24 @@ def _zone(summands, d, r, ext, tol):
     return t, chosen, yes, no
 
 
+def _lows(summands, d, ext, chosen, todo):
+    """Lower bounds ``L_i`` of each side's best individually rational ``u_i`` (a point found
+    by coordinate ascent from ``chosen``, else ``d_i``: every candidate lies above ``d``),
+    and the corners ``(L_1, d_2)``, ``(d_1, L_2)`` (NaN outside ``todo``)."""
+    low = []
+    for i in (0, 1):
+        score, seg = _ideal_score(d, i, ext)
+        _, fin, key, _ = climb(summands, _start(summands, ext, score, chosen), score, seg)
+        low.append(np.where(todo, np.where(fin, key, d[:, i]), np.nan))
+    return low, [np.stack([low[0], d[:, 1]], 1), np.stack([d[:, 0], low[1]], 1)]
+
+
 def _ideal_point(values, geo, summands, d, ext, chosen, todo):
     """Kalai--Smorodinsky's ideal point of the draws ``todo`` (else -inf): lower bounds
     ``L_i`` by coordinate ascent from ``chosen``, then the candidates of :func:`_ideal`
     that may reach the orthants above ``(L_1, d_2)`` or ``(d_1, L_2)``; -inf where the
     answer falls short of a lower bound."""
-    low = []
-    for i in (0, 1):
-        score, seg = _ideal_score(d, i, ext)
-        _, fin, key, _ = climb(summands, _start(summands, ext, score, chosen), score, seg)
-        low.append(np.where(fin & todo, key, np.nan))
-    q = [np.stack([low[0], d[:, 1]], 1), np.stack([d[:, 0], low[1]], 1)]
+    low, q = _lows(summands, d, ext, chosen, todo)
     ideal = _ideal(_Sums(values, geo, OrthantBound(summands, q)), d, values.n)
     low = np.stack(low, axis=1)
     short = ~(ideal >= low - 1e-9 * (1 + np.abs(low))).all(axis=1)
@@ -351,15 +358,8 @@ def ideal_picks(values, d: np.ndarray):
     ext = np.maximum(hi - lo, 1e-300)
     ok = np.isfinite(d).all(axis=1)
     d = np.where(ok[:, None], d, 0.0)
-    score, seg = _max_min_score(d, np.ones((N, 2)))
-    chosen = climb(summands, _start(summands, ext, score), score, seg)[3]
-    low = []  # every candidate lies above d; party i's best above (L_i, d_j) too
-    for i in (0, 1):
-        score, seg = _ideal_score(d, i, ext)
-        _, fin, key, _ = climb(summands, _start(summands, ext, score, chosen), score, seg)
-        low.append(np.where(fin, key, d[:, i]))
-    q = [np.stack([low[0], d[:, 1]], 1), np.stack([d[:, 0], low[1]], 1)]
-    q = [np.where(ok[:, None], x, np.nan) for x in q]
+    chosen = _zone(summands, d, np.ones((N, 2)), ext, geo[4])[1]
+    low, q = _lows(summands, d, ext, chosen, ok)
     groups = _ir(_Sums(values, geo, OrthantBound(summands, q)), d)
     base, out = _base(values, cont), []
     again = ~ok
