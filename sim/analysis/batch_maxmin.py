@@ -55,50 +55,63 @@ def _weak(s: _Flat, key: np.ndarray) -> _Flat:
 
 
 class _Sums:
-    """The weakly undominated vertex sums ``T`` and, per curve, its edges over the other
-    summands' sums, pruned by ``bound`` (None: not pruned)."""
+    """The vertex sums ``T`` and, per curve, its edges over the other summands' sums, as
+    ``step(s, t, included, levels)`` keeps them (the kept sums of ``s + t``, ``t`` None: of
+    ``s``; ``included``: the summands in them; ``levels`` as :func:`_add`); ``segments(P0,
+    row, E)``, if given, says which segments ``P0 + s E`` of the edges to keep."""
 
-    def __init__(self, values, geo, bound):
-        N, (disc, cont, verts, vvalid, _), base = values.n, geo, _base(values, geo[1])
-
-        def prune(s, included):
-            if bound is not None:
-                s = s.take(bound.alive(s.pts, s.row, included))
-            return _weak(s, _key(s, cont, base))
-
+    def __init__(self, values, geo, step, segments=None):
+        N, (disc, cont, verts, vvalid, _) = values.n, geo
         rows = np.arange(N)
         D = _Flat(rows, np.zeros((N, 2)), np.zeros(N, np.int64), {})
         for i, j in enumerate(disc):
             L = values.levels[j].shape[2]
             lv = np.moveaxis(values.levels[j], 0, -1).reshape(-1, 2)
-            D = _add(D, _Flat(np.repeat(rows, L), lv, np.tile(np.arange(L), N), {}), N, L)
-            D = prune(D, set(disc[: i + 1]))
+            lv = _Flat(np.repeat(rows, L), lv, np.tile(np.arange(L), N), {})
+            D = step(D, lv, set(disc[: i + 1]), L)
         one = {}
         for c in cont:
             r, m = np.nonzero(vvalid[c])
-            one[c] = prune(_Flat(r, verts[c][r, m], np.zeros(r.size, np.int64), {c: m}), {c})
+            one[c] = step(_Flat(r, verts[c][r, m], np.zeros(r.size, np.int64), {c: m}), None, {c})
         pre = [D]  # D, D + C1, D + C1 + C2, ...
         for k, c in enumerate(cont):
-            pre.append(prune(_add(pre[-1], one[c], N), {*disc, *cont[: k + 1]}))
+            pre.append(step(pre[-1], one[c], {*disc, *cont[: k + 1]}))
         post = {len(cont): None}  # C_k + ... + C_last
         for k in range(len(cont) - 1, 0, -1):
             tail = post[k + 1]
-            joined = one[cont[k]] if tail is None else _add(one[cont[k]], tail, N)
-            post[k] = joined if tail is None else prune(joined, set(cont[k:]))
+            post[k] = one[cont[k]] if tail is None else step(one[cont[k]], tail, set(cont[k:]))
         self.T, self.edges = pre[-1], []
         for k, c in enumerate(cont):
             S = pre[k]
             if post[k + 1] is not None:
-                S = prune(_add(S, post[k + 1], N), {*disc, *cont} - {c})
+                S = step(S, post[k + 1], {*disc, *cont} - {c})
             r, sg = np.nonzero(vvalid[c][:, 1:])  # segments (sg, sg + 1)
             i, q = _pairs(S.row, r, N)
             A = verts[c][S.row[i], sg[q]]
             E = verts[c][S.row[i], sg[q] + 1] - A
             P0 = S.pts[i] + A
-            if bound is not None:  # segments whose points cannot reach the targets
-                keep = bound.alive(P0, S.row[i], {*disc, *cont}, E)
+            if segments is not None:  # segments whose points cannot reach the targets
+                keep = segments(P0, S.row[i], E)
                 i, q, P0, E = i[keep], q[keep], P0[keep], E[keep]
             self.edges.append((c, S.take(i), sg[q], P0, E))
+
+
+def _orthant(values, geo, bound):
+    """:class:`_Sums`'s ``step`` and ``segments`` for max-min: the weakly undominated sums,
+    pruned by ``bound`` (an :class:`OrthantBound`; None: not pruned)."""
+    N, cont, base = values.n, geo[1], _base(values, geo[1])
+
+    def step(s, t, included, levels=None):
+        if t is not None:
+            s = _add(s, t, N, levels)
+        if bound is not None:
+            s = s.take(bound.alive(s.pts, s.row, included))
+        return _weak(s, _key(s, cont, base))
+
+    def segments(P0, row, E):
+        return bound.alive(P0, row, set(bound.h), E)
+
+    return step, segments if bound is not None else None
 
 
 def _base(values, cont) -> int:
@@ -299,7 +312,8 @@ def _ideal_point(values, geo, summands, d, ext, chosen, todo):
     that may reach the orthants above ``(L_1, d_2)`` or ``(d_1, L_2)``; -inf where the
     answer falls short of a lower bound."""
     low, q = _lows(summands, d, ext, chosen, todo)
-    ideal = _ideal(_Sums(values, geo, OrthantBound(summands, q)), d, values.n)
+    sums = _Sums(values, geo, *_orthant(values, geo, OrthantBound(summands, q)))
+    ideal = _ideal(sums, d, values.n)
     low = np.stack(low, axis=1)
     short = ~(ideal >= low - 1e-9 * (1 + np.abs(low))).all(axis=1)
     return np.where(short[:, None], -np.inf, ideal)
@@ -331,7 +345,7 @@ def solve_maxmin(values, d: np.ndarray, solution: str, w, fallback):
     tol_t = tol / r.min(axis=1)
     t = t_lb - 2 * tol_t - 1e-8 * (1 + np.abs(t_lb))
     target = np.where(todo[:, None], d + t[:, None] * r, np.nan)
-    sums = _Sums(values, geo, OrthantBound(summands, [target]))
+    sums = _Sums(values, geo, *_orthant(values, geo, OrthantBound(summands, [target])))
     best, (_, combo, coords) = _choose(values, geo, sums, d, r, tol)
     todo &= best >= t_lb - tol_t  # else the bound dropped the optimum: never expected
     again = np.flatnonzero(~todo & ~(ok & no))
@@ -360,7 +374,7 @@ def ideal_picks(values, d: np.ndarray):
     d = np.where(ok[:, None], d, 0.0)
     chosen = _zone(summands, d, np.ones((N, 2)), ext, geo[4])[1]
     low, q = _lows(summands, d, ext, chosen, ok)
-    groups = _ir(_Sums(values, geo, OrthantBound(summands, q)), d)
+    groups = _ir(_Sums(values, geo, *_orthant(values, geo, OrthantBound(summands, q))), d)
     base, out = _base(values, cont), []
     again = ~ok
     for i in (0, 1):
