@@ -37,6 +37,7 @@ import numpy as np
 
 from sim.analysis.batch_maxmin import solve_maxmin
 from sim.analysis.batch_nash import extent, log_value, solve_flat, winners
+from sim.analysis.batch_utilitarian import solve_utilitarian
 from sim.analysis.nash_bound import log_gain
 
 __all__ = ["Solved", "log_gain", "solve_batch"]
@@ -445,9 +446,9 @@ def _vertex_sums(values) -> int:
     return n
 
 
-#: Nash, Kalai--Smorodinsky and egalitarian by branch and bound on flat arrays
-#: (:mod:`sim.analysis.batch_nash`, :mod:`sim.analysis.batch_maxmin`) where a row has more
-#: vertex sums than this; else on the padded geometry, like the utilitarian solution.
+#: Every solution by branch and bound on flat arrays (:mod:`sim.analysis.batch_nash`,
+#: :mod:`sim.analysis.batch_maxmin`, :mod:`sim.analysis.batch_utilitarian`) where a row has
+#: more vertex sums than this; else on the padded geometry.
 _PLAIN = 1024
 #: Draws solved together: on flat arrays (memory: their partial sums), and on the padded
 #: geometry (padded to the chunk's largest set).
@@ -485,9 +486,16 @@ def solve_batch(
         size, one = chunk or _SMALL, lambda v, dd: _nash(_Geometry(v), dd, w)
     elif solution in ("kalai_smorodinsky", "egalitarian") and _vertex_sums(values) > _PLAIN:
         size, one = _NASH_CHUNK, lambda v, dd: Solved(*solve_maxmin(v, dd, solution, w, plain))
+    elif solution == "utilitarian" and _vertex_sums(values) > _PLAIN and _nonnegative(w):
+        size, one = _NASH_CHUNK, lambda v, dd: Solved(*solve_utilitarian(v, dd, w, plain))
     else:
         return plain(values, d)
     return _chunks(values, d, size, one)
+
+
+def _nonnegative(w) -> bool:
+    """Weights the utilitarian bound takes (its directions ``w + nu`` must be ``>= 0``)."""
+    return bool((w >= 0).all() and w.sum() > 0)
 
 
 def _chunks(values, d, size: int, one) -> Solved:
