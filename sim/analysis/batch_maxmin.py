@@ -325,11 +325,8 @@ def solve_maxmin(values, d: np.ndarray, solution: str, w, fallback):
     docstring); ``fallback(values, d)`` solves, as a ``Solved``, the draws this cannot
     settle."""
     N = values.n
-    geo = extent(values)
-    cont, tol = geo[1], geo[4]
-    summands = _summands(values, geo)
-    lo, hi = extents(summands)
-    ext = np.maximum(hi - lo, 1e-300)
+    geo, summands, ext = _setup(values)
+    tol = geo[4]
     r = np.ones((N, 2)) if solution == "kalai_smorodinsky" else np.broadcast_to(w, (N, 2))
     ok = np.isfinite(d).all(axis=1) & (r > 0).all(axis=1)
     given, d, r = d, np.where(ok[:, None], d, 0.0), np.where(ok[:, None], r, 1.0)
@@ -349,12 +346,25 @@ def solve_maxmin(values, d: np.ndarray, solution: str, w, fallback):
     best, (_, combo, coords) = _choose(values, geo, sums, d, r, tol)
     todo &= best >= t_lb - tol_t  # else the bound dropped the optimum: never expected
     again = np.flatnonzero(~todo & ~(ok & no))
-    zone = todo
+    return _redo(fallback, values, given, again, todo, combo, coords)
+
+
+def _setup(values):
+    """What the flat solutions start from: :func:`extent`'s tuple, the summands
+    (:func:`_summands`) and the size of each draw's set (N, 2)."""
+    geo = extent(values)
+    summands = _summands(values, geo)
+    lo, hi = extents(summands)
+    return geo, summands, np.maximum(hi - lo, 1e-300)
+
+
+def _redo(fallback, values, d, again, zone, combo, coords):
+    """``zone``, ``combo`` and ``coords`` with the draws ``again`` solved by ``fallback``."""
     if again.size:
-        got = fallback(values.take(again), given[again])
+        got = fallback(values.take(again), d[again])
         zone[again], combo[again] = got.zone, got.combo
-        for c in cont:
-            coords[c][again] = got.coords[c]
+        for c, x in coords.items():
+            x[again] = got.coords[c]
     return zone, combo, coords
 
 
@@ -365,11 +375,8 @@ def ideal_picks(values, d: np.ndarray):
     candidates tying with it are the same outcome; then the draws to solve again (a
     disagreement point not finite, no candidate, or an answer short of its lower bound)."""
     N = values.n
-    geo = extent(values)
+    geo, summands, ext = _setup(values)
     cont = geo[1]
-    summands = _summands(values, geo)
-    lo, hi = extents(summands)
-    ext = np.maximum(hi - lo, 1e-300)
     ok = np.isfinite(d).all(axis=1)
     d = np.where(ok[:, None], d, 0.0)
     chosen = _zone(summands, d, np.ones((N, 2)), ext, geo[4])[1]

@@ -34,8 +34,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.analysis.batch_maxmin import _base, _found, _ir, _start, _summands, _Sums, _zone
-from sim.analysis.batch_nash import _columns, _Flat, _rowmax, _sums, extent, winners
+from sim.analysis.batch_maxmin import _base, _found, _ir, _redo, _setup, _start, _Sums, _zone
+from sim.analysis.batch_nash import _columns, _Flat, _rowmax, _sums, winners
 from sim.analysis.maxmin_bound import climb, extents, support
 from sim.bargaining.groups import bounds
 
@@ -139,11 +139,8 @@ def solve_utilitarian(values, d: np.ndarray, w, fallback):
     docstring); ``fallback(values, d)`` solves, as a ``Solved``, the draws this cannot
     settle."""
     N = values.n
-    geo = extent(values)
+    geo, summands, ext = _setup(values)
     cont, tol = geo[1], geo[4]
-    summands = _summands(values, geo)
-    lo, hi = extents(summands)
-    ext = np.maximum(hi - lo, 1e-300)
     ok = np.isfinite(d).all(axis=1)
     given, d = d, np.where(ok[:, None], d, 0.0)
     _, chosen, yes, no = _zone(summands, d, np.ones((N, 2)), ext, tol)
@@ -164,9 +161,4 @@ def solve_utilitarian(values, d: np.ndarray, w, fallback):
     _, combo, coords = winners(found, np.zeros(N, np.int64), {c: values.xs[c][:, 0] for c in cont})
     zone = todo & (best >= lb - 1e-9 * (1.0 + np.abs(lb)))  # else the bound dropped it
     again = np.flatnonzero(~zone & ~(ok & no))
-    if again.size:
-        got = fallback(values.take(again), given[again])
-        zone[again], combo[again] = got.zone, got.combo
-        for c in cont:
-            coords[c][again] = got.coords[c]
-    return zone, combo, coords
+    return _redo(fallback, values, given, again, zone, combo, coords)
