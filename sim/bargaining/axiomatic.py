@@ -181,7 +181,7 @@ def nash_bargaining(uset: UtilitySet, d, *, weights=(0.5, 0.5)) -> BargainingPoi
     x0, y0 = A[..., 0] - d[0], A[..., 1] - d[1]
     D = B - A
     slanted = (np.abs(D[..., 0]) > tol) & (np.abs(D[..., 1]) > tol)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # clipped below
         s = -(w[0] * D[..., 0] * y0 + w[1] * D[..., 1] * x0) / (w.sum() * D[..., 0] * D[..., 1])
     s = np.clip(np.where(slanted, s, 0.0), 0.0, 1.0)
     pts = np.concatenate([A.reshape(-1, 2), (A + s[..., None] * D).reshape(-1, 2)])
