@@ -64,7 +64,7 @@ class NashBound:
     """
 
     def __init__(self, summands: dict, d, w, tol, K: int = 8, rounds: int = 2):
-        from sim.analysis.nash_kernels import support
+        from sim.analysis.nash_kernels import box, support
 
         self.summands, self.d, self.w = summands, d, w
         parts = list(summands.values())  # side by side, as the compiled loops take them
@@ -72,8 +72,7 @@ class NashBound:
         self._pts = np.concatenate([p for p, _, _ in parts], axis=1)
         self._valid = np.concatenate([v for _, v, _ in parts], axis=1)
         self._curve = np.array([c for _, _, c in parts])
-        lo = sum(np.where(v[..., None], p, np.inf).min(axis=1) for p, v, _ in summands.values())
-        hi = sum(np.where(v[..., None], p, -np.inf).max(axis=1) for p, v, _ in summands.values())
+        lo, hi = box(self._pts, self._valid, self._off)
         ext = np.maximum(hi - lo, 1e-300)
         theta = (np.arange(K) + 0.5) / K * (np.pi / 2)
         grid = np.stack([np.cos(theta) / ext[:, :1], np.sin(theta) / ext[:, 1:]], axis=1)

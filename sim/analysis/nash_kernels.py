@@ -150,3 +150,24 @@ def support(pts, valid, off, L0, L1):
                         if s > h[j, n, k]:
                             h[j, n, k] = s
     return h
+
+
+@njit(cache=True, nogil=True)
+def box(pts, valid, off):
+    """The sums over the summands of each coordinate's least and largest valid value:
+    ``lo``, ``hi`` (N, 2) (arrays as :func:`lower_bound`'s; the box holding the set)."""
+    N = pts.shape[0]
+    J = off.size - 1
+    lo = np.zeros((N, 2))
+    hi = np.zeros((N, 2))
+    for n in range(N):
+        for j in range(J):
+            for c in range(2):
+                a, b = np.inf, -np.inf
+                for i in range(off[j], off[j + 1]):
+                    if valid[n, i]:
+                        a = min(a, pts[n, i, c])
+                        b = max(b, pts[n, i, c])
+                lo[n, c] += a
+                hi[n, c] += b
+    return lo, hi
