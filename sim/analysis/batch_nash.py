@@ -173,20 +173,25 @@ def solve_flat(values, d: np.ndarray, w: np.ndarray, bound: bool = True):
         summands.update({c: (verts[c], vvalid[c], True) for c in cont})
         nb = NashBound(summands, d, w, tol)
 
-    from sim.analysis.flat_prune import add_prune
+    from sim.analysis.flat_prune import add_prune, edge_points
 
     rows = np.arange(N)
     none = np.zeros((N, 0))
     zero = _Flat(rows, np.zeros((N, 2)), np.zeros(N, np.int64), {})  # adds nothing
 
+    def test(included):
+        """The bound's linear test of partial sums of ``included`` (None: complete sums)."""
+        if nb is None:
+            return none, none, none
+        return nb.test(set(nb.h) if included is None else included)
+
     def step(s: _Flat, t: _Flat | None, included, levels: int | None = None) -> _Flat:
         """The kept sums of ``s + t`` (``t`` None: of ``s``), ``included`` the summands in
         them (:func:`sim.analysis.flat_prune.add_prune`)."""
-        test = nb.test(included) if nb is not None else (none, none, none)
         u = zero if t is None else t
         i, k = add_prune(
             bounds(s.row, N), *_columns(s, cont, base), bounds(u.row, N), *_columns(u, cont, base),
-            levels or 1, *test, False,
+            levels or 1, *test(included), False,
         )  # fmt: skip
         return s.take(i) if t is None else _sums(s, t, i, k, levels)
 
@@ -221,21 +226,13 @@ def solve_flat(values, d: np.ndarray, w: np.ndarray, bound: bool = True):
         S = prefix[k]
         if suffix[k + 1] is not None:
             S = step(prefix[k], suffix[k + 1], {*disc, *cont} - {c})
-        r, sg = np.nonzero(vvalid[c][:, 1:])  # segments (sg, sg + 1)
-        i, q = _pairs(S.row, r, N)
-        row, sg = S.row[i], sg[q]
-        A = verts[c][row, sg]
-        E = verts[c][row, sg + 1] - A
-        P0 = S.pts[i] + A
-        dr, tl = d[row], tol[row]
-        x0, y0 = P0[:, 0] - dr[:, 0], P0[:, 1] - dr[:, 1]
-        slanted = (np.abs(E[:, 0]) > tl) & (np.abs(E[:, 1]) > tl)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            s = -(w[0] * E[:, 0] * y0 + w[1] * E[:, 1] * x0) / (w.sum() * E[:, 0] * E[:, 1])
-        s = np.clip(np.where(slanted, s, 0.0), 0.0, 1.0)
-        pts = P0 + s[:, None] * E
-        ok = slanted & ((pts - dr) > tl[:, None]).all(axis=1)
-        groups.append(((c, sg, s), S.take(i), pts, ok, log_value(pts, dr, w, ok)))
+        i, sg, t, x, y = edge_points(
+            bounds(S.row, N), *_columns(S, cont, base)[:2], verts[c], vvalid[c], d, tol, w,
+            *test(None),
+        )  # fmt: skip
+        pts = np.column_stack([x, y])
+        ok = np.ones(i.size, bool)
+        groups.append(((c, sg, t), S.take(i), pts, ok, log_value(pts, d[S.row[i]], w, ok)))
     best = np.max([_rowmax(g[1].row, g[4], N) for g in groups], axis=0)
     thr = best - (1e-12 + 1e-12 * np.abs(best))
 

@@ -121,3 +121,64 @@ def add_prune(sb, sx, sy, skey, tb, tx, ty, tkey, mult, L0, L1, C, weak):
                 out_i[got], out_k[got] = ii[a], kk[a]
                 got += 1
     return out_i[:got], out_k[:got]
+
+
+@njit(cache=True, nogil=True)
+def edge_points(sb, sx, sy, verts, valid, d, tol, w, L0, L1, C):
+    """The Nash candidates on one curve's edges: for every partial sum ``p`` of ``s`` (the
+    other summands) and every segment ``A -> A + E`` of the curve (both ends valid) of the
+    same draw, the stationary point of ``w . log(p + A + t E - d)`` over ``t`` in [0, 1] on
+    a slanted segment (Nash 1950; as :func:`sim.analysis.batch_nash.solve_flat` writes it,
+    operation for operation), kept where both gains exceed ``tol`` and the point passes the
+    linear test ``x L0 + y L1 + C >= 0`` of the complete sums.
+
+    Returns ``(i, seg, t, x, y)``: the index into ``s``, the segment (its first vertex), the
+    position on it and the point, by ``i`` then segment.
+    """
+    N = sb.size - 1
+    K = C.shape[1]
+    m = verts.shape[1]
+    w0, w1 = w[0], w[1]
+    W = w0 + w1
+    total = 0
+    for n in range(N):
+        segs = 0
+        for g in range(m - 1):
+            if valid[n, g + 1]:
+                segs += 1
+        total += (sb[n + 1] - sb[n]) * segs
+    out_i = np.empty(total, np.int64)
+    out_g = np.empty(total, np.int64)
+    out_t = np.empty(total)
+    out_x = np.empty(total)
+    out_y = np.empty(total)
+    got = 0
+    for n in range(N):
+        d0, d1, tl = d[n, 0], d[n, 1], tol[n]
+        for i in range(sb[n], sb[n + 1]):
+            for g in range(m - 1):
+                if not valid[n, g + 1]:
+                    continue
+                ax, ay = verts[n, g, 0], verts[n, g, 1]
+                ex, ey = verts[n, g + 1, 0] - ax, verts[n, g + 1, 1] - ay
+                if not (abs(ex) > tl and abs(ey) > tl):
+                    continue  # not slanted
+                px, py = sx[i] + ax, sy[i] + ay
+                x0, y0 = px - d0, py - d1
+                t = -(w0 * ex * y0 + w1 * ey * x0) / (W * ex * ey)
+                if t != t:
+                    continue  # nan: no gain for both below
+                t = min(max(t, 0.0), 1.0)
+                qx, qy = px + t * ex, py + t * ey
+                if not (qx - d0 > tl and qy - d1 > tl):
+                    continue
+                ok = True
+                for q in range(K):
+                    if not (qx * L0[n, q] + qy * L1[n, q] + C[n, q] >= 0):
+                        ok = False
+                        break
+                if ok:
+                    out_i[got], out_g[got], out_t[got] = i, g, t
+                    out_x[got], out_y[got] = qx, qy
+                    got += 1
+    return out_i[:got], out_g[:got], out_t[:got], out_x[:got], out_y[:got]

@@ -90,3 +90,53 @@ def test_kernel_matches_the_array_version(seed):
     np.testing.assert_array_equal(s.row[i], ref.row)
     np.testing.assert_array_equal(s.pts[i] + t.pts[k], ref.pts)
     np.testing.assert_array_equal(s.combo[i] * 4 + t.combo[k], ref.combo)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_edge_points_match_the_array_formula(seed):
+    """edge_points against the stationary points written as arrays (the form every other
+    path computes them in), bit for bit, and against a grid search over each edge."""
+    from sim.analysis.flat_prune import edge_points
+
+    rng = np.random.default_rng(300 + seed)
+    N, m = 6, 7
+    s = _flat(rng, N, 5, 3)
+    s = _Flat(s.row, s.pts + rng.normal(0, 0.3, s.pts.shape), s.combo, {})
+    verts = np.cumsum(rng.normal(0, 1, (N, m, 2)) * [1, -1], axis=1)
+    verts[:, 2, 0] = verts[:, 1, 0]  # an edge that is not slanted
+    valid = np.arange(m)[None, :] < rng.integers(1, m + 1, N)[:, None]
+    d = rng.normal(-3, 1, (N, 2))
+    tol = np.full(N, 1e-9)
+    w = np.array([1.0, 1.0 + seed % 2])
+    K = seed % 3
+    L0, L1 = rng.uniform(0, 1, (N, K)), rng.uniform(0, 1, (N, K))
+    C = rng.uniform(-1, 6, (N, K))
+    i, g, t, x, y = edge_points(
+        bounds(s.row, N), s.pts[:, 0].copy(), s.pts[:, 1].copy(), verts, valid, d, tol, w, L0, L1, C
+    )
+    # the arrays: every (partial sum, segment) pair of a draw, in order
+    ref = []
+    for a in range(s.row.size):
+        n = s.row[a]
+        for sg in range(m - 1):
+            if not valid[n, sg + 1]:
+                continue
+            A, E = verts[n, sg], verts[n, sg + 1] - verts[n, sg]
+            P0 = s.pts[a] + A
+            x0, y0 = P0[0] - d[n, 0], P0[1] - d[n, 1]
+            if not (abs(E[0]) > tol[n] and abs(E[1]) > tol[n]):
+                continue
+            with np.errstate(all="ignore"):
+                st = -(w[0] * E[0] * y0 + w[1] * E[1] * x0) / (w.sum() * E[0] * E[1])
+            st = float(np.clip(st, 0.0, 1.0))
+            q = P0 + st * E
+            if not ((q - d[n]) > tol[n]).all():
+                continue
+            if not all(q[0] * L0[n, k] + q[1] * L1[n, k] + C[n, k] >= 0 for k in range(K)):
+                continue
+            if E[0] * E[1] < 0:  # a trade-off edge: the stationary point is its best
+                grid = P0 + np.linspace(0, 1, 201)[:, None] * E - d[n]
+                grid = grid[(grid > 0).all(axis=1)]
+                assert (np.log(grid) @ w).max() <= np.log(q - d[n]) @ w + 1e-12
+            ref.append((a, sg, st, q[0], q[1]))
+    assert list(zip(i.tolist(), g.tolist(), t.tolist(), x.tolist(), y.tolist(), strict=True)) == ref
