@@ -203,3 +203,26 @@ def test_a_slope_that_jumps_at_the_range_end(which):
     if which == "weighted_sum":
         root = (-(b + c) + np.sqrt((b + c) ** 2 - 4 * b * (c - a))) / (2 * b)
         np.testing.assert_allclose(z, root, rtol=1e-10, atol=1e-12)
+
+
+def test_well_conditioned_decides_as_the_singular_values():
+    """_well_conditioned against np.linalg.cond < 1e14 on matrices of every condition from
+    1 to 1e20 (prescribed singular values), exactly singular ones and NaNs."""
+    from sim.bargaining.smooth_batch import _well_conditioned
+
+    rng = np.random.default_rng(7)
+    n, M = 5, 4000
+    U = np.linalg.qr(rng.normal(size=(M, n, n)))[0]
+    V = np.linalg.qr(rng.normal(size=(M, n, n)))[0]
+    kappa = 10.0 ** rng.uniform(0, 20, M)
+    kappa[:200] = 1e14 * 10.0 ** rng.uniform(-0.05, 0.05, 200)  # at the threshold
+    sv = np.exp(np.linspace(0, 1, n)[None, :] * -np.log(kappa)[:, None])
+    J = U @ (sv[:, :, None] * V)
+    J[300] = 0.0
+    ref = np.linalg.cond(J)
+    np.testing.assert_array_equal(_well_conditioned(J), np.isfinite(ref) & (ref < 1e14))
+    J[302] = np.outer(rng.normal(size=n), rng.normal(size=n))  # exactly rank one
+    ref = np.linalg.cond(J)
+    np.testing.assert_array_equal(_well_conditioned(J), np.isfinite(ref) & (ref < 1e14))
+    J[301, 0, :] = np.nan  # the singular values do not converge: not well conditioned
+    assert not _well_conditioned(J)[301]
