@@ -323,13 +323,14 @@ def _well_conditioned(J: np.ndarray) -> np.ndarray:
     good = np.zeros(finite.shape, bool)
     J = J[finite]
     with np.errstate(all="ignore"):
+        k1 = np.full(J.shape[0], np.nan)  # NaN: the singular values decide
+        regular = np.linalg.det(J) != 0  # LU finds no zero pivot (else inv would raise)
         try:
-            inv = np.linalg.inv(J)
-        except np.linalg.LinAlgError:  # one exactly singular: the singular values decide
-            cond = np.linalg.cond(J)
-            good[finite] = np.isfinite(cond) & (cond < 1e14)
-            return good
-        k1 = np.abs(J).sum(axis=-2).max(axis=-1) * np.abs(inv).sum(axis=-2).max(axis=-1)
+            inv = np.linalg.inv(J[regular])
+            size = np.abs(inv).sum(axis=-2).max(axis=-1)
+            k1[regular] = np.abs(J[regular]).sum(axis=-2).max(axis=-1) * size
+        except np.linalg.LinAlgError:
+            pass
         ok = k1 * n < 0.25e14
         unsure = np.flatnonzero(~ok & ~(k1 / n > 4e14))
         if unsure.size:
