@@ -29,89 +29,47 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.analysis.batch_nash import _add, _Flat, _key, _pairs, _rowmax, extent, winners
+from sim.analysis.batch_nash import _rowmax, chains, extent, stepper, winners
 from sim.analysis.maxmin_bound import OrthantBound, climb, extents, picks, support
+from sim.bargaining.groups import bounds
 
 __all__ = ["solve_maxmin"]
 
 
-def _weak(s: _Flat, key: np.ndarray) -> _Flat:
-    """Every draw's weakly undominated points (no other beats them in both coordinates; the
-    lowest ``key`` among exact duplicates), in the padded geometry's order: by draw, then
-    ``u1`` and ``u2`` falling, then ``key``.  Running maxima over integer ranks offset by
-    draw, as :func:`sim.analysis.batch_nash._prune`."""
-    order = np.lexsort((key, -s.pts[:, 1], -s.pts[:, 0], s.row))
-    row, u1, u2 = s.row[order], s.pts[order, 0], s.pts[order, 1]
-    _, rank = np.unique(u2, return_inverse=True)
-    span = rank.size + 1
-    best = np.maximum.accumulate(row * span + rank + 1)
-    n = row.size
-    new = np.r_[True, (row[1:] != row[:-1]) | (u1[1:] != u1[:-1])]  # a new (draw, u1)
-    start = np.maximum.accumulate(np.where(new, np.arange(n), 0))
-    above = np.where(start > 0, best[np.maximum(start - 1, 0)] - row * span, 0)  # the best
-    above = np.maximum(above, 0)  # u2 rank (+1) among points with a higher u1; 0: none
-    fresh = new | np.r_[True, u2[1:] != u2[:-1]]
-    return s.take(order[(rank + 1 >= above) & fresh])
-
-
 class _Sums:
     """The vertex sums ``T`` and, per curve, its edges over the other summands' sums, as
-    ``step(s, t, included, levels)`` keeps them (the kept sums of ``s + t``, ``t`` None: of
-    ``s``; ``included``: the summands in them; ``levels`` as :func:`_add`); ``segments(P0,
-    row, E)``, if given, says which segments ``P0 + s E`` of the edges to keep."""
+    ``step(s, t, included, levels)`` keeps them (:func:`sim.analysis.batch_nash.stepper`,
+    built by :func:`sim.analysis.batch_nash.chains`); ``segments``, if given, the linear test
+    ``(L0, L1, C, per)`` of complete sums a segment ``P0 + s E`` of the edges must be able
+    to pass to be kept (:func:`sim.analysis.flat_prune.segments`)."""
 
     def __init__(self, values, geo, step, segments=None):
-        N, (disc, cont, verts, vvalid, _) = values.n, geo
-        rows = np.arange(N)
-        D = _Flat(rows, np.zeros((N, 2)), np.zeros(N, np.int64), {})
-        for i, j in enumerate(disc):
-            L = values.levels[j].shape[2]
-            lv = np.moveaxis(values.levels[j], 0, -1).reshape(-1, 2)
-            lv = _Flat(np.repeat(rows, L), lv, np.tile(np.arange(L), N), {})
-            D = step(D, lv, set(disc[: i + 1]), L)
-        one = {}
-        for c in cont:
-            r, m = np.nonzero(vvalid[c])
-            one[c] = step(_Flat(r, verts[c][r, m], np.zeros(r.size, np.int64), {c: m}), None, {c})
-        pre = [D]  # D, D + C1, D + C1 + C2, ...
-        for k, c in enumerate(cont):
-            pre.append(step(pre[-1], one[c], {*disc, *cont[: k + 1]}))
-        post = {len(cont): None}  # C_k + ... + C_last
-        for k in range(len(cont) - 1, 0, -1):
-            tail = post[k + 1]
-            post[k] = one[cont[k]] if tail is None else step(one[cont[k]], tail, set(cont[k:]))
-        self.T, self.edges = pre[-1], []
-        for k, c in enumerate(cont):
-            S = pre[k]
-            if post[k + 1] is not None:
-                S = step(S, post[k + 1], {*disc, *cont} - {c})
-            r, sg = np.nonzero(vvalid[c][:, 1:])  # segments (sg, sg + 1)
-            i, q = _pairs(S.row, r, N)
-            A = verts[c][S.row[i], sg[q]]
-            E = verts[c][S.row[i], sg[q] + 1] - A
-            P0 = S.pts[i] + A
-            if segments is not None:  # segments whose points cannot reach the targets
-                keep = segments(P0, S.row[i], E)
-                i, q, P0, E = i[keep], q[keep], P0[keep], E[keep]
-            self.edges.append((c, S.take(i), sg[q], P0, E))
+        from sim.analysis.flat_prune import segments as reach
+
+        N, (_, cont, verts, vvalid, _) = values.n, geo
+        none = np.zeros((N, 0))
+        test = (none, none, none, 1) if segments is None else segments
+        self.T, others = chains(values, geo, step)
+        self.edges = []
+        for c, S in zip(cont, others, strict=True):
+            x, y = S.pts[:, 0].copy(), S.pts[:, 1].copy()
+            i, sg = reach(bounds(S.row, N), x, y, verts[c], vvalid[c], *test)
+            A = verts[c][S.row[i], sg]
+            E = verts[c][S.row[i], sg + 1] - A
+            self.edges.append((c, S.take(i), sg, S.pts[i] + A, E))
 
 
 def _orthant(values, geo, bound):
     """:class:`_Sums`'s ``step`` and ``segments`` for max-min: the weakly undominated sums,
     pruned by ``bound`` (an :class:`OrthantBound`; None: not pruned)."""
-    N, cont, base = values.n, geo[1], _base(values, geo[1])
+    N, cont = values.n, geo[1]
+    none = np.zeros((N, 0))
 
-    def step(s, t, included, levels=None):
-        if t is not None:
-            s = _add(s, t, N, levels)
-        if bound is not None:
-            s = s.take(bound.alive(s.pts, s.row, included))
-        return _weak(s, _key(s, cont, base))
+    def test(included):
+        return (none, none, none, 1) if bound is None else bound.test(included)
 
-    def segments(P0, row, E):
-        return bound.alive(P0, row, set(bound.h), E)
-
-    return step, segments if bound is not None else None
+    step = stepper(N, cont, _base(values, cont), test, weak=True)
+    return step, None if bound is None else bound.test(set(bound.h))
 
 
 def _base(values, cont) -> int:

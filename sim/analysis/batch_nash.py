@@ -104,6 +104,64 @@ def _columns(s: _Flat, cont, base: int):
     return np.ascontiguousarray(s.pts[:, 0]), np.ascontiguousarray(s.pts[:, 1]), _key(s, cont, base)
 
 
+def _zero(N: int) -> _Flat:
+    """One point per draw at the origin (a sum's neutral element)."""
+    return _Flat(np.arange(N), np.zeros((N, 2)), np.zeros(N, np.int64), {})
+
+
+def stepper(N: int, cont, base: int, test, weak: bool = False):
+    """``step(s, t, included, levels=None)``: the kept sums of ``s + t`` (``t`` None: of
+    ``s``), ``included`` the summands in them, by :func:`sim.analysis.flat_prune.add_prune`
+    with the linear test ``test(included) -> (L0, L1, C, per)``; ``weak``: the weakly
+    Pareto-optimal sums (as :func:`_add` then the test then :func:`_prune`)."""
+    from sim.analysis.flat_prune import add_prune
+
+    zero = _zero(N)
+
+    def step(s: _Flat, t: _Flat | None, included, levels: int | None = None) -> _Flat:
+        u = zero if t is None else t
+        i, k = add_prune(
+            bounds(s.row, N), *_columns(s, cont, base), bounds(u.row, N), *_columns(u, cont, base),
+            levels or 1, *test(included), weak,
+        )  # fmt: skip
+        return s.take(i) if t is None else _sums(s, t, i, k, levels)
+
+    return step
+
+
+def chains(values, geo, step):
+    """Every draw's complete sums and, per curve, the sums of all the other summands, each
+    kept by ``step`` (:func:`stepper`) as they are built: the discrete issues' sums ``D``,
+    then ``D + C_1 + ... + C_k`` and ``C_k + ... + C_last``, joined around each curve.
+    ``geo``: ``(disc, cont, verts, vvalid)`` as :func:`extent` gives them.  Returns
+    ``(T, [S_c for each curve c])``."""
+    disc, cont, verts, vvalid = geo[:4]
+    N = values.n
+    rows = np.arange(N)
+    D = _zero(N)
+    for i, j in enumerate(disc):
+        L = values.levels[j].shape[2]
+        lv = np.moveaxis(values.levels[j], 0, -1).reshape(-1, 2)
+        t = _Flat(np.repeat(rows, L), lv, np.tile(np.arange(L), N), {})
+        D = step(D, t, set(disc[: i + 1]), L)
+    V = {}
+    for c in cont:
+        r, m = np.nonzero(vvalid[c])
+        V[c] = step(_Flat(r, verts[c][r, m], np.zeros(r.size, np.int64), {c: m}), None, {c})
+    prefix = [D]  # D, D + C_1, D + C_1 + C_2, ...
+    for k, c in enumerate(cont):
+        prefix.append(step(prefix[-1], V[c], {*disc, *cont[: k + 1]}))
+    suffix = [None] * (len(cont) + 1)  # C_k + ... + C_last
+    for k in range(len(cont) - 1, 0, -1):
+        nxt = suffix[k + 1]
+        suffix[k] = V[cont[k]] if nxt is None else step(V[cont[k]], nxt, set(cont[k:]))
+    others = [
+        prefix[k] if suffix[k + 1] is None else step(prefix[k], suffix[k + 1], {*disc, *cont} - {c})
+        for k, c in enumerate(cont)
+    ]
+    return prefix[-1], others
+
+
 def _prune(s: _Flat, key: np.ndarray) -> _Flat:
     """The undominated points of every draw (lowest ``key`` among exact duplicates; Kung,
     Luccio & Preparata 1975): sorted by draw, then ``u1`` and ``u2`` falling, a point stays
@@ -173,62 +231,28 @@ def solve_flat(values, d: np.ndarray, w: np.ndarray, bound: bool = True):
         summands.update({c: (verts[c], vvalid[c], True) for c in cont})
         nb = NashBound(summands, d, w, tol)
 
-    from sim.analysis.flat_prune import add_prune, edge_points
+    from sim.analysis.flat_prune import edge_points
 
-    rows = np.arange(N)
     none = np.zeros((N, 0))
-    zero = _Flat(rows, np.zeros((N, 2)), np.zeros(N, np.int64), {})  # adds nothing
 
     def test(included):
         """The bound's linear test of partial sums of ``included`` (None: complete sums)."""
         if nb is None:
-            return none, none, none
-        return nb.test(set(nb.h) if included is None else included)
+            return none, none, none, 1
+        L0, L1, C = nb.test(set(nb.h) if included is None else included)
+        return L0, L1, C, C.shape[1]  # one group: every direction
 
-    def step(s: _Flat, t: _Flat | None, included, levels: int | None = None) -> _Flat:
-        """The kept sums of ``s + t`` (``t`` None: of ``s``), ``included`` the summands in
-        them (:func:`sim.analysis.flat_prune.add_prune`)."""
-        u = zero if t is None else t
-        i, k = add_prune(
-            bounds(s.row, N), *_columns(s, cont, base), bounds(u.row, N), *_columns(u, cont, base),
-            levels or 1, *test(included), False,
-        )  # fmt: skip
-        return s.take(i) if t is None else _sums(s, t, i, k, levels)
-
-    D = zero
-    for i, j in enumerate(disc):
-        L = values.levels[j].shape[2]
-        t = _Flat(
-            np.repeat(rows, L),
-            np.moveaxis(values.levels[j], 0, -1).reshape(-1, 2),
-            np.tile(np.arange(L), N),
-            {},
-        )
-        D = step(D, t, set(disc[: i + 1]), levels=L)
-    V = {}
-    for c in cont:
-        r, m = np.nonzero(vvalid[c])
-        V[c] = step(_Flat(r, verts[c][r, m], np.zeros(r.size, np.int64), {c: m}), None, {c})
-    prefix = [D]
-    for k, c in enumerate(cont):
-        prefix.append(step(prefix[-1], V[c], {*disc, *cont[: k + 1]}))
-    suffix = [None] * (len(cont) + 1)
-    for k in range(len(cont) - 1, 0, -1):
-        nxt = suffix[k + 1]
-        suffix[k] = V[cont[k]] if nxt is None else step(V[cont[k]], nxt, set(cont[k:]))
-    T = prefix[-1]
+    step = stepper(N, cont, base, test)
+    T, others = chains(values, (disc, cont, verts, vvalid), step)
 
     # candidates: vertex sums, then each curve's edges at their stationary points
     dd = d[T.row]
     ok = ((T.pts - dd) > tol[T.row, None]).all(axis=1)
     groups = [(None, T, T.pts, ok, log_value(T.pts, dd, w, ok))]
-    for k, c in enumerate(cont):
-        S = prefix[k]
-        if suffix[k + 1] is not None:
-            S = step(prefix[k], suffix[k + 1], {*disc, *cont} - {c})
+    for c, S in zip(cont, others, strict=True):
         i, sg, t, x, y = edge_points(
             bounds(S.row, N), *_columns(S, cont, base)[:2], verts[c], vvalid[c], d, tol, w,
-            *test(None),
+            *test(None)[:3],
         )  # fmt: skip
         pts = np.column_stack([x, y])
         ok = np.ones(i.size, bool)

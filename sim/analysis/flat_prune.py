@@ -3,7 +3,8 @@
 :func:`add_prune` forms the Minkowski sums of two flat point sets draw by draw (every point
 of ``s`` plus every point of ``t`` of the same draw), drops the sums that fail a linear test
 (the upper bound of :class:`sim.analysis.nash_bound.NashBound`: ``x L0 + y L1 + C >= 0`` in
-every direction), and keeps the undominated ones (Kung, Luccio & Preparata 1975): sorted by
+every direction; of :class:`sim.analysis.maxmin_bound.OrthantBound`: in every direction of
+one of its groups), and keeps the undominated ones (Kung, Luccio & Preparata 1975): sorted by
 ``u1`` falling, ``u2`` falling, then ``key`` rising, a point stays if its ``u2`` beats every
 earlier point's; ``weak``: if no point with a strictly higher ``u1`` has a higher ``u2``
 (the weakly Pareto-optimal points), exact duplicates once.
@@ -56,7 +57,7 @@ def _order(x, y, key, m, order):
 
 
 @njit(cache=True, nogil=True)
-def add_prune(sb, sx, sy, skey, tb, tx, ty, tkey, mult, L0, L1, C, weak):
+def add_prune(sb, sx, sy, skey, tb, tx, ty, tkey, mult, L0, L1, C, per, weak):
     """The kept sums of every draw, in order: ``(i, k)`` index arrays into ``s`` and ``t``.
 
     Parameters
@@ -66,7 +67,9 @@ def add_prune(sb, sx, sy, skey, tb, tx, ty, tkey, mult, L0, L1, C, weak):
     sx, sy, skey, tx, ty, tkey : arrays
         The points' coordinates and cell keys; a sum's key is ``skey * mult + tkey``.
     L0, L1, C : (N, K) arrays
-        The linear test (``K = 0``: none).
+        The linear test (``K = 0``: none), in groups of ``per`` directions: a sum passes if
+        it passes every direction of some group (one group: every direction).
+    per : int
     weak : bool
         Keep the weakly Pareto-optimal points instead of the Pareto-optimal.
     """
@@ -93,10 +96,14 @@ def add_prune(sb, sx, sy, skey, tb, tx, ty, tkey, mult, L0, L1, C, weak):
             for k in range(tb[n], tb[n + 1]):
                 px = sx[i] + tx[k]
                 py = sy[i] + ty[k]
-                ok = True
-                for q in range(K):
-                    if not (px * L0[n, q] + py * L1[n, q] + C[n, q] >= 0):
-                        ok = False
+                ok = K == 0
+                for g in range(0, K, per):
+                    ok = True
+                    for q in range(g, g + per):
+                        if not (px * L0[n, q] + py * L1[n, q] + C[n, q] >= 0):
+                            ok = False
+                            break
+                    if ok:
                         break
                 if ok:
                     x[m], y[m], key[m] = px, py, skey[i] * mult + tkey[k]

@@ -150,6 +150,14 @@ class OrthantBound:
         self.lam0, self.lam1 = self.lam[:, 0].T.copy(), self.lam[:, 1].T.copy()
         self.order = np.r_[K + 1, K, K + 2, np.arange(K)]  # the tightest first
 
+    def test(self, included):
+        """The test :meth:`alive` makes of partial sums of the summands ``included``, for
+        :func:`sim.analysis.flat_prune.add_prune`: ``(L0, L1, C, per)``, a partial sum
+        ``(x, y)`` of draw ``n`` alive if ``x L0 + y L1 + C >= 0`` in every direction of some
+        group of ``per`` (one group a target)."""
+        rest = sum((h for j, h in self.h.items() if j not in included), np.zeros_like(self.need))
+        return self.lam0.T.copy(), self.lam1.T.copy(), rest - self.need, self.per
+
     def alive(self, pts, row, included, E=None) -> np.ndarray:
         """Which partial sums ``pts`` (P, 2) of the summands ``included``, of the draws
         ``row`` (P,), may be completed into the orthant above one of the targets; with ``E``

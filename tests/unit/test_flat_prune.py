@@ -21,25 +21,31 @@ def _flat(rng, N, most, key_hi):
     return _Flat(row, pts, rng.integers(0, key_hi, row.size), {})
 
 
-def _kernel(s, t, N, mult, test, weak):
+def _kernel(s, t, N, mult, test, weak, per=None):
     L0, L1, C = test
+    per = per or max(C.shape[1], 1)
     return add_prune(
         bounds(s.row, N), s.pts[:, 0].copy(), s.pts[:, 1].copy(), s.combo,
         bounds(t.row, N), t.pts[:, 0].copy(), t.pts[:, 1].copy(), t.combo,
-        mult, L0, L1, C, weak,
+        mult, L0, L1, C, per, weak,
     )  # fmt: skip
 
 
-def _brute(s, t, N, mult, test, weak):
-    """The kept pairs of every draw, in the kernel's order, by definition."""
+def _brute(s, t, N, mult, test, weak, per=None):
+    """The kept pairs of every draw, in the kernel's order, by definition (a sum passes the
+    test if it passes every direction of some group of ``per``)."""
     L0, L1, C = test
+    K = C.shape[1]
+    groups = [range(g, g + (per or K)) for g in range(0, K, per or max(K, 1))] or [range(0)]
     out = []
     for n in range(N):
         cand = []
         for i in np.flatnonzero(s.row == n):
             for k in np.flatnonzero(t.row == n):
                 p = s.pts[i] + t.pts[k]
-                if all(p[0] * L0[n, q] + p[1] * L1[n, q] + C[n, q] >= 0 for q in range(C.shape[1])):
+                if any(
+                    all(p[0] * L0[n, q] + p[1] * L1[n, q] + C[n, q] >= 0 for q in g) for g in groups
+                ):
                     cand.append((p[0], p[1], s.combo[i] * mult + t.combo[k], i, k))
         kept = []
         for a, (x, y, key, i, k) in enumerate(cand):
@@ -65,10 +71,11 @@ def test_kernel_matches_brute_force(seed, weak):
     N = 5
     s, t = _flat(rng, N, 6, 3), _flat(rng, N, 5 if seed % 3 else 40, 3)  # long rows: merge sort
     K = seed % 4
+    per = K if seed < 6 else 1  # one group of every direction, or each direction its own
     test = (rng.uniform(0, 1, (N, K)), rng.uniform(0, 1, (N, K)), rng.uniform(-3, 3, (N, K)))
     mult = 1 + seed % 3
-    i, k = _kernel(s, t, N, mult, test, weak)
-    assert list(zip(i.tolist(), k.tolist(), strict=True)) == _brute(s, t, N, mult, test, weak)
+    i, k = _kernel(s, t, N, mult, test, weak, per)
+    assert list(zip(i.tolist(), k.tolist(), strict=True)) == _brute(s, t, N, mult, test, weak, per)
 
 
 @pytest.mark.parametrize("seed", range(8))
