@@ -189,3 +189,50 @@ def edge_points(sb, sx, sy, verts, valid, d, tol, w, L0, L1, C):
                     out_x[got], out_y[got] = qx, qy
                     got += 1
     return out_i[:got], out_g[:got], out_t[:got], out_x[:got], out_y[:got]
+
+
+@njit(cache=True, nogil=True)
+def segments(sb, sx, sy, verts, valid, L0, L1, C, per):
+    """The segments ``P0 + s E`` (``P0`` a partial sum of ``s`` plus a curve's vertex, ``E``
+    the curve's edge from it, both ends valid, ``s`` in [0, 1]) of every draw that may pass
+    the linear test in groups of :func:`add_prune`: in some group, ``P0 . l + max(E . l, 0)
+    + C >= 0`` for every direction ``l`` (a segment's support is its better end's).
+
+    Returns ``(i, seg)``: the index into ``s`` and the segment (its first vertex), by ``i``
+    then segment.
+    """
+    N = sb.size - 1
+    K = C.shape[1]
+    m = verts.shape[1]
+    total = 0
+    for n in range(N):
+        segs = 0
+        for g in range(m - 1):
+            if valid[n, g + 1]:
+                segs += 1
+        total += (sb[n + 1] - sb[n]) * segs
+    out_i = np.empty(total, np.int64)
+    out_g = np.empty(total, np.int64)
+    got = 0
+    for n in range(N):
+        for i in range(sb[n], sb[n + 1]):
+            for g in range(m - 1):
+                if not valid[n, g + 1]:
+                    continue
+                ax, ay = verts[n, g, 0], verts[n, g, 1]
+                ex, ey = verts[n, g + 1, 0] - ax, verts[n, g + 1, 1] - ay
+                px, py = sx[i] + ax, sy[i] + ay
+                ok = K == 0
+                for first in range(0, K, per):
+                    ok = True
+                    for q in range(first, first + per):
+                        lift = max(ex * L0[n, q] + ey * L1[n, q], 0.0)
+                        if not (px * L0[n, q] + py * L1[n, q] + C[n, q] + lift >= 0):
+                            ok = False
+                            break
+                    if ok:
+                        break
+                if ok:
+                    out_i[got], out_g[got] = i, g
+                    got += 1
+    return out_i[:got], out_g[:got]

@@ -147,3 +147,43 @@ def test_edge_points_match_the_array_formula(seed):
                 assert (np.log(grid) @ w).max() <= np.log(q - d[n]) @ w + 1e-12
             ref.append((a, sg, st, q[0], q[1]))
     assert list(zip(i.tolist(), g.tolist(), t.tolist(), x.tolist(), y.tolist(), strict=True)) == ref
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_segments_match_their_definition(seed):
+    """segments against the test written out: a segment stays if in some group every
+    direction's support over the segment (its better end) passes, and against sampling:
+    a segment with a sampled point passing a group is never dropped."""
+    from sim.analysis.flat_prune import segments
+
+    rng = np.random.default_rng(400 + seed)
+    N, m = 6, 6
+    s = _flat(rng, N, 5, 3)
+    verts = rng.normal(0, 1, (N, m, 2))
+    valid = np.arange(m)[None, :] < rng.integers(1, m + 1, N)[:, None]
+    per = 1 + seed % 3
+    K = per * (seed % 2 + 1)
+    L0, L1 = rng.uniform(0, 1, (N, K)), rng.uniform(0, 1, (N, K))
+    C = rng.uniform(-3, 1, (N, K))
+    i, g = segments(bounds(s.row, N), s.pts[:, 0].copy(), s.pts[:, 1].copy(), verts, valid,
+                    L0, L1, C, per)  # fmt: skip
+    ref = []
+    for a in range(s.row.size):
+        n = s.row[a]
+        for sg in range(m - 1):
+            if not valid[n, sg + 1]:
+                continue
+            P0, E = s.pts[a] + verts[n, sg], verts[n, sg + 1] - verts[n, sg]
+            ends = [P0, P0 + E]
+            keep = any(
+                all(max(e[0] * L0[n, q] + e[1] * L1[n, q] for e in ends) + C[n, q] >= -1e-12
+                    for q in range(f, f + per))
+                for f in range(0, K, per)
+            )  # fmt: skip
+            pts = P0 + np.linspace(0, 1, 11)[:, None] * E
+            reach = pts[:, :1] * L0[n] + pts[:, 1:] * L1[n] + C[n]  # (11, K)
+            hit = any((reach[:, f : f + per] >= 0).all(axis=1).any() for f in range(0, K, per))
+            assert not hit or keep
+            if keep:
+                ref.append((a, sg))
+    assert list(zip(i.tolist(), g.tolist(), strict=True)) == ref
