@@ -57,6 +57,48 @@ def _order(x, y, key, m, order):
 
 
 @njit(cache=True, nogil=True)
+def _passes(x, y, ex, ey, L0, L1, C, per):
+    """Whether ``(x, y)`` passes the linear test ``x L0 + y L1 + C >= 0`` in every direction
+    of some group of ``per`` (no directions: it passes); with an edge ``(ex, ey)``, whether
+    the segment from ``(x, y)`` may (its support in a direction is its better end's)."""
+    K = C.size
+    if K == 0:
+        return True
+    for first in range(0, K, per):
+        ok = True
+        for q in range(first, first + per):
+            reach = x * L0[q] + y * L1[q] + C[q]
+            if ex != 0.0 or ey != 0.0:
+                reach = reach + max(ex * L0[q] + ey * L1[q], 0.0)
+            if not (reach >= 0):
+                ok = False
+                break
+        if ok:
+            return True
+    return False
+
+
+@njit(cache=True, nogil=True)
+def _pair_count(sb, valid):
+    """How many (partial sum, segment with both ends valid) pairs there are."""
+    total = 0
+    for n in range(sb.size - 1):
+        segs = 0
+        for g in range(valid.shape[1] - 1):
+            if valid[n, g + 1]:
+                segs += 1
+        total += (sb[n + 1] - sb[n]) * segs
+    return total
+
+
+@njit(cache=True, nogil=True)
+def _segment(verts, n, g):
+    """Segment ``g`` of draw ``n``'s curve: its first vertex and its edge."""
+    ax, ay = verts[n, g, 0], verts[n, g, 1]
+    return ax, ay, verts[n, g + 1, 0] - ax, verts[n, g + 1, 1] - ay
+
+
+@njit(cache=True, nogil=True)
 def add_prune(sb, sx, sy, skey, tb, tx, ty, tkey, mult, L0, L1, C, per, weak):
     """The kept sums of every draw, in order: ``(i, k)`` index arrays into ``s`` and ``t``.
 
@@ -74,7 +116,6 @@ def add_prune(sb, sx, sy, skey, tb, tx, ty, tkey, mult, L0, L1, C, per, weak):
         Keep the weakly Pareto-optimal points instead of the Pareto-optimal.
     """
     N = sb.size - 1
-    K = C.shape[1]
     total = 0
     most = 0
     for n in range(N):
@@ -96,16 +137,7 @@ def add_prune(sb, sx, sy, skey, tb, tx, ty, tkey, mult, L0, L1, C, per, weak):
             for k in range(tb[n], tb[n + 1]):
                 px = sx[i] + tx[k]
                 py = sy[i] + ty[k]
-                ok = K == 0
-                for g in range(0, K, per):
-                    ok = True
-                    for q in range(g, g + per):
-                        if not (px * L0[n, q] + py * L1[n, q] + C[n, q] >= 0):
-                            ok = False
-                            break
-                    if ok:
-                        break
-                if ok:
+                if _passes(px, py, 0.0, 0.0, L0[n], L1[n], C[n], per):
                     x[m], y[m], key[m] = px, py, skey[i] * mult + tkey[k]
                     ii[m], kk[m] = i, k
                     m += 1
@@ -147,13 +179,7 @@ def edge_points(sb, sx, sy, verts, valid, d, tol, w, L0, L1, C):
     m = verts.shape[1]
     w0, w1 = w[0], w[1]
     W = w0 + w1
-    total = 0
-    for n in range(N):
-        segs = 0
-        for g in range(m - 1):
-            if valid[n, g + 1]:
-                segs += 1
-        total += (sb[n + 1] - sb[n]) * segs
+    total = _pair_count(sb, valid)
     out_i = np.empty(total, np.int64)
     out_g = np.empty(total, np.int64)
     out_t = np.empty(total)
@@ -166,8 +192,7 @@ def edge_points(sb, sx, sy, verts, valid, d, tol, w, L0, L1, C):
             for g in range(m - 1):
                 if not valid[n, g + 1]:
                     continue
-                ax, ay = verts[n, g, 0], verts[n, g, 1]
-                ex, ey = verts[n, g + 1, 0] - ax, verts[n, g + 1, 1] - ay
+                ax, ay, ex, ey = _segment(verts, n, g)
                 if not (abs(ex) > tl and abs(ey) > tl):
                     continue  # not slanted
                 px, py = sx[i] + ax, sy[i] + ay
@@ -179,12 +204,7 @@ def edge_points(sb, sx, sy, verts, valid, d, tol, w, L0, L1, C):
                 qx, qy = px + t * ex, py + t * ey
                 if not (qx - d0 > tl and qy - d1 > tl):
                     continue
-                ok = True
-                for q in range(K):
-                    if not (qx * L0[n, q] + qy * L1[n, q] + C[n, q] >= 0):
-                        ok = False
-                        break
-                if ok:
+                if _passes(qx, qy, 0.0, 0.0, L0[n], L1[n], C[n], max(K, 1)):
                     out_i[got], out_g[got], out_t[got] = i, g, t
                     out_x[got], out_y[got] = qx, qy
                     got += 1
@@ -202,15 +222,8 @@ def segments(sb, sx, sy, verts, valid, L0, L1, C, per):
     then segment.
     """
     N = sb.size - 1
-    K = C.shape[1]
     m = verts.shape[1]
-    total = 0
-    for n in range(N):
-        segs = 0
-        for g in range(m - 1):
-            if valid[n, g + 1]:
-                segs += 1
-        total += (sb[n + 1] - sb[n]) * segs
+    total = _pair_count(sb, valid)
     out_i = np.empty(total, np.int64)
     out_g = np.empty(total, np.int64)
     got = 0
@@ -219,20 +232,9 @@ def segments(sb, sx, sy, verts, valid, L0, L1, C, per):
             for g in range(m - 1):
                 if not valid[n, g + 1]:
                     continue
-                ax, ay = verts[n, g, 0], verts[n, g, 1]
-                ex, ey = verts[n, g + 1, 0] - ax, verts[n, g + 1, 1] - ay
+                ax, ay, ex, ey = _segment(verts, n, g)
                 px, py = sx[i] + ax, sy[i] + ay
-                ok = K == 0
-                for first in range(0, K, per):
-                    ok = True
-                    for q in range(first, first + per):
-                        lift = max(ex * L0[n, q] + ey * L1[n, q], 0.0)
-                        if not (px * L0[n, q] + py * L1[n, q] + C[n, q] + lift >= 0):
-                            ok = False
-                            break
-                    if ok:
-                        break
-                if ok:
+                if _passes(px, py, ex, ey, L0[n], L1[n], C[n], per):
                     out_i[got], out_g[got] = i, g
                     got += 1
     return out_i[:got], out_g[:got]
