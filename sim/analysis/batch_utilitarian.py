@@ -35,9 +35,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.analysis.batch_maxmin import _base, _found, _ir, _redo, _setup, _start, _Sums, _zone
-from sim.analysis.batch_nash import _columns, _Flat, _rowmax, _sums, winners
+from sim.analysis.batch_nash import _rowmax, stepper, winners
 from sim.analysis.maxmin_bound import climb, extents, support
-from sim.bargaining.groups import bounds
 
 __all__ = ["LinearBound", "solve_utilitarian"]
 
@@ -116,21 +115,13 @@ class LinearBound:
 
 def _stepper(values, cont, bound: LinearBound):
     """:class:`sim.analysis.batch_maxmin._Sums`'s step: add, test and keep the undominated
-    sums in one compiled loop per draw (:func:`sim.analysis.flat_prune.add_prune`)."""
-    from sim.analysis.flat_prune import add_prune
+    sums in one compiled loop per draw (:func:`sim.analysis.batch_nash.stepper`)."""
 
-    N, base = values.n, _base(values, cont)
-    zero = _Flat(np.arange(N), np.zeros((N, 2)), np.zeros(N, np.int64), {})
+    def test(included):
+        L0, L1, C = bound.test(included)
+        return L0, L1, C, max(C.shape[1], 1)  # one group: every direction
 
-    def step(s, t, included, levels=None):
-        other = zero if t is None else t
-        cols_s, cols_t = _columns(s, cont, base), _columns(other, cont, base)
-        mult = 1 if levels is None else levels
-        i, k = add_prune(bounds(s.row, N), *cols_s, bounds(other.row, N), *cols_t, mult,
-                         *bound.test(included), False)  # fmt: skip
-        return s.take(i) if t is None else _sums(s, t, i, k, levels)
-
-    return step
+    return stepper(values.n, cont, _base(values, cont), test)
 
 
 def solve_utilitarian(values, d: np.ndarray, w, fallback):
