@@ -231,17 +231,26 @@ def forecast_scenario(path: str | Path, payload: dict):
 def sweep_forecast(folder: str | Path) -> Path | None:
     """Write a finished sweep's ``forecast.json`` (once); None when the design is not a
     sample of the prior (``morris`` trajectories, grids) or the sweep is unfinished."""
-    from sim.analysis.sweep_report import load_sweep
+    import json
+
+    from sim.analysis.sweep import read_table
+    from sim.scenario.loader import validate_data
 
     folder = Path(folder)
     if (folder / "forecast.json").exists():
         return folder / "forecast.json"
-    loaded, design, table, manifest = load_sweep(folder)
-    if design.method not in ("mc", "lhs", "sobol") or design.grid:
+    manifest = json.loads((folder / "manifest.json").read_text())
+    if manifest["method"] not in ("mc", "lhs", "sobol") or manifest["grid"]:
         return None
+    loaded = validate_data(json.loads((folder / "scenario.json").read_text()),
+                           manifest["scenario"])
+    wanted = ["model", "status", "agreement_date",
+              *(f"agreement.{issue.id}" for issue in loaded.scenario.issues)]
+    table = read_table(folder, columns=wanted)  # the records' outcomes, not the inputs
     if len(table) != manifest["n_draws"] * len(manifest["models"]):
         return None
-    args = {"method": design.method, "samples": manifest["n_draws"], "seed": design.seed}
+    args = {"method": manifest["method"], "samples": manifest["n_draws"],
+            "seed": manifest["seed"]}
     payload = forecast_payload(predictives(table, loaded.scenario), loaded,
                                made_by="sim sweep", design=args)
     return write_forecast(folder, payload)

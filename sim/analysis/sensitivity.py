@@ -53,7 +53,7 @@ def outcome_values(table, scenario, outcome: str) -> np.ndarray:
             v = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
         else:
             by_label = {lv.label: float(lv.value) for lv in issue.level_list()}
-            v = np.array([by_label.get(x, np.nan) for x in col], dtype=float)
+            v = col.map(by_label).to_numpy(dtype=float)  # NaN: no such level
         return np.where(ok & np.isfinite(v), v, fallback)
     v = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
     if outcome.startswith("gain."):

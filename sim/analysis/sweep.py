@@ -237,15 +237,20 @@ class _progress:
         return False
 
 
-def read_table(folder: str | Path):
-    """The sweep's table, one row per (draw, model), from the chunks written so far."""
+def read_table(folder: str | Path, columns=None):
+    """The sweep's table, one row per (draw, model), from the chunks written so far;
+    ``columns``: only those of them the chunks have (and ``draw``)."""
     import pandas as pd
+    import pyarrow.parquet as pq
 
     folder = Path(folder)
     files = sorted((folder / "chunks").glob("chunk-*.parquet"))  # every chunk on disk
-    frames = [pd.read_parquet(f) for f in files]
-    if not frames:
+    if not files:
         return pd.DataFrame()
+    if columns is not None:
+        have = set(pq.read_schema(files[0]).names)
+        columns = ["draw", *(c for c in columns if c in have and c != "draw")]
+    frames = [pd.read_parquet(f, columns=columns) for f in files]
     return pd.concat(frames, ignore_index=True).sort_values("draw", kind="stable").reset_index(
         drop=True
     )
