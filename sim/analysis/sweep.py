@@ -117,8 +117,12 @@ def run_sweep(loaded=None, design=None, *, models=None, out=None, resume=None,
         The design's arguments (method, samples, params, grid), recorded in the manifest so
         that the analysis can rebuild the design (:func:`sim.analysis.sweep_report.load_sweep`).
     """
+    from concurrent.futures import Future, ThreadPoolExecutor
+
     import pandas as pd
 
+    writer = ThreadPoolExecutor(1)  # the design is written while the first chunks compute
+    design_written: Future | None = None
     if resume is not None:
         folder = Path(resume)
         manifest = json.loads((folder / "manifest.json").read_text())
@@ -140,7 +144,6 @@ def run_sweep(loaded=None, design=None, *, models=None, out=None, resume=None,
         folder = new_run_dir(Path(out), loaded.scenario.id, created)
         (folder / "chunks").mkdir(parents=True)
         draws = design.draws()
-        _write_atomic(folder / "design.parquet", lambda p: draws.to_parquet(p, index=False))
         _write_json(folder / "scenario.json", loaded.data)
         manifest = {
             "format_version": SWEEP_FORMAT_VERSION,
@@ -160,7 +163,12 @@ def run_sweep(loaded=None, design=None, *, models=None, out=None, resume=None,
             "chunk_size": int(chunk_size),
             "chunks": [],
         }
-        _write_json(folder / "manifest.json", manifest)
+
+        def start(design, first):
+            _write_atomic(folder / "design.parquet", lambda p: design.to_parquet(p, index=False))
+            _write_json(folder / "manifest.json", first)  # resumable from here on
+
+        design_written = writer.submit(start, draws, json.loads(json.dumps(manifest)))
     models = manifest["models"]
     bounds = _bounds(manifest["n_draws"], manifest["chunk_size"])
     done = {_chunk_name(k) for k in range(len(bounds)) if (folder / _chunk_name(k)).exists()}
@@ -168,15 +176,30 @@ def run_sweep(loaded=None, design=None, *, models=None, out=None, resume=None,
 
     def land(k: int, data: bytes | None) -> None:
         if data is not None:
+            if design_written is not None:
+                design_written.result()  # design and manifest on disk before any chunk
             _write_atomic(folder / _chunk_name(k), lambda p: p.write_bytes(data))
             done.add(_chunk_name(k))
         manifest["chunks"] = [{"file": _chunk_name(j), "draws": list(bounds[j])}
                               for j in range(len(bounds)) if _chunk_name(j) in done]
         _write_json(folder / "manifest.json", manifest)
 
-    land(-1, None)  # the manifest lists every chunk on disk (one may have landed unlisted)
+    if resume is not None:
+        land(-1, None)  # the manifest lists every chunk on disk (one may have landed unlisted)
     left = sum(bounds[k][1] - bounds[k][0] for k in todo)
-    with _progress(progress, manifest["n_draws"], manifest["n_draws"] - left) as advance:
+    try:
+        _evaluate_chunks(loaded, draws, models, bounds, todo, land, workers, scheduler,
+                         _progress(progress, manifest["n_draws"], manifest["n_draws"] - left))
+        if design_written is not None:
+            design_written.result()
+    finally:
+        writer.shutdown(wait=True)
+    return folder
+
+
+def _evaluate_chunks(loaded, draws, models, bounds, todo, land, workers, scheduler, bar):
+    """Evaluate the chunks ``todo`` in this process or on Dask, landing each as it ends."""
+    with bar as advance:
         if workers <= 1 and not scheduler:
             for k in todo:
                 lo, hi = bounds[k]
@@ -203,7 +226,6 @@ def run_sweep(loaded=None, design=None, *, models=None, out=None, resume=None,
                 client.close()
                 if cluster is not None:
                     cluster.close()
-    return folder
 
 
 class _progress:

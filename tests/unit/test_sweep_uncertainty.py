@@ -161,3 +161,20 @@ def test_grid_is_full_factorial():
     assert g.n == 15 and len(g.draws().drop_duplicates()) == 15
     with pytest.raises(ValueError, match="PATH=LO:HI:N"):
         parse_grid("x=1:2")
+
+
+def test_uniform_factors_draw_scipys_quantiles_bit_for_bit():
+    """A uniform factor's values (u * scale + loc) are scipy.stats.uniform.ppf's exactly,
+    at the ends of the unit interval too."""
+    import dataclasses
+
+    from sim.analysis.design import make_design
+
+    base = sim.load(ROOT / "scenarios" / "japan_us_2025.yaml")
+    design = make_design(base, method="lhs", samples=257, seed=3)
+    u = np.r_[design.points[:, 0], 0.0, 1.0, np.nextafter(1.0, 0), 5e-324]
+    uniform = [f for f in design.factors if f.uniform is not None]
+    assert len(uniform) > 30
+    for f in uniform:
+        generic = dataclasses.replace(f, uniform=None)  # scipy's ppf
+        np.testing.assert_array_equal(f.values(u), generic.values(u))
