@@ -10,7 +10,7 @@ Three paths measured side by side in one run (the machine is shared: compare the
 Then where the time of one chunk goes (cProfile, sim's own functions by cumulative time).
 Issue 11's goal is 1,000,000 Nash draws a minute on this 2-core machine.
 
-    python benchmarks/bench_sweep.py [--draws 4000] [--per-draw 10] [--chunk 1000]
+    python benchmarks/bench_sweep.py [--draws 4000] [--per-draw 10] [--chunk 8000]
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--draws", type=int, default=4000)
     ap.add_argument("--per-draw", type=int, default=10)
-    ap.add_argument("--chunk", type=int, default=1000)
+    ap.add_argument("--chunk", type=int, default=8000)  # sim sweep's default chunk size
     args = ap.parse_args()
     base = sim.load(SCENARIO)
     design = make_design(base, method="lhs", samples=args.draws, seed=0)
