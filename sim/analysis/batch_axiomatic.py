@@ -36,9 +36,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.analysis.batch_maxmin import solve_maxmin
-from sim.analysis.batch_nash import extent, log_value, solve_flat, winners
+from sim.analysis.batch_nash import _base, extent, log_gain, log_value, solve_flat, winners
 from sim.analysis.batch_utilitarian import solve_utilitarian
-from sim.analysis.nash_bound import log_gain
 
 __all__ = ["Solved", "log_gain", "solve_batch"]
 
@@ -144,7 +143,7 @@ class _Geometry:
         self.values = values
         disc, cont, verts, vvalid, self.tol = extent(values)
         self.cont = cont
-        base = self.base = max([int(values.count[c].max()) for c in cont] + [1])
+        base = self.base = _base(values, cont)
 
         # undominated discrete combinations, then partial sums with the continuous curves
         D = _Set(np.zeros((N, 1, 2)), np.ones((N, 1), bool), np.zeros((N, 1), np.int64), {})
@@ -480,13 +479,14 @@ def solve_batch(
     def plain(v, dd):  # the padded geometry, a chunk at a time
         return _chunks(v, dd, chunk or _SMALL, lambda a, b: _solve_one(a, b, solution, w))
 
-    if solution == "nash" and _vertex_sums(values) > _PLAIN:
+    large = _vertex_sums(values) > _PLAIN  # small sets: bounds would cost more than they save
+    if solution == "nash" and large:
         size, one = _NASH_CHUNK, lambda v, dd: Solved(*solve_flat(v, dd, w))
-    elif solution == "nash":  # small sets: bounds would cost more than they save
+    elif solution == "nash":
         size, one = chunk or _SMALL, lambda v, dd: _nash(_Geometry(v), dd, w)
-    elif solution in ("kalai_smorodinsky", "egalitarian") and _vertex_sums(values) > _PLAIN:
+    elif solution in ("kalai_smorodinsky", "egalitarian") and large:
         size, one = _NASH_CHUNK, lambda v, dd: Solved(*solve_maxmin(v, dd, solution, w, plain))
-    elif solution == "utilitarian" and _vertex_sums(values) > _PLAIN and _nonnegative(w):
+    elif solution == "utilitarian" and large and _nonnegative(w):
         size, one = _NASH_CHUNK, lambda v, dd: Solved(*solve_utilitarian(v, dd, w, plain))
     else:
         return plain(values, d)

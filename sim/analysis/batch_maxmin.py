@@ -29,7 +29,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.analysis.batch_nash import _rowmax, chains, extent, stepper, winners
+from sim.analysis.batch_nash import (
+    _base,
+    _found,
+    _rowmax,
+    _summands,
+    chains,
+    extent,
+    stepper,
+    winners,
+)
 from sim.analysis.maxmin_bound import OrthantBound, climb, extents, picks, support
 from sim.bargaining.groups import bounds
 
@@ -47,8 +56,7 @@ class _Sums:
         from sim.analysis.flat_prune import segments as reach
 
         N, (_, cont, verts, vvalid, _) = values.n, geo
-        none = np.zeros((N, 0))
-        test = (none, none, none, 1) if segments is None else segments
+        test = (np.zeros((N, 0)),) * 3 + (1,) if segments is None else segments
         self.T, others = chains(values, geo, step)
         self.edges = []
         for c, S in zip(cont, others, strict=True):
@@ -62,18 +70,9 @@ class _Sums:
 def _orthant(values, geo, bound):
     """:class:`_Sums`'s ``step`` and ``segments`` for max-min: the weakly undominated sums,
     pruned by ``bound`` (an :class:`OrthantBound`; None: not pruned)."""
-    N, cont = values.n, geo[1]
-    none = np.zeros((N, 0))
-
-    def test(included):
-        return (none, none, none, 1) if bound is None else bound.test(included)
-
-    step = stepper(N, cont, _base(values, cont), test, weak=True)
+    test = None if bound is None else bound.test
+    step = stepper(values.n, geo[1], _base(values, geo[1]), test, weak=True)
     return step, None if bound is None else bound.test(set(bound.h))
-
-
-def _base(values, cont) -> int:
-    return max([int(values.count[c].max()) for c in cont] + [1])
 
 
 def _ir(sums: _Sums, d):
@@ -138,25 +137,6 @@ def _groups(sums: _Sums, d, r, tol):
     return out
 
 
-def _found(values, cont, base, S, edge, t, second):
-    """``(row, key, second, combo, {issue: coordinate})`` of the candidates ``t`` of a group
-    (the key: the lowest cell holding the point, as ``batch_axiomatic._found``)."""
-    Sx = S.take(t)
-    r, key, xs = Sx.row, Sx.combo.astype(np.int64), {}
-    for cc in cont:
-        if edge is not None and cc == edge[0]:
-            sg, sv = edge[1][t], edge[2][t]
-            piece = np.where(sv >= 1.0, sg, np.where(sv <= 0.0, np.maximum(sg - 1, 0), sg))
-            key = key * base + piece
-            xa, xb = values.xs[cc][r, sg], values.xs[cc][r, sg + 1]
-            xs[cc] = np.where(sv >= 1.0, xb, xa + sv * (xb - xa))
-        else:
-            at = Sx.bp[cc]
-            key = key * base + np.maximum(at - 1, 0)
-            xs[cc] = values.xs[cc][r, np.maximum(at, 0)]
-    return r, key, second[t], Sx.combo, xs
-
-
 def _choose(values, geo, sums, d, r, tol):
     """The max-min answer of every draw (as ``batch_axiomatic._max_min``): its ``best``
     value and ``(zone, combo, coords)``."""
@@ -166,23 +146,13 @@ def _choose(values, geo, sums, d, r, tol):
     best = np.max([_rowmax(g[0].row, np.where(g[2], g[4], -np.inf), N) for g in groups], 0)
     tmax = np.max([_rowmax(g[0].row, np.where(g[3], g[4], -np.inf), N) for g in groups], 0)
     use_ray = np.isfinite(tmax) & (tmax >= best - tol_t)
-    found = []
+    base, found = _base(values, cont), []
     for S, edge, ok, ray, lo, hi in groups:
         u = use_ray[S.row]
         tied = np.where(u, ray & (lo >= (tmax - tol_t)[S.row]), ok & (lo >= (best - tol_t)[S.row]))
-        found.append(_found(values, cont, _base(values, cont), S, edge, np.flatnonzero(tied),
-                            np.where(u, lo, hi)))  # fmt: skip
-    got = winners(found, np.zeros(N, np.int64), {c: values.xs[c][:, 0].copy() for c in cont})
+        found.append(_found(values, cont, base, S, edge, np.flatnonzero(tied), np.where(u, lo, hi)))
+    got = winners(found, np.zeros(N, np.int64), {c: values.xs[c][:, 0] for c in cont})
     return best, got
-
-
-def _summands(values, geo) -> dict:
-    disc, cont, verts, vvalid, _ = geo
-    out = {}
-    for j in disc:
-        p = np.moveaxis(values.levels[j], 0, -1)
-        out[j] = (p, np.ones(p.shape[:2], bool), False)
-    return out | {c: (verts[c], vvalid[c], True) for c in cont}
 
 
 def _max_min_score(d, r):

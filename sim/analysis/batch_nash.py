@@ -8,9 +8,9 @@ flat arrays (a row number per point, rows in order) rather than padded to the lo
 with the bounds of :mod:`sim.analysis.nash_bound` most draws keep one or a few partial sums
 while a few keep hundreds, and padding would make every draw pay for the largest.  Each step
 (add two sets, apply the bound, keep the undominated sums) is one compiled loop per draw
-(:func:`sim.analysis.flat_prune.add_prune`, the same arithmetic as :func:`_add`,
-:meth:`NashBound.alive` and :func:`_prune`, which it is tested against); the candidates'
-values stay in numpy, as every other path computes them.
+(:func:`sim.analysis.flat_prune.add_prune`, tested against a brute force and, bit for bit,
+against the array steps it replaced); the candidates' values stay in numpy, as every other
+path computes them.
 
 Same candidates, values and ties as :mod:`sim.analysis.batch_axiomatic` (ties: the lowest
 cell of :attr:`sim.space.OutcomeSpace.cells`, then the larger ``u1``, then the first
@@ -25,9 +25,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.analysis.nash_bound import NashBound
-from sim.bargaining.groups import bounds, ragged
+from sim.bargaining.groups import bounds
 
-__all__ = ["extent", "log_value", "solve_flat", "winners"]
+__all__ = ["extent", "log_gain", "log_value", "solve_flat", "winners"]
 
 
 def extent(values):
@@ -68,22 +68,9 @@ class _Flat:
         return _Flat(self.row[i], self.pts[i], self.combo[i], {c: b[i] for c, b in self.bp.items()})
 
 
-def _pairs(srow: np.ndarray, trow: np.ndarray, N: int):
-    """Every pair ``(i, k)`` of elements with ``srow[i] == trow[k]`` (``trow`` ascending), in
-    the order of ``i`` then ``k``."""
-    b = bounds(trow, N)
-    return ragged(b[srow], b[srow + 1])
-
-
-def _add(s: _Flat, t: _Flat, N: int, levels: int | None = None) -> _Flat:
-    """Minkowski sums of every draw's sets (``levels``: ``t`` is a discrete issue's levels,
-    whose position extends the combination index, first issue most significant)."""
-    i, k = _pairs(s.row, t.row, N)
-    return _sums(s, t, i, k, levels)
-
-
 def _sums(s: _Flat, t: _Flat, i, k, levels: int | None = None) -> _Flat:
-    """The sums of the pairs ``(s[i], t[k])`` (as :func:`_add`)."""
+    """The sums of the pairs ``(s[i], t[k])`` (``levels``: ``t`` is a discrete issue's
+    levels, whose position extends the combination index, first issue most significant)."""
     combo = s.combo[i] * levels + t.combo[k] if levels is not None else s.combo[i]
     bp = {c: b[i] for c, b in s.bp.items()} | {c: b[k] for c, b in t.bp.items()}
     return _Flat(s.row[i], s.pts[i] + t.pts[k], combo, bp)
@@ -104,25 +91,61 @@ def _columns(s: _Flat, cont, base: int):
     return np.ascontiguousarray(s.pts[:, 0]), np.ascontiguousarray(s.pts[:, 1]), _key(s, cont, base)
 
 
+def _base(values, cont) -> int:
+    """The radix of a cell key's pieces (the most breakpoints of any curve)."""
+    return max([int(values.count[c].max()) for c in cont] + [1])
+
+
+def _summands(values, geo) -> dict:
+    """Summand id -> ``(points (N, m, 2), valid (N, m), is_curve)`` of every issue, as the
+    bounds take them (``geo``: :func:`extent`'s tuple)."""
+    disc, cont, verts, vvalid, _ = geo
+    out = {}
+    for j in disc:
+        p = np.moveaxis(values.levels[j], 0, -1)
+        out[j] = (p, np.ones(p.shape[:2], bool), False)
+    return out | {c: (verts[c], vvalid[c], True) for c in cont}
+
+
+def _found(values, cont, base, S, edge, t, second):
+    """``(row, key, second, combo, {issue: coordinate})`` of the candidates ``t`` of a group
+    (the key: the lowest cell holding the point, as ``batch_axiomatic._found``)."""
+    Sx = S.take(t)
+    r, key, xs = Sx.row, Sx.combo.astype(np.int64), {}
+    for cc in cont:
+        if edge is not None and cc == edge[0]:
+            sg, sv = edge[1][t], edge[2][t]
+            piece = np.where(sv >= 1.0, sg, np.where(sv <= 0.0, np.maximum(sg - 1, 0), sg))
+            key = key * base + piece
+            xa, xb = values.xs[cc][r, sg], values.xs[cc][r, sg + 1]
+            xs[cc] = np.where(sv >= 1.0, xb, xa + sv * (xb - xa))
+        else:
+            at = Sx.bp[cc]
+            key = key * base + np.maximum(at - 1, 0)
+            xs[cc] = values.xs[cc][r, np.maximum(at, 0)]
+    return r, key, second[t], Sx.combo, xs
+
+
 def _zero(N: int) -> _Flat:
     """One point per draw at the origin (a sum's neutral element)."""
     return _Flat(np.arange(N), np.zeros((N, 2)), np.zeros(N, np.int64), {})
 
 
-def stepper(N: int, cont, base: int, test, weak: bool = False):
+def stepper(N: int, cont, base: int, test=None, weak: bool = False):
     """``step(s, t, included, levels=None)``: the kept sums of ``s + t`` (``t`` None: of
     ``s``), ``included`` the summands in them, by :func:`sim.analysis.flat_prune.add_prune`
-    with the linear test ``test(included) -> (L0, L1, C, per)``; ``weak``: the weakly
-    Pareto-optimal sums (as :func:`_add` then the test then :func:`_prune`)."""
+    with the linear test ``test(included) -> (L0, L1, C, per)`` (None: no test); ``weak``:
+    the weakly Pareto-optimal sums instead of the Pareto-optimal."""
     from sim.analysis.flat_prune import add_prune
 
     zero = _zero(N)
+    none = (np.zeros((N, 0)),) * 3 + (1,)
 
     def step(s: _Flat, t: _Flat | None, included, levels: int | None = None) -> _Flat:
         u = zero if t is None else t
         i, k = add_prune(
             bounds(s.row, N), *_columns(s, cont, base), bounds(u.row, N), *_columns(u, cont, base),
-            levels or 1, *test(included), weak,
+            levels or 1, *(none if test is None else test(included)), weak,
         )  # fmt: skip
         return s.take(i) if t is None else _sums(s, t, i, k, levels)
 
@@ -160,23 +183,6 @@ def chains(values, geo, step):
         for k, c in enumerate(cont)
     ]
     return prefix[-1], others
-
-
-def _prune(s: _Flat, key: np.ndarray) -> _Flat:
-    """The undominated points of every draw (lowest ``key`` among exact duplicates; Kung,
-    Luccio & Preparata 1975): sorted by draw, then ``u1`` and ``u2`` falling, a point stays
-    if its ``u2`` beats every earlier point's of its draw.  The running maximum within a draw
-    runs over integer ranks offset by draw, so it is exact."""
-    order = np.lexsort((key, -s.pts[:, 1], -s.pts[:, 0], s.row))
-    row, u2 = s.row[order], s.pts[order, 1]
-    _, rank = np.unique(u2, return_inverse=True)
-    span = rank.size + 1
-    code = row * span + rank + 1  # rows ascending: a draw's codes exceed the earlier draws'
-    best = np.maximum.accumulate(code)
-    before = np.concatenate([[0], best[:-1]])
-    floor = row * span  # a code at most this is another draw's
-    keep = (rank + 1) > np.where(before > floor, before - floor, 0)
-    return s.take(order[keep])
 
 
 def _rowmax(row: np.ndarray, val: np.ndarray, N: int) -> np.ndarray:
@@ -218,65 +224,42 @@ def log_value(pts, d, w, ok):
     return np.where(ok, logs @ w, -np.inf)
 
 
+def log_gain(pts, d, w):
+    """``w . log(pts - d)`` where both gains are positive, else ``-inf`` (last axis: 2)."""
+    return log_value(pts, d, w, ((pts - d) > 0).all(axis=-1))
+
+
 def solve_flat(values, d: np.ndarray, w: np.ndarray, bound: bool = True):
     """Nash solution of every draw: ``(zone, combo, coords)`` as
     :class:`sim.analysis.batch_axiomatic.Solved` holds them (module docstring)."""
     N = values.n
-    disc, cont, verts, vvalid, tol = extent(values)
-    base = max([int(values.count[c].max()) for c in cont] + [1])
-    nb = None
-    if bound:
-        summands = {j: np.moveaxis(values.levels[j], 0, -1) for j in disc}
-        summands = {j: (p, np.ones(p.shape[:2], bool), False) for j, p in summands.items()}
-        summands.update({c: (verts[c], vvalid[c], True) for c in cont})
-        nb = NashBound(summands, d, w, tol)
-
-    from sim.analysis.flat_prune import edge_points
-
-    none = np.zeros((N, 0))
-
-    def test(included):
-        """The bound's linear test of partial sums of ``included`` (None: complete sums)."""
-        if nb is None:
-            return none, none, none, 1
-        L0, L1, C = nb.test(set(nb.h) if included is None else included)
-        return L0, L1, C, C.shape[1]  # one group: every direction
-
-    step = stepper(N, cont, base, test)
-    T, others = chains(values, (disc, cont, verts, vvalid), step)
+    geo = _, cont, verts, vvalid, tol = extent(values)
+    base = _base(values, cont)
+    nb = NashBound(_summands(values, geo), d, w, tol) if bound else None
+    step = stepper(N, cont, base, None if nb is None else nb.test)
+    T, others = chains(values, geo, step)
 
     # candidates: vertex sums, then each curve's edges at their stationary points
+    from sim.analysis.flat_prune import edge_points
+
+    full = (np.zeros((N, 0)),) * 3 if nb is None else nb.test(set(nb.h))[:3]  # complete sums
     dd = d[T.row]
     ok = ((T.pts - dd) > tol[T.row, None]).all(axis=1)
     groups = [(None, T, T.pts, ok, log_value(T.pts, dd, w, ok))]
     for c, S in zip(cont, others, strict=True):
-        i, sg, t, x, y = edge_points(
-            bounds(S.row, N), *_columns(S, cont, base)[:2], verts[c], vvalid[c], d, tol, w,
-            *test(None)[:3],
-        )  # fmt: skip
-        pts = np.column_stack([x, y])
+        x, y = S.pts[:, 0].copy(), S.pts[:, 1].copy()
+        i, sg, t, px, py = edge_points(bounds(S.row, N), x, y, verts[c], vvalid[c], d, tol, w,
+                                       *full)  # fmt: skip
+        pts = np.column_stack([px, py])
         ok = np.ones(i.size, bool)
         groups.append(((c, sg, t), S.take(i), pts, ok, log_value(pts, d[S.row[i]], w, ok)))
     best = np.max([_rowmax(g[1].row, g[4], N) for g in groups], axis=0)
     thr = best - (1e-12 + 1e-12 * np.abs(best))
-
-    found = []  # (row, key, u1, combo, {issue: coordinate}) of the candidates tying the best
-    for edge, S, pts, ok, val in groups:
-        t = np.flatnonzero(ok & (val >= thr[S.row]))
-        Sx = S.take(t)
-        r, key = Sx.row, Sx.combo.astype(np.int64)
-        xs = {}
-        for cc in cont:
-            if edge is not None and cc == edge[0]:
-                sg, sv = edge[1][t], edge[2][t]
-                piece = np.where(sv >= 1.0, sg, np.where(sv <= 0.0, np.maximum(sg - 1, 0), sg))
-                xa, xb = values.xs[cc][r, sg], values.xs[cc][r, sg + 1]
-                xs[cc] = np.where(sv >= 1.0, xb, xa + sv * (xb - xa))
-            else:
-                piece = np.maximum(Sx.bp[cc] - 1, 0)
-                xs[cc] = values.xs[cc][r, np.maximum(Sx.bp[cc], 0)]
-            key = key * base + piece
-        found.append((r, key, pts[t, 0], Sx.combo, xs))
+    # (row, key, u1, combo, {issue: coordinate}) of the candidates tying the best
+    found = [
+        _found(values, cont, base, S, edge, np.flatnonzero(ok & (val >= thr[S.row])), pts[:, 0])
+        for edge, S, pts, ok, val in groups
+    ]
     zone, combo, coords = winners(
         found, np.zeros(N, np.int64), {c: values.xs[c][:, 0] for c in cont}
     )

@@ -34,14 +34,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.analysis.batch_maxmin import _base, _found, _ir, _redo, _setup, _start, _Sums, _zone
-from sim.analysis.batch_nash import _rowmax, stepper, winners
+from sim.analysis.batch_maxmin import _ir, _redo, _setup, _start, _Sums, _zone
+from sim.analysis.batch_nash import _base, _found, _rowmax, stepper, winners
 from sim.analysis.maxmin_bound import climb, extents, support
+from sim.analysis.nash_bound import _MARGIN, passes, remaining
 
 __all__ = ["LinearBound", "solve_utilitarian"]
 
-#: Margin, relative to the magnitudes involved, below which nothing is dropped.
-_MARGIN = 1e-8
 #: Tilts of ``w`` towards each axis, in units of ``w``'s weight on the extents.
 _TILTS = (0.25, 1.0, 4.0)
 
@@ -101,27 +100,15 @@ class LinearBound:
         self.lam1 = np.ascontiguousarray(lam[:, 1])
 
     def test(self, included):
-        """``(L0, L1, C)``, each (N, K): a partial sum ``(x, y)`` of the summands ``included``
-        of draw ``n`` may hold a candidate only if ``x L0 + y L1 + C >= 0`` in every
-        direction."""
-        rest = sum((h for j, h in self.h.items() if j not in included), np.zeros_like(self.need))
-        return self.lam0, self.lam1, rest - self.need
+        """``(L0, L1, C, per)``, each array (N, K): a partial sum ``(x, y)`` of the summands
+        ``included`` of draw ``n`` may hold a candidate only if ``x L0 + y L1 + C >= 0`` in
+        every direction (one group: ``per = K``)."""
+        C = remaining(self.h, included, self.need) - self.need
+        return self.lam0, self.lam1, C, C.shape[1]
 
     def alive(self, pts, row, included) -> np.ndarray:
         """Which partial sums ``pts`` (P, 2) of the draws ``row`` pass :meth:`test`."""
-        L0, L1, C = self.test(included)
-        return (pts[:, :1] * L0[row] + pts[:, 1:] * L1[row] + C[row] >= 0).all(axis=1)
-
-
-def _stepper(values, cont, bound: LinearBound):
-    """:class:`sim.analysis.batch_maxmin._Sums`'s step: add, test and keep the undominated
-    sums in one compiled loop per draw (:func:`sim.analysis.batch_nash.stepper`)."""
-
-    def test(included):
-        L0, L1, C = bound.test(included)
-        return L0, L1, C, max(C.shape[1], 1)  # one group: every direction
-
-    return stepper(values.n, cont, _base(values, cont), test)
+        return passes(self.test(included), pts, row)
 
 
 def solve_utilitarian(values, d: np.ndarray, w, fallback):
@@ -140,11 +127,11 @@ def solve_utilitarian(values, d: np.ndarray, w, fallback):
     todo = ok & yes & fin
     lb = np.where(todo, lb, -np.inf)
     bound = LinearBound(summands, d, w, lb, tol * w.sum())
-    groups = _ir(_Sums(values, geo, _stepper(values, cont, bound)), d)
+    base = _base(values, cont)
+    groups = _ir(_Sums(values, geo, stepper(N, cont, base, bound.test)), d)
     vals = [np.where(k, p @ w, -np.inf) for _, _, p, k in groups]
     best = np.max([_rowmax(g[0].row, v, N) for g, v in zip(groups, vals, strict=True)], 0)
     thr = best - (tol * w.sum() + 1e-12 * np.abs(best))
-    base = _base(values, cont)
     found = [
         _found(values, cont, base, S, edge, np.flatnonzero(k & (v >= thr[S.row])), p[:, 0])
         for (S, edge, p, k), v in zip(groups, vals, strict=True)

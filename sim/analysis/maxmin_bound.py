@@ -30,10 +30,9 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["OrthantBound", "climb", "extents", "picks", "support"]
+from sim.analysis.nash_bound import _MARGIN, directions, passes, remaining
 
-#: Margin, relative to the magnitudes involved, below which nothing is dropped.
-_MARGIN = 1e-8
+__all__ = ["OrthantBound", "climb", "extents", "picks", "support"]
 
 
 def extents(summands: dict):
@@ -42,12 +41,6 @@ def extents(summands: dict):
     lo = sum(np.where(v[..., None], p, np.inf).min(axis=1) for p, v, _ in summands.values())
     hi = sum(np.where(v[..., None], p, -np.inf).max(axis=1) for p, v, _ in summands.values())
     return lo, hi
-
-
-def _directions(theta, ext):
-    """Directions ``(cos, sin) / ext`` (N, 2, K) for angles ``theta`` (K,) or (N, K)."""
-    theta = np.broadcast_to(theta, (ext.shape[0], np.shape(theta)[-1]))
-    return np.stack([np.cos(theta) / ext[:, :1], np.sin(theta) / ext[:, 1:]], axis=1)
 
 
 def support(summands: dict, lam) -> dict:
@@ -60,7 +53,7 @@ def support(summands: dict, lam) -> dict:
 
 def picks(summands: dict, ext, K: int = 32) -> dict:
     """Each summand's point maximising ``lam . q`` for ``K`` directions: {j: (N, K, 2)}."""
-    lam = _directions((np.arange(K) + 0.5) / K * (np.pi / 2), ext)
+    lam = directions((np.arange(K) + 0.5) / K * (np.pi / 2), ext)
     out = {}
     for j, (p, v, _) in summands.items():
         score = np.where(v[..., None], p @ lam, -np.inf)  # (N, m, K)
@@ -130,51 +123,35 @@ class OrthantBound:
         mag = np.maximum(np.abs(lo), np.abs(hi))
         step = np.pi / 2 / fine
         theta = (np.arange(fine) + 0.5) * step
-        lam_f = _directions(theta, ext)
+        lam_f = directions(theta, ext)
         h_f = sum(support(summands, lam_f).values())
-        grid = _directions((np.arange(K) + 0.5) / K * (np.pi / 2), ext)
+        grid = directions((np.arange(K) + 0.5) / K * (np.pi / 2), ext)
         lams, needs = [], []
         for q in targets:
             qq = np.nan_to_num(q, nan=0.0, posinf=0.0, neginf=0.0)
             tight = theta[np.argmin(h_f - np.einsum("nik,ni->nk", lam_f, qq), axis=1)]
             near = np.clip(tight[:, None] + np.array([-step, 0.0, step]), 1e-4, np.pi / 2 - 1e-4)
-            lam = np.concatenate([grid, _directions(near, ext)], axis=2)
+            lam = np.concatenate([grid, directions(near, ext)], axis=2)
             size = (np.abs(lam) * (np.abs(qq) + mag)[:, :, None]).sum(axis=1)
             need = np.einsum("nik,ni->nk", lam, qq) - _MARGIN * size
             lams.append(lam)
             needs.append(np.where(np.isfinite(q).all(axis=1)[:, None], need, np.inf))
         self.per = lams[0].shape[2]
-        self.lam = np.concatenate(lams, axis=2)  # (N, 2, T * per)
+        lam = np.concatenate(lams, axis=2)  # (N, 2, T * per)
         self.need = np.concatenate(needs, axis=1)
-        self.h = support(summands, self.lam)
-        self.lam0, self.lam1 = self.lam[:, 0].T.copy(), self.lam[:, 1].T.copy()
-        self.order = np.r_[K + 1, K, K + 2, np.arange(K)]  # the tightest first
+        self.h = support(summands, lam)
+        self.lam0, self.lam1 = np.ascontiguousarray(lam[:, 0]), np.ascontiguousarray(lam[:, 1])
 
     def test(self, included):
         """The test :meth:`alive` makes of partial sums of the summands ``included``, for
         :func:`sim.analysis.flat_prune.add_prune`: ``(L0, L1, C, per)``, a partial sum
         ``(x, y)`` of draw ``n`` alive if ``x L0 + y L1 + C >= 0`` in every direction of some
         group of ``per`` (one group a target)."""
-        rest = sum((h for j, h in self.h.items() if j not in included), np.zeros_like(self.need))
-        return self.lam0.T.copy(), self.lam1.T.copy(), rest - self.need, self.per
+        C = remaining(self.h, included, self.need) - self.need
+        return self.lam0, self.lam1, C, self.per
 
     def alive(self, pts, row, included, E=None) -> np.ndarray:
         """Which partial sums ``pts`` (P, 2) of the summands ``included``, of the draws
         ``row`` (P,), may be completed into the orthant above one of the targets; with ``E``
-        (P, 2), which segments ``pts + s E`` (``s`` in [0, 1]) may.  Direction by direction,
-        the tightest first, on the partial sums still standing."""
-        rest = sum((h for j, h in self.h.items() if j not in included), np.zeros_like(self.need))
-        const = (rest - self.need).T  # (T * per, N)
-        out = np.zeros(len(row), bool)
-        for t in range(self.lam.shape[2] // self.per):
-            idx = np.flatnonzero(~out)
-            for k in t * self.per + self.order:
-                if not idx.size:
-                    break
-                r, l0, l1 = row[idx], self.lam0[k], self.lam1[k]
-                slack = pts[idx, 0] * l0[r] + pts[idx, 1] * l1[r] + const[k][r]
-                if E is not None:  # a segment's support: the larger of its ends'
-                    slack += np.maximum(E[idx, 0] * l0[r] + E[idx, 1] * l1[r], 0.0)
-                idx = idx[slack >= 0]
-            out[idx] = True
-        return out
+        (P, 2), which segments ``pts + s E`` (``s`` in [0, 1]) may (:func:`passes`)."""
+        return passes(self.test(included), pts, row, E)

@@ -31,18 +31,36 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["NashBound", "log_gain"]
+__all__ = ["NashBound", "passes", "remaining"]
 
 #: Margin, relative to the magnitudes involved, below which nothing is dropped.
 _MARGIN = 1e-8
 
 
-def log_gain(pts, d, w):
-    """``w . log(pts - d)`` where both gains are positive, else ``-inf`` (last axis: 2)."""
-    gain = pts - d
-    pos = (gain > 0).all(axis=-1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(pos, np.log(np.where(gain > 0, gain, 1.0)) @ w, -np.inf)
+def directions(theta, ext):
+    """Directions ``(cos, sin) / ext`` (N, 2, K) for angles ``theta`` (K,) or (N, K)."""
+    theta = np.broadcast_to(theta, (ext.shape[0], np.shape(theta)[-1]))
+    return np.stack([np.cos(theta) / ext[:, :1], np.sin(theta) / ext[:, 1:]], axis=1)
+
+
+def remaining(h: dict, included, like) -> np.ndarray:
+    """The sum of the support functions ``h`` (summand -> (N, K)) of the summands not
+    ``included``: what the partial sums of ``included`` may still gain in each direction."""
+    return sum((hj for j, hj in h.items() if j not in included), np.zeros_like(like))
+
+
+def passes(test, pts, row, E=None) -> np.ndarray:
+    """Which points ``pts`` (P, 2) of the draws ``row`` (P,) pass ``test = (L0, L1, C,
+    per)``: ``x L0 + y L1 + C >= 0`` in every direction of some group of ``per``; with ``E``
+    (P, 2), which segments ``pts + s E``, ``s`` in [0, 1], may (a segment's support is its
+    better end's).  The arrays' form of :func:`sim.analysis.flat_prune.add_prune`'s test."""
+    L0, L1, C, per = test
+    reach = pts[:, :1] * L0[row] + pts[:, 1:] * L1[row] + C[row]
+    if E is not None:
+        reach = reach + np.maximum(E[:, :1] * L0[row] + E[:, 1:] * L1[row], 0.0)
+    if not C.shape[1]:
+        return np.ones(len(row), bool)
+    return (reach >= 0).reshape(len(row), -1, per).all(axis=2).any(axis=1)
 
 
 class NashBound:
@@ -66,7 +84,7 @@ class NashBound:
     def __init__(self, summands: dict, d, w, tol, K: int = 8, rounds: int = 2):
         from sim.analysis.nash_kernels import box, support
 
-        self.summands, self.d, self.w = summands, d, w
+        self.d, self.w = d, w
         parts = list(summands.values())  # side by side, as the compiled loops take them
         self._off = np.cumsum([0] + [p.shape[1] for p, _, _ in parts])
         self._pts = np.concatenate([p for p, _, _ in parts], axis=1)
@@ -74,8 +92,7 @@ class NashBound:
         self._curve = np.array([c for _, _, c in parts])
         lo, hi = box(self._pts, self._valid, self._off)
         ext = np.maximum(hi - lo, 1e-300)
-        theta = (np.arange(K) + 0.5) / K * (np.pi / 2)
-        grid = np.stack([np.cos(theta) / ext[:, :1], np.sin(theta) / ext[:, 1:]], axis=1)
+        grid = directions((np.arange(K) + 0.5) / K * (np.pi / 2), ext)
         self.best, point = self._lower(ext, tol, rounds)
         # the Nash gradient at the point found, and two neighbours, where the bound is tight
         gain = np.where(np.isfinite(self.best)[:, None], point - d, ext)
@@ -83,8 +100,7 @@ class NashBound:
         ang = np.arctan2(g[:, 1] * ext[:, 1], g[:, 0] * ext[:, 0])
         extra = [ang + t for t in (-0.05, 0.0, 0.05)]
         extra = np.stack([np.clip(a, 1e-3, np.pi / 2 - 1e-3) for a in extra], 1)  # (N, 3)
-        near = np.stack([np.cos(extra) / ext[:, :1], np.sin(extra) / ext[:, 1:]], 1)
-        lam = self.lam = np.concatenate([grid, near], axis=2)  # (N, 2, K + 3)
+        lam = np.concatenate([grid, directions(extra, ext)], axis=2)  # (N, 2, K + 3)
         self.lam0, self.lam1 = np.ascontiguousarray(lam[:, 0]), np.ascontiguousarray(lam[:, 1])
         h = support(self._pts, self._valid, self._off, self.lam0, self.lam1)
         self.h = dict(zip(summands, h, strict=True))
@@ -108,16 +124,14 @@ class NashBound:
         )
 
     def test(self, included):
-        """The linear test of the partial sums of the summands ``included``: ``(L0, L1, C)``,
-        each (N, K), such that a partial sum ``(x, y)`` of draw ``n`` may still be completed
-        to a point worth at least the lower bound only if ``x L0 + y L1 + C >= 0`` in every
-        direction (module docstring)."""
-        h = sum((hj for j, hj in self.h.items() if j not in included), np.zeros_like(self.need))
-        return self.lam0, self.lam1, h - self.need
+        """The linear test of the partial sums of the summands ``included``: ``(L0, L1, C,
+        per)``, each array (N, K), such that a partial sum ``(x, y)`` of draw ``n`` may still
+        be completed to a point worth at least the lower bound only if ``x L0 + y L1 + C >=
+        0`` in every direction (one group: ``per = K``; module docstring)."""
+        C = remaining(self.h, included, self.need) - self.need
+        return self.lam0, self.lam1, C, C.shape[1]
 
     def alive(self, pts, row, included) -> np.ndarray:
         """Which partial sums ``pts`` (P, 2) of the summands ``included``, of the draws
-        ``row`` (P,), pass :meth:`test`."""
-        L0, L1, C = self.test(included)
-        reach = pts[:, :1] * L0[row] + pts[:, 1:] * L1[row] + C[row]
-        return (reach >= 0).all(axis=1)
+        ``row`` (P,), pass :meth:`test` (:func:`passes`)."""
+        return passes(self.test(included), pts, row)

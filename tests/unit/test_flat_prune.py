@@ -1,7 +1,7 @@
 """The compiled add-bound-prune step (sim.analysis.flat_prune) against a brute force over
 every pair of every draw (the linear test evaluated point by point, dominance checked against
-every other sum), and against the array version it stands for (sim.analysis.batch_nash's
-_add, NashBound.alive's formula and _prune), bit for bit.  Integer coordinates make ties and
+every other sum), and against the array steps it replaced (_add and _prune below, with
+NashBound.alive's formula), bit for bit.  Integer coordinates make ties and
 exact duplicates common."""
 
 from __future__ import annotations
@@ -9,9 +9,41 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.analysis.batch_nash import _add, _Flat, _prune
+from sim.analysis.batch_nash import _Flat, _sums
 from sim.analysis.flat_prune import add_prune
-from sim.bargaining.groups import bounds
+from sim.bargaining.groups import bounds, ragged
+
+
+# the array steps add_prune replaced (its reference, bit for bit)
+def _pairs(srow: np.ndarray, trow: np.ndarray, N: int):
+    """Every pair ``(i, k)`` of elements with ``srow[i] == trow[k]`` (``trow`` ascending), in
+    the order of ``i`` then ``k``."""
+    b = bounds(trow, N)
+    return ragged(b[srow], b[srow + 1])
+
+
+def _add(s: _Flat, t: _Flat, N: int, levels: int | None = None) -> _Flat:
+    """Minkowski sums of every draw's sets (``levels``: ``t`` is a discrete issue's levels,
+    whose position extends the combination index, first issue most significant)."""
+    i, k = _pairs(s.row, t.row, N)
+    return _sums(s, t, i, k, levels)
+
+
+def _prune(s: _Flat, key: np.ndarray) -> _Flat:
+    """The undominated points of every draw (lowest ``key`` among exact duplicates; Kung,
+    Luccio & Preparata 1975): sorted by draw, then ``u1`` and ``u2`` falling, a point stays
+    if its ``u2`` beats every earlier point's of its draw.  The running maximum within a draw
+    runs over integer ranks offset by draw, so it is exact."""
+    order = np.lexsort((key, -s.pts[:, 1], -s.pts[:, 0], s.row))
+    row, u2 = s.row[order], s.pts[order, 1]
+    _, rank = np.unique(u2, return_inverse=True)
+    span = rank.size + 1
+    code = row * span + rank + 1  # rows ascending: a draw's codes exceed the earlier draws'
+    best = np.maximum.accumulate(code)
+    before = np.concatenate([[0], best[:-1]])
+    floor = row * span  # a code at most this is another draw's
+    keep = (rank + 1) > np.where(before > floor, before - floor, 0)
+    return s.take(order[keep])
 
 
 def _flat(rng, N, most, key_hi):
