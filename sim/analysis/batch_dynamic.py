@@ -383,7 +383,8 @@ def _polish_offers(sc, values, arrays, d, at, polish, coords_of, u_at, d_out, ex
     from sim.space import OutcomeSpace
 
     cont = [j for j, i in enumerate(sc.issues) if i.kind == "continuous"]
-    if not cont or smooth_functions(sc.payoffs, sc.issues, sc.party_codes) is None:
+    smooth = smooth_functions(sc.payoffs, sc.issues, sc.party_codes) if cont else None
+    if smooth is None:
         return
     todo = []
     for r, chain, core in polish:
@@ -403,12 +404,13 @@ def _polish_offers(sc, values, arrays, d, at, polish, coords_of, u_at, d_out, ex
     from sim.bargaining import smooth_batch as sb
 
     rows = np.array([t[0] for t in todo])
-    smooth = smooth_functions(sc.payoffs, sc.issues, sc.party_codes)
     problems = []
     for k in (2, 3):  # the two offers' discrete settings
         full = np.zeros((values.n, len(sc.issues)))
         full[rows] = np.array([t[k] for t in todo])
-        problems.append(_Problem(sc, values, arrays, full, smooth))
+        problems.append(
+            problems[0].at(values, full) if problems else _Problem(sc, values, arrays, full, smooth)
+        )
     no_deal = OutcomeSpace(sc, values=None).disagreement_outcome(at)  # type: ignore[arg-type]
     shift = problems[0].no_deal_shift(values, no_deal)[rows]
     d_ex = d[rows] + shift

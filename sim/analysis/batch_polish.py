@@ -18,6 +18,8 @@ itself, so every record equals ``sim.modify`` + ``sim.run``'s.
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
 from sim.analysis.batch_axiomatic import log_gain
@@ -53,10 +55,7 @@ class _Problem:
         )
         self.f = [value[i] for i in ids]
         self.df = [slope[i] for i in ids]
-        rows = np.arange(n)
-        self.fixed = np.zeros((n, 2))
-        for j in disc:
-            self.fixed += values.levels[j][:, rows, coords[:, j].astype(np.intp)].T
+        self.disc = disc
         self.breaks, movable = [], []
         for j in self.cont:
             lo, hi = sc.issues[j].range
@@ -71,7 +70,22 @@ class _Problem:
             self.breaks.append(np.array(sorted(kinks)))
             movable.append(cares)
         self.movable = np.column_stack(movable)
-        self.z0 = coords[:, self.cont]
+        self.fixed, self.z0 = self._at(values, coords)
+
+    def _at(self, values, coords: np.ndarray):
+        """The discrete issues' payoffs (N, 2) at ``coords`` and the continuous starts."""
+        rows = np.arange(values.n)
+        fixed = np.zeros((values.n, 2))
+        for j in self.disc:
+            fixed += values.levels[j][:, rows, coords[:, j].astype(np.intp)].T
+        return fixed, coords[:, self.cont]
+
+    def at(self, values, coords: np.ndarray) -> _Problem:
+        """The same functions with the discrete issues at ``coords`` (the evaluators are
+        compiled once)."""
+        other = copy.copy(self)
+        other.fixed, other.z0 = self._at(values, coords)
+        return other
 
     def value(self, z: np.ndarray, rows: np.ndarray) -> np.ndarray:
         out = self.fixed[rows].copy()
@@ -127,7 +141,7 @@ def _nash(problem: _Problem, rows, d, w):
     def score(v):
         return log_gain(v, d, w)
 
-    return z, u, conv, score, {"nash": (z.copy(), u.copy(), lam, conv)}
+    return z, u, conv, score, {"nash": (z, u, lam, conv)}
 
 
 def _constrained(problem: _Problem, rows, d, w, binding, bound=(0, 1)):
@@ -189,7 +203,7 @@ def _utilitarian(problem: _Problem, rows, d, w, u_pl, d_pl):
     return z, u, found, score, certain, known
 
 
-def _ideal(sc, values, arrays, smooth, rows, d_pl, d):
+def _ideal(sc, values, problem: _Problem, rows, d_pl, d):
     """Kalai--Smorodinsky's ideal point on the true functions for every row, as
     :func:`sim.models._smooth._ideal`: each party's best under ``U_other >= d_other``,
     polished from its best individually rational outcome on the interpolant
@@ -208,9 +222,8 @@ def _ideal(sc, values, arrays, smooth, rows, d_pl, d):
         tol = 1e-9 * np.maximum(1.0, np.abs(d_pl[rows, other]))
         binding = np.zeros((rows.size, 2), bool)
         binding[:, other] = u_pl[rows, other] <= d_pl[rows, other] + tol
-        problem = _Problem(sc, values, arrays, coords, smooth)
         _z, u, found, sure, _known, u0 = _constrained(
-            problem, rows, d, np.eye(2)[i], binding, bound=(other,)
+            problem.at(values, coords), rows, d, np.eye(2)[i], binding, bound=(other,)
         )
         worse = (u0 >= d).all(axis=1) & (u[:, i] < u0[:, i])
         ideal[:, i] = np.where(found & ~worse, u[:, i], np.nan)
@@ -328,7 +341,7 @@ def polisher(sc, values, arrays: dict, name: str, weights, at, scalar):
                 direction = np.broadcast_to(w, (rows.size, 2))
                 stays = alone
             else:
-                ideal, alone = _ideal(sc, values, arrays, smooth, rows, d, d_ex)
+                ideal, alone = _ideal(sc, values, problem, rows, d, d_ex)
                 alone = ~alone
                 direction = ideal - d_ex
                 # no positive ideal gains: the interpolant's answer stays (polish_slice)

@@ -211,14 +211,7 @@ def _newton(batch: Batch, equation: Equation, freeze: bool):
     free = ~at & movable
     span = np.array([float(b[-1] - b[0]) for b in batch.breaks])
 
-    # start: least-squares lam of the stationarity conditions (as smooth._lam0)
-    g = batch.slopes(z, np.arange(n))
-    diff = np.where(free, g[:, 0] - g[:, 1], 0.0)
-    den = (diff * diff).sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        lam = np.where(
-            den > 0, np.clip(-(np.where(free, g[:, 1], 0.0) * diff).sum(1) / den, 0, 1), 0.5
-        )
+    lam = _lam_start(batch, z, free)  # as smooth._lam0
     frozen = np.zeros(n, bool)  # rows whose next step keeps lam (``freeze``)
     rounds = np.zeros(n, int)
     last = np.full(n, np.inf)  # size of each row's last Newton step
@@ -324,13 +317,9 @@ def _well_conditioned(J: np.ndarray) -> np.ndarray:
     J = J[finite]
     with np.errstate(all="ignore"):
         k1 = np.full(J.shape[0], np.nan)  # NaN: the singular values decide
-        regular = np.linalg.det(J) != 0  # LU finds no zero pivot (else inv would raise)
-        try:
-            inv = np.linalg.inv(J[regular])
-            size = np.abs(inv).sum(axis=-2).max(axis=-1)
-            k1[regular] = np.abs(J[regular]).sum(axis=-2).max(axis=-1) * size
-        except np.linalg.LinAlgError:
-            pass
+        regular = np.linalg.det(J) != 0  # LU finds no zero pivot, so inv does not raise
+        size = np.abs(np.linalg.inv(J[regular])).sum(axis=-2).max(axis=-1)
+        k1[regular] = np.abs(J[regular]).sum(axis=-2).max(axis=-1) * size
         ok = k1 * n < 0.25e14
         unsure = np.flatnonzero(~ok & ~(k1 / n > 4e14))
         if unsure.size:
