@@ -179,10 +179,12 @@ def sweep(
                          grid=grid)
     from sim.analysis.parameters import check_columns
 
-    check_columns(loaded, design.draws())  # grid values within the declared ranges
+    draws = design.draws()
+    check_columns(loaded, draws)  # grid values within the declared ranges
     args = {"method": method, "samples": samples, "params": params, "grid": grid}
     return _with_forecast(run_sweep(loaded, design, models=models, out=out,
-                                    chunk_size=chunk_size or CHUNK_SIZE, args=args, **kw))
+                                    chunk_size=chunk_size or CHUNK_SIZE, args=args, draws=draws,
+                                    **kw))
 
 
 def _with_forecast(folder: Path) -> Path:

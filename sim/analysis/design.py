@@ -144,13 +144,9 @@ class Design:
                 "bounds": [[0.0, 1.0]] * len(self.factors)}
 
     def draws(self, start: int = 0, stop: int | None = None):
-        """Rows ``start:stop`` of the table of draws (tied paths take their lead's value; the
-        whole table is made once and copied after)."""
+        """Rows ``start:stop`` of the table of draws (tied paths take their lead's value)."""
         import pandas as pd
 
-        whole = start == 0 and stop is None
-        if whole and "_whole" in self.__dict__:
-            return self.__dict__["_whole"].copy()
         pts = self.points[start:stop]
         cols: dict = {}
         if self.grid:
@@ -161,10 +157,7 @@ class Design:
                 v = f.values(pts[:, j])
                 for path in (f.path, *f.followers):
                     cols[path] = v
-        frame = pd.DataFrame(cols)
-        if whole:
-            object.__setattr__(self, "_whole", frame.copy())  # frozen: a cache, not a field
-        return frame
+        return pd.DataFrame(cols)
 
 
 def _iman_conover(points: np.ndarray, corr: np.ndarray) -> np.ndarray:

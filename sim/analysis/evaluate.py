@@ -42,14 +42,14 @@ __all__ = ["evaluate"]
 AXIOMATIC = ("nash_bargaining", "kalai_smorodinsky", "utilitarian", "egalitarian")
 #: Solved as arrays over draws (:func:`sim.analysis.batch_axiomatic.solve_batch`).
 BATCHED = AXIOMATIC
-#: Models run per draw on a utility set (its reduction is made for CHUNK_CELLS draws at once).
-CELLS = (*AXIOMATIC, "rubinstein", "deadline", "private_information", "two_level")
-CHUNK_CELLS = 64
-#: Models that polish their answers on the true value functions (``values.smooth``).
-POLISHED = (*AXIOMATIC, "rubinstein")
 #: Solved over draws where they can be (:mod:`sim.analysis.batch_dynamic`,
 #: :mod:`sim.analysis.batch_two_level`), else per draw.
 DYNAMIC = ("rubinstein", "deadline", "private_information", "two_level")
+#: Models run per draw on a utility set (its reduction is made for CHUNK_CELLS draws at once).
+CELLS = (*AXIOMATIC, *DYNAMIC)
+CHUNK_CELLS = 64
+#: Models that polish their answers on the true value functions (``values.smooth``).
+POLISHED = (*AXIOMATIC, "rubinstein")
 #: Sections whose drawn numbers leave the payoffs' structure alone (payoffs compiled as arrays).
 _NUMBERS = ("payoffs.", "disagreement.", "models.", "calendar.")
 
@@ -192,6 +192,7 @@ def _per_draw(loaded, name: str, arrays: dict, n: int, values=None, draws=None) 
     rows = []
     spaces: dict = {}
     todo = list(range(n)) if draws is None else list(draws)
+    smooth = name in POLISHED  # the others never read the true functions
     for pos, k in enumerate(todo):
         if k not in spaces:  # the next chunk, its utility sets reduced together
             chunk = todo[pos : pos + CHUNK_CELLS]
@@ -199,7 +200,6 @@ def _per_draw(loaded, name: str, arrays: dict, n: int, values=None, draws=None) 
                 patched = patch_scenario(sc, {p: v[c] for p, v in arrays.items()})
                 if values is not None:
                     vf = values.draw(c)
-                    smooth = name in POLISHED  # the others never read the true functions
                     spaces[c] = OutcomeSpace(patched, _with_smooth(vf, patched) if smooth else vf)
                 else:
                     spaces[c] = OutcomeSpace.from_scenario(patched)
@@ -280,6 +280,7 @@ def evaluate(scenario: str | Path | LoadedScenario, draws, *, models=None):
             compiled["values"] = values if usable else None
         return compiled["values"]
 
+    inputs = {"draw": np.arange(n)} | {c: draws[c].to_numpy() for c in draws.columns}
     for pos, name in enumerate(names):
         relevant = {p: v for p, v in arrays.items() if _affects(p, name)}
         per = relevant if name in AXIOMATIC else arrays
@@ -293,8 +294,7 @@ def evaluate(scenario: str | Path | LoadedScenario, draws, *, models=None):
             cols = _dynamic(loaded, values, per, name)
         else:
             cols = pd.DataFrame(_per_draw(loaded, name, per, n, values)).to_dict("list")
-        data = {"draw": np.arange(n)} | {c: draws[c].to_numpy() for c in draws.columns}
-        frames.append(pd.DataFrame(data | {"model": name, "_pos": pos} | cols))
+        frames.append(pd.DataFrame(inputs | {"model": name, "_pos": pos} | cols))
     out = pd.concat(frames, ignore_index=True)
     out = out.sort_values(["draw", "_pos"], kind="stable").drop(columns="_pos")
     return out.reset_index(drop=True)

@@ -231,19 +231,14 @@ def forecast_scenario(path: str | Path, payload: dict):
 def sweep_forecast(folder: str | Path) -> Path | None:
     """Write a finished sweep's ``forecast.json`` (once); None when the design is not a
     sample of the prior (``morris`` trajectories, grids) or the sweep is unfinished."""
-    import json
-
-    from sim.analysis.sweep import read_table
-    from sim.scenario.loader import validate_data
+    from sim.analysis.sweep import read_sweep, read_table
 
     folder = Path(folder)
     if (folder / "forecast.json").exists():
         return folder / "forecast.json"
-    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest, loaded = read_sweep(folder)
     if manifest["method"] not in ("mc", "lhs", "sobol") or manifest["grid"]:
         return None
-    loaded = validate_data(json.loads((folder / "scenario.json").read_text()),
-                           manifest["scenario"])
     wanted = ["model", "status", "agreement_date",
               *(f"agreement.{issue.id}" for issue in loaded.scenario.issues)]
     table = read_table(folder, columns=wanted)  # the records' outcomes, not the inputs

@@ -25,7 +25,7 @@ from pathlib import Path
 from sim.results.folder import new_run_dir
 from sim.results.run import SIM_VERSION
 
-__all__ = ["SWEEP_FORMAT_VERSION", "local_cluster", "read_table", "run_sweep"]
+__all__ = ["SWEEP_FORMAT_VERSION", "local_cluster", "read_sweep", "read_table", "run_sweep"]
 
 SWEEP_FORMAT_VERSION = 1
 #: Draws per chunk (memory is bounded by a chunk, not by the number of draws: the README's
@@ -95,7 +95,7 @@ def _client(workers: int, scheduler: str | None):
 
 def run_sweep(loaded=None, design=None, *, models=None, out=None, resume=None,
               workers: int = 1, scheduler: str | None = None, chunk_size: int = CHUNK_SIZE,
-              progress: bool = False, args: dict | None = None) -> Path:
+              progress: bool = False, args: dict | None = None, draws=None) -> Path:
     """Evaluate a design chunk by chunk into a sweep folder; returns the folder.
 
     Parameters
@@ -118,6 +118,8 @@ def run_sweep(loaded=None, design=None, *, models=None, out=None, resume=None,
     args : dict, optional
         The design's arguments (method, samples, params, grid), recorded in the manifest so
         that the analysis can rebuild the design (:func:`sim.analysis.sweep_report.load_sweep`).
+    draws : pandas.DataFrame, optional
+        ``design.draws()``, when the caller has it already.
     """
     from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -145,7 +147,7 @@ def run_sweep(loaded=None, design=None, *, models=None, out=None, resume=None,
             out = Path("runs") / loaded.scenario.id / f"sweep-{stamp}"
         folder = new_run_dir(Path(out), loaded.scenario.id, created)
         (folder / "chunks").mkdir(parents=True)
-        draws = design.draws()
+        draws = design.draws() if draws is None else draws
         _write_json(folder / "scenario.json", loaded.data)
         manifest = {
             "format_version": SWEEP_FORMAT_VERSION,
@@ -170,7 +172,7 @@ def run_sweep(loaded=None, design=None, *, models=None, out=None, resume=None,
             _write_atomic(folder / "design.parquet", lambda p: design.to_parquet(p, index=False))
             _write_json(folder / "manifest.json", first)  # resumable from here on
 
-        design_written = writer.submit(start, draws, json.loads(json.dumps(manifest)))
+        design_written = writer.submit(start, draws, manifest)  # no chunk changes it before
     models = manifest["models"]
     bounds = _bounds(manifest["n_draws"], manifest["chunk_size"])
     done = {_chunk_name(k) for k in range(len(bounds)) if (folder / _chunk_name(k)).exists()}
@@ -259,6 +261,16 @@ class _progress:
         if self.bar is not None:
             self.bar.stop()
         return False
+
+
+def read_sweep(folder: str | Path):
+    """``(manifest, loaded)`` of a sweep folder: its manifest and its validated scenario."""
+    from sim.scenario.loader import validate_data
+
+    folder = Path(folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    data = json.loads((folder / "scenario.json").read_text())
+    return manifest, validate_data(data, manifest["scenario"])
 
 
 def read_table(folder: str | Path, columns=None):

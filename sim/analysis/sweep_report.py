@@ -9,7 +9,6 @@ written to a temporary name and renamed into place (replacing an earlier analysi
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -22,13 +21,10 @@ def load_sweep(folder: str | Path):
     """``(loaded, design, table, manifest)`` of a sweep folder (the design rebuilt from its
     arguments and seed, exactly as it was drawn)."""
     from sim.analysis.design import make_design
-    from sim.analysis.sweep import read_table
-    from sim.scenario.loader import validate_data
+    from sim.analysis.sweep import read_sweep, read_table
 
     folder = Path(folder)
-    manifest = json.loads((folder / "manifest.json").read_text())
-    loaded = validate_data(json.loads((folder / "scenario.json").read_text()),
-                           manifest["scenario"])
+    manifest, loaded = read_sweep(folder)
     a = manifest["args"]
     design = make_design(loaded, method=a["method"], samples=a["samples"], seed=manifest["seed"],
                          params=a["params"], grid=a["grid"])
