@@ -155,8 +155,8 @@ def hull_chain(values, row: int, tol: float) -> Chain | None:
         hull, affine, tied, clean = _summand(np.ascontiguousarray(u), x, curve, tol)
         if not clean:
             return None
-        gap = np.abs(u[:, None, :] - u[None, :, :]).min(axis=2)
-        upright |= bool((gap[~np.eye(len(u), dtype=bool)] <= 2 * tol).any())
+        # two points within 2 tol in a coordinate (the closest pair is a neighbour in order)
+        upright |= bool((np.diff(np.sort(u, axis=0), axis=0) <= 2 * tol).any())
         start += u[hull[0]]
         coords[j] = x[hull[0]]
         for a, b, aff, t in zip(hull[:-1], hull[1:], affine, tied, strict=True):
@@ -246,44 +246,21 @@ def _deal_at(chain: Chain, values, row: int, point):
     return "lottery", None
 
 
-def _take(values, rows: np.ndarray):
-    """The draws ``rows`` (indices) of a :class:`~sim.analysis.batch_values.BatchedValues`."""
-    import dataclasses
-
-    m = {j: int(values.count[j][rows].max()) for j in values.count}
-    return dataclasses.replace(
-        values,
-        n=int(rows.size),
-        xs={j: a[rows, : m[j]] for j, a in values.xs.items()},
-        vs={j: a[:, rows, : m[j]] for j, a in values.vs.items()},
-        count={j: a[rows] for j, a in values.count.items()},
-        levels={j: a[:, rows] for j, a in values.levels.items()},
-    )
-
-
 def _best_exact(values, rows: np.ndarray, proposer: int, threshold, proposer_min):
     """Per row: the outcome best for ``proposer`` among those giving the responder at least
     ``threshold`` and the proposer at least ``proposer_min`` (as
     :func:`sim.models._frontier.best_exact` and its check in ``deal_at``), None where none
     does: the utilitarian machinery of :func:`sim.analysis.batch_axiomatic.solve_batch` with
     all the weight on the proposer."""
-    from types import SimpleNamespace
-
-    from sim.analysis.batch_axiomatic import solve_batch
+    from sim.analysis.batch_axiomatic import _chunks, solve_batch
 
     d = np.zeros((rows.size, 2))
     d[:, 1 - proposer] = threshold
     d[:, proposer] = proposer_min - 1e-9 * np.maximum(1.0, np.abs(proposer_min))
-    parts = [  # small chunks: the arrays are padded to a chunk's largest sets
-        solve_batch(_take(values, rows[k : k + CHUNK]), d[k : k + CHUNK],
-                    solution="utilitarian", weights=np.eye(2)[proposer])
-        for k in range(0, rows.size, CHUNK)
-    ]
-    solved = SimpleNamespace(
-        zone=np.concatenate([p.zone for p in parts]),
-        combo=np.concatenate([p.combo for p in parts]),
-        coords={j: np.concatenate([p.coords[j] for p in parts]) for j in parts[0].coords},
-    )
+    w = np.eye(2)[proposer]
+    # small chunks: the arrays are padded to a chunk's largest sets
+    solved = _chunks(values.take(rows), d, CHUNK,
+                     lambda v, dd: solve_batch(v, dd, solution="utilitarian", weights=w))
     disc = [j for j in range(len(values.issues)) if j in values.levels]
     sizes = [values.levels[j].shape[2] for j in disc]
     levels = np.unravel_index(solved.combo, sizes) if disc else ()
