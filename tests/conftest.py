@@ -101,3 +101,12 @@ def line_of(text: str, needle: str) -> int:
         if needle in line:
             return i
     raise AssertionError(f"{needle!r} not in text")
+
+
+@pytest.fixture
+def bounded(monkeypatch):
+    """The flat branch and bound whatever a set's size (the test scenarios' sets are small
+    enough to take the padded geometry otherwise)."""
+    import sim.analysis.batch_axiomatic as ba
+
+    monkeypatch.setattr(ba, "_PLAIN", 0)

@@ -271,10 +271,7 @@ def figure_worker(formats: Iterable[str]) -> Iterator[None]:
 def _warm_up(formats: tuple[str, ...]) -> None:
     """Import the figure modules and save a small figure with text in each format (loads
     the fonts and the backends)."""
-    import io
-
     import matplotlib.dates  # noqa: F401  (the timeline's)
-    from matplotlib import rc_context
     from matplotlib.figure import Figure
 
     from sim.render import labels, plots  # noqa: F401
@@ -285,15 +282,20 @@ def _warm_up(formats: tuple[str, ...]) -> None:
     ax.set_title("warm-up")
     ax.legend()
     for ext in formats:
-        with rc_context(SAVE_RC):
-            fig.savefig(io.BytesIO(), format=ext, dpi=DPI, **SAVE_KW.get(ext, {}))
+        _save(fig, io.BytesIO(), ext)
+
+
+def _save(fig, target, ext: str) -> None:
+    """Save ``fig`` to ``target`` (a path or a file) in format ``ext``, as every run does."""
+    from matplotlib import rc_context
+
+    with rc_context(SAVE_RC):
+        fig.savefig(target, format=ext, dpi=DPI, **SAVE_KW.get(ext, {}))
 
 
 def _draw(run: RunResult, folder: Path, formats: tuple[str, ...], stem: str, fn: str) -> list[str]:
     """Draw one figure with :mod:`sim.render.plots` function ``fn`` and save it as
     ``stem.<format>`` for each format; the file names written."""
-    from matplotlib import rc_context
-
     from sim.errors import TooLargeError
     from sim.render import plots
 
@@ -302,8 +304,7 @@ def _draw(run: RunResult, folder: Path, formats: tuple[str, ...], stem: str, fn:
         if fig is None:
             return []
         for ext in formats:
-            with rc_context(SAVE_RC):
-                fig.savefig(folder / f"{stem}.{ext}", dpi=DPI, **SAVE_KW.get(ext, {}))
+            _save(fig, folder / f"{stem}.{ext}", ext)
     except MemoryError:
         raise TooLargeError(
             f"the figure {stem} ran out of memory; write the run without figures (--plots none)"

@@ -22,12 +22,6 @@ import sim.analysis.batch_maxmin as bm
 from sim.analysis.maxmin_bound import OrthantBound, climb, picks
 
 
-@pytest.fixture
-def bounded(monkeypatch):
-    """Bounds whatever the size (these sets are small enough to be solved without)."""
-    monkeypatch.setattr(ba, "_PLAIN", 0)
-
-
 @pytest.mark.parametrize("seed", range(12))
 def test_bounded_equals_the_registry_and_the_brute_force(tmp_path, seed, bounded):
     _check(tmp_path, seed)

@@ -16,7 +16,6 @@ import pytest
 from test_batch_maxmin import _cells, _load
 
 import sim
-import sim.analysis.batch_axiomatic as ba
 from sim.analysis.nash_bound import NashBound
 from sim.analysis.parameters import patch_scenario
 
@@ -66,12 +65,6 @@ def _check(tmp_path, seed):
         ref = sim.run(sim.modify(base, draws.iloc[k].to_dict()), models=["nash_bargaining"])
         want = ref.models["nash_bargaining"].to_dict()["payoffs"]
         assert u == pytest.approx([want["A"], want["B"]], rel=1e-9, abs=1e-9)
-
-
-@pytest.fixture
-def bounded(monkeypatch):
-    """Bounds whatever the size (these sets are small enough to be solved without)."""
-    monkeypatch.setattr(ba, "_PLAIN", 0)
 
 
 @pytest.mark.parametrize("seed", range(12))

@@ -77,12 +77,6 @@ def _check(tmp_path, seed):
         assert u.sum() == pytest.approx(_lp_utilitarian(cells, d, np.ones(2)), abs=1e-9 * scale)
 
 
-@pytest.fixture
-def bounded(monkeypatch):
-    """Bounds whatever the size (these sets are small enough to be solved without)."""
-    monkeypatch.setattr(ba, "_PLAIN", 0)
-
-
 @pytest.mark.parametrize("seed", range(12))
 def test_bounded_equals_the_registry_and_the_brute_force(tmp_path, seed, bounded):
     _check(tmp_path, seed)
