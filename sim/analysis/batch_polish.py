@@ -26,7 +26,7 @@ from sim.analysis.batch_axiomatic import log_gain
 from sim.analysis.batch_trade import Params, trade_issue_evaluators
 from sim.analysis.batch_values import interp_rows
 from sim.analysis.parameters import patch_scenario
-from sim.models._smooth import misses_ray, sum_key
+from sim.models._smooth import binds, misses_ray, sum_key
 
 __all__ = ["polisher"]
 
@@ -192,8 +192,7 @@ def _constrained(problem: _Problem, rows, d, w, binding, bound=(0, 1)):
 def _utilitarian(problem: _Problem, rows, d, w, u_pl, d_pl):
     """The utilitarian solution: :func:`_constrained` with the constraints that bind on the
     interpolant (payoffs ``u_pl``, disagreement point ``d_pl``) tried first."""
-    tol = 1e-9 * np.maximum(1.0, np.abs(d_pl).max(axis=1))
-    binding = u_pl <= d_pl + tol[:, None]
+    binding = binds(u_pl, d_pl)
     z, u, found, certain, known, _ = _constrained(problem, rows, d, w, binding)
     tol2 = 1e-9 * np.maximum(1.0, np.abs(d).max(axis=1))
 
@@ -288,8 +287,8 @@ def _fallback(problem, name: str, rows, pending, known: dict, out, d_ex, w, dire
         }
         binding = ()
         if name == "utilitarian":
-            tol = 1e-9 * max(1.0, float(np.abs(d[r]).max()))
-            binding = tuple(i for i in (0, 1) if u[r, i] <= d[r, i] + tol)
+            hit = binds(u[r], d[r])
+            binding = tuple(i for i in (0, 1) if hit[i])
         ray = None if direction is None else direction[q]
         got = polish_slice(
             name, problem.slice(r), d_ex[q], w, binding=binding, direction=ray, known=found

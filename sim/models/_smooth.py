@@ -173,9 +173,8 @@ def polish_axiomatic(name: str, space: OutcomeSpace, coords, at, weights=(1.0, 1
     w = np.asarray(weights, dtype=float)
     binding, r = (), None
     if name == "utilitarian":
-        u_pl, d_pl = space.payoffs(coords), space.disagreement_point(at)
-        tol = 1e-9 * max(1.0, float(np.abs(d_pl).max()))
-        binding = tuple(i for i in (0, 1) if u_pl[i] <= d_pl[i] + tol)
+        hit = binds(space.payoffs(coords), space.disagreement_point(at))
+        binding = tuple(i for i in (0, 1) if hit[i])
     elif name == "kalai_smorodinsky":
         r = _ideal(space, d, at) - d
     got = polish_slice(name, s, d, w, binding=binding, direction=r)
@@ -185,6 +184,15 @@ def polish_axiomatic(name: str, space: OutcomeSpace, coords, at, weights=(1.0, 1
 def sum_key(w) -> tuple:
     """The key of the weighted sum ``w`` in :func:`_polish`'s ``known``."""
     return ("sum", float(w[0]), float(w[1]))
+
+
+def binds(u, d) -> np.ndarray:
+    """Which participation constraints bind on the interpolant (the utilitarian solution
+    tries those first): ``u_i <= d_i + 1e-9 max(1, max_j |d_j|)``, the last axis the
+    parties."""
+    d = np.asarray(d, dtype=float)
+    tol = 1e-9 * np.maximum(1.0, np.abs(d).max(axis=-1, keepdims=True))
+    return np.asarray(u, dtype=float) <= d + tol
 
 
 def polish_slice(name: str, s: Slice, d, weights, *, binding=(), direction=None, known=None):
