@@ -39,7 +39,7 @@ from sim.analysis.batch_maxmin import solve_maxmin
 from sim.analysis.batch_nash import _base, extent, log_gain, log_value, solve_flat, winners
 from sim.analysis.batch_utilitarian import solve_utilitarian
 
-__all__ = ["Solved", "log_gain", "solve_batch"]
+__all__ = ["Solved", "coordinates", "log_gain", "solve_batch"]
 
 _BIG = np.iinfo(np.int64).max
 
@@ -432,6 +432,23 @@ def _max_min(g: _Geometry, d, r, zone) -> Solved:
         found.append(_found(g, edge, s, tied.reshape(g.N, -1), np.where(ray, lo, hi)))
     got = _winners(g, found)
     return Solved(zone=zone & got.zone, combo=got.combo, coords=got.coords)
+
+
+def coordinates(issues, combo: np.ndarray, xs: dict) -> np.ndarray:
+    """Outcome coordinates (M, n_issues) of answers given as :class:`Solved` holds them: the
+    discrete issues' levels from ``combo`` (mixed radix, first issue most significant), the
+    continuous issues' values from ``xs`` {issue: (M,)}."""
+    disc = [j for j, i in enumerate(issues) if i.kind != "continuous"]
+    sizes = [len(issues[j].level_list()) for j in disc]
+    strides = np.cumprod([1, *sizes[::-1]])[::-1][1:] if sizes else []
+    coords = np.zeros((len(combo), len(issues)))
+    for j, issue in enumerate(issues):
+        if issue.kind == "continuous":
+            coords[:, j] = xs[j]
+        else:
+            k = disc.index(j)
+            coords[:, j] = (combo // strides[k]) % sizes[k]
+    return coords
 
 
 def _vertex_sums(values) -> int:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.analysis import batch_axiomatic
-from sim.analysis.batch_axiomatic import _Geometry, _ir, _vertex_sums
+from sim.analysis.batch_axiomatic import _Geometry, _ir, _vertex_sums, coordinates
 from sim.analysis.batch_maxmin import ideal_picks
 
 __all__ = ["ideal_starts"]
@@ -31,20 +31,11 @@ def ideal_starts(sc, values, d: np.ndarray, chunk: int = 16, flat: bool | None =
     where :func:`sim.analysis.batch_axiomatic.solve_batch` would), the draws it does not
     settle on the padded geometry."""
     n = values.n
-    disc = [j for j, i in enumerate(sc.issues) if i.kind != "continuous"]
-    sizes = [len(sc.issues[j].level_list()) for j in disc]
-    strides = np.cumprod([1, *sizes[::-1]])[::-1][1:] if sizes else []
     out = [(np.zeros((n, len(sc.issues))), np.full((n, 2), np.nan), np.zeros(n, bool))
            for _ in (0, 1)]
 
     def fill(rows, i, combo, xs, u, unique):
-        coords = out[i][0]
-        for j, issue in enumerate(sc.issues):
-            if issue.kind == "continuous":
-                coords[rows, j] = xs[j]
-            else:
-                k = disc.index(j)
-                coords[rows, j] = (combo // strides[k]) % sizes[k]
+        out[i][0][rows] = coordinates(sc.issues, combo, xs)
         out[i][1][rows], out[i][2][rows] = u, unique
 
     if flat is None:

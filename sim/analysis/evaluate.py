@@ -101,18 +101,10 @@ def _disagreement(scenario, values, params: Params, at) -> np.ndarray:
 def _batched_columns(scenario, values, solved, d, polish=None) -> dict:
     """Record columns of a batched solution; ``polish(coords, u, d, zone)`` (optional) returns
     them polished on the true value functions (:func:`_polisher`)."""
-    n = values.n
+    from sim.analysis.batch_axiomatic import coordinates
+
     cols: dict = {"status": np.where(solved.zone, "ok", "no_agreement").astype(object)}
-    disc = [j for j, i in enumerate(scenario.issues) if i.kind != "continuous"]
-    sizes = [len(scenario.issues[j].level_list()) for j in disc]
-    strides = np.cumprod([1, *sizes[::-1]])[::-1][1:] if sizes else []
-    coords = np.zeros((n, len(scenario.issues)))
-    for j, issue in enumerate(scenario.issues):
-        if issue.kind == "continuous":
-            coords[:, j] = solved.coords[j]
-        else:
-            k = disc.index(j)
-            coords[:, j] = (solved.combo // strides[k]) % sizes[k]
+    coords = coordinates(scenario.issues, solved.combo, solved.coords)
     u = values.evaluate(coords)
     if polish is not None:
         coords, u, d = polish(coords, u, d, solved.zone)
