@@ -251,17 +251,10 @@ def _newton(batch: Batch, equation: Equation, freeze: bool):
         stat, fr, lr = stat[go], fr[go], lr[go][:, None]
         c = _curvature(batch, zi, lo[rows], hi[rows], rows)
         diag = lr * c[:, 0] + (1 - lr) * c[:, 1]
-        # with lam fixed (a weighted sum) each coordinate is its own problem: one whose
-        # weighted objective is linear or convex where it stands (no maximum inside that a
-        # Newton step would find) goes to the end its slope points to (_release frees it
-        # again if that end is wrong); one it ignores (no slope, no curvature) stays put
+        # lam fixed (a weighted sum, or the second pass): _to_ends (_release frees a
+        # coordinate again if its end is wrong)
         fixed = (du == 0).all(axis=1)[:, None] | freeze
-        width = hi[rows] - lo[rows]
-        gs = np.abs(g[:, 0]) + np.abs(g[:, 1])
-        straight = (np.abs(c[:, 0]) + np.abs(c[:, 1])) * width < 1e-9 * gs
-        flat = fr & fixed & (straight | (diag >= 0)) & (stat != 0)
-        idle = fr & fixed & (np.abs(diag) * width <= 1e-12 * gs) & (np.abs(stat) <= 1e-12 * gs)
-        fr = fr & ~idle & ~flat
+        fr, flat = _to_ends(fr, fixed, g, c, diag, stat, hi[rows] - lo[rows])
         free[rows] = fr
         if flat.any():
             z[rows] = np.where(flat, np.where(stat > 0, hi[rows], lo[rows]), z[rows])
@@ -291,18 +284,33 @@ def _newton(batch: Batch, equation: Equation, freeze: bool):
         znew = z[rows] + dz
         lam[rows] = np.clip(lam[rows] + step[:, k], 0.0, 1.0)
         last[rows] = np.maximum(np.abs(dz / zscale).max(axis=1, initial=0.0), np.abs(step[:, k]))
-        # a coordinate that leaves its piece is held at the end (the active set changes)
-        lor, hir = lo[rows], hi[rows]
-        tol = 1e-12 * np.maximum(1.0, hir - lor)
-        out_lo = fr & (znew < lor - tol)
-        out_hi = fr & (znew > hir + tol)
-        znew = np.where(out_lo, lor, np.where(out_hi, hir, znew))
-        leave = out_lo | out_hi
+        znew, leave = _held(znew, fr, lo[rows], hi[rows])
         free[rows] = fr & ~leave
         rounds[rows] += leave.any(axis=1)
         failed[rows[rounds[rows] > ROUNDS]] = True
         z[rows] = znew
     return np.clip(z, lo, hi), lam, done & ~failed
+
+
+def _to_ends(fr, fixed, g, c, diag, stat, width):
+    """With ``lam`` fixed (``fixed``) each coordinate is its own problem: one whose weighted
+    objective is linear or convex where it stands (no maximum inside that a Newton step
+    would find) goes to the end its slope points to; one it ignores (no slope, no
+    curvature) stays put.  Returns the free coordinates left and those sent to an end."""
+    gs = np.abs(g[:, 0]) + np.abs(g[:, 1])
+    straight = (np.abs(c[:, 0]) + np.abs(c[:, 1])) * width < 1e-9 * gs
+    flat = fr & fixed & (straight | (diag >= 0)) & (stat != 0)
+    idle = fr & fixed & (np.abs(diag) * width <= 1e-12 * gs) & (np.abs(stat) <= 1e-12 * gs)
+    return fr & ~idle & ~flat, flat
+
+
+def _held(znew, fr, lo, hi):
+    """A Newton step's free coordinates that leave their piece held at its end (the active
+    set changes): the coordinates and which left."""
+    tol = 1e-12 * np.maximum(1.0, hi - lo)
+    out_lo = fr & (znew < lo - tol)
+    out_hi = fr & (znew > hi + tol)
+    return np.where(out_lo, lo, np.where(out_hi, hi, znew)), out_lo | out_hi
 
 
 def _well_conditioned(J: np.ndarray) -> np.ndarray:
@@ -540,14 +548,8 @@ def polish_pair_batch(batches: Sequence[Batch], equation: PairEquation):
             diag = lr[p][:, None] * c[:, 0] + (1 - lr[p][:, None]) * c[:, 1]
             # a pinned point's lam is fixed (one party's best): a coordinate linear or
             # convex where it stands goes to the end its slope points to, as polish_batch
-            width = hi[p][rows] - lo[p][rows]
-            gs = np.abs(g[p][:, 0]) + np.abs(g[p][:, 1])
-            straight = (np.abs(c[:, 0]) + np.abs(c[:, 1])) * width < 1e-9 * gs
             fixed = pinned[rows, p][:, None]
-            flat = fr[p] & fixed & (straight | (diag >= 0)) & (stat[p] != 0)
-            idle = fr[p] & fixed & (np.abs(diag) * width <= 1e-12 * gs)
-            idle &= np.abs(stat[p]) <= 1e-12 * gs
-            fr[p] = fr[p] & ~idle & ~flat
+            fr[p], flat = _to_ends(fr[p], fixed, g[p], c, diag, stat[p], hi[p][rows] - lo[p][rows])
             free[p][rows] = fr[p]
             if flat.any():
                 z[p][rows] = np.where(
@@ -576,12 +578,7 @@ def polish_pair_batch(batches: Sequence[Batch], equation: PairEquation):
             dz = np.where(fr[p], step[:, p * k : (p + 1) * k], 0.0)
             znew = z[p][rows] + dz
             move = np.maximum(move, np.abs(dz / zscale).max(axis=1, initial=0.0))
-            lor, hir = lo[p][rows], hi[p][rows]
-            tol = 1e-12 * np.maximum(1.0, hir - lor)
-            out_lo = fr[p] & (znew < lor - tol)
-            out_hi = fr[p] & (znew > hir + tol)
-            znew = np.where(out_lo, lor, np.where(out_hi, hir, znew))
-            leave = out_lo | out_hi
+            znew, leave = _held(znew, fr[p], lo[p][rows], hi[p][rows])
             free[p][rows] = fr[p] & ~leave
             rounds[rows] += leave.any(axis=1)
             z[p][rows] = znew
