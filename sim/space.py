@@ -367,6 +367,23 @@ class OutcomeSpace:
         coords[list(self.continuous)] = c.lower[s] + xk * (c.upper[s] - c.lower[s])
         return coords
 
+    def _sample_grid(self, per_issue: int, include):
+        """:meth:`sample_outcomes`'s grids of the continuous issues, the discrete issues'
+        level counts, and the full grid's size (a float: it may be huge)."""
+        include = include or {}
+        grids = [
+            np.union1d(np.linspace(*self.issues[j].range, per_issue), list(include.get(j, ())))
+            for j in self.continuous
+        ]
+        sizes = [len(self.issues[j].level_list()) for j in self.discrete]
+        total = float(np.prod(sizes, dtype=float)) * float(np.prod([len(g) for g in grids]))
+        return grids, sizes, total
+
+    def sample_size(self, per_issue: int = 11, *, include=None, limit: int = MAX_GRID) -> int:
+        """How many outcomes :meth:`sample_outcomes` returns, without making them."""
+        total = self._sample_grid(per_issue, include)[2]
+        return limit if total > limit else int(total)
+
     def sample_outcomes(
         self, per_issue: int = 11, *, include=None, rng=None, limit: int = MAX_GRID
     ) -> np.ndarray:
@@ -376,13 +393,7 @@ class OutcomeSpace:
 
         ``include`` maps an issue index to extra values added to its grid (e.g. bounds).
         """
-        include = include or {}
-        grids = [
-            np.union1d(np.linspace(*self.issues[j].range, per_issue), list(include.get(j, ())))
-            for j in self.continuous
-        ]
-        sizes = [len(self.issues[j].level_list()) for j in self.discrete]
-        total = float(np.prod(sizes, dtype=float)) * float(np.prod([len(g) for g in grids]))
+        grids, sizes, total = self._sample_grid(per_issue, include)
         if total > limit:
             rng = np.random.default_rng(0) if rng is None else rng
             coords = np.zeros((limit, len(self.issues)))

@@ -18,8 +18,7 @@ scenario.
 
 from __future__ import annotations
 
-import re
-
+from sim.analysis.batch_dynamic import _ADJUSTMENT
 from sim.analysis.parameters import patch_scenario
 
 __all__ = ["two_level_batch"]
@@ -27,7 +26,6 @@ __all__ = ["two_level_batch"]
 _PREFIX = "models.two_level."
 #: Draws whose restricted utility sets are reduced together.
 CHUNK = 64
-_ADJUSTMENT = re.compile(r"disagreement\.(changes\.\d+\.)?adjustments\.[^.]+")
 
 
 def _readable(arrays: dict) -> bool:

@@ -449,13 +449,8 @@ def _include(space: OutcomeSpace, lo, hi, j: int) -> list[float]:
 def candidate_count(space: OutcomeSpace, lo, hi, per_issue: int = 26) -> int:
     """How many outcomes :func:`candidate_outcomes` returns, without making them: the grid's
     size, or :data:`sim.space.MAX_GRID` when it is larger (then that many are drawn)."""
-    from sim.space import MAX_GRID
-
-    total = float(np.prod([len(space.issues[j].level_list()) for j in space.discrete]))
-    for j in space.continuous:
-        grid = np.linspace(*space.issues[j].range, per_issue)  # type: ignore[misc]
-        total *= len(np.union1d(grid, _include(space, lo, hi, j)))
-    return MAX_GRID if total > MAX_GRID else int(total)
+    include = {j: _include(space, lo, hi, j) for j in space.continuous}
+    return space.sample_size(per_issue, include=include)
 
 
 def _describe(ws, space) -> list[str]:
