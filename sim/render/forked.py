@@ -28,7 +28,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NoReturn
 
 __all__ = ["FORK_ENV", "Worker", "in_two_processes", "take_worker", "worker"]
 
@@ -75,19 +75,16 @@ def in_two_processes(
     out: dict[int, Any] = {} if warm else {0: work(jobs[0])}
     theirs = list(range(1, len(jobs), 2))
     read_end, write_end = os.pipe()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
+    pid = _fork()
     if pid == 0:  # the child: its jobs, their returns down the pipe, and out (no cleanup)
-        status = 1
-        try:
+
+        def child():
             os.close(read_end)
             done = [work(jobs[i]) for i in theirs]
             with os.fdopen(write_end, "w") as pipe:
                 json.dump(done, pipe)
-            status = 0
-        finally:
-            os._exit(status)
+
+        _exit_after(child)
     os.close(write_end)
     try:
         for i in range(0 if warm else 2, len(jobs), 2):  # the even places here
@@ -163,10 +160,29 @@ class Worker:
             _reply(self._from, self.pid)
 
 
-def _serve(read_end: int, write_end: int, warm: Callable[[], None]) -> None:
-    """The worker: warm up, wait for ``(fn, jobs)``, do them in two processes, reply, exit."""
+def _fork() -> int:
+    """``os.fork`` with the standard streams flushed first (else the child writes their
+    buffered output again)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    return os.fork()
+
+
+def _exit_after(body: Callable[[], None]) -> NoReturn:
+    """A child's end: run ``body``, then leave at once (no cleanup of the parent's state),
+    with status 0 if it returned and 1 if it raised."""
     status = 1
     try:
+        body()
+        status = 0
+    finally:
+        os._exit(status)
+
+
+def _serve(read_end: int, write_end: int, warm: Callable[[], None]) -> NoReturn:
+    """The worker: warm up, wait for ``(fn, jobs)``, do them in two processes, reply, exit."""
+
+    def body():
         devnull = os.open(os.devnull, os.O_RDWR)  # the parent's terminal and pipes are its own
         for fd in (0, 1) if os.environ.get("SIM_DEBUG") else (0, 1, 2):
             os.dup2(devnull, fd)
@@ -178,9 +194,8 @@ def _serve(read_end: int, write_end: int, warm: Callable[[], None]) -> None:
             done = in_two_processes(jobs, lambda job: fn(*job), warm=True)
             with os.fdopen(write_end, "w") as pipe:
                 json.dump(done, pipe)
-        status = 0
-    finally:
-        os._exit(status)
+
+    _exit_after(body)
 
 
 _ACTIVE: Worker | None = None
@@ -219,9 +234,7 @@ def take_worker() -> Worker | None:
 def _start(warm: Callable[[], None]) -> Worker:
     to_read, to_write = os.pipe()
     from_read, from_write = os.pipe()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
+    pid = _fork()
     if pid == 0:
         os.close(to_write)
         os.close(from_read)
