@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.payoffs.trade import armington_transmission, sector_changes, sector_slopes, sector_welfare
+from sim.payoffs.sector_form import SectorForm
+from sim.payoffs.trade import armington_transmission, sector_welfare
 from sim.scenario.trade_payoffs import (
     ElectionPremium,
     LumpConcession,
@@ -141,18 +142,19 @@ def _sector_pieces(name: str, s: Sector, weights: Mapping) -> list[Piece]:
     base = kw.pop("base_pct")
 
     slopes = _SLOPES
+    form = SectorForm.of(**kw) if s.quota is None else None  # tariff-free parts, once
 
     def field(attr: str, scale: float = 1.0) -> Evaluator:
         def ev(x: np.ndarray, _names: np.ndarray | None = None) -> np.ndarray:
-            if attr in slopes and s.quota is None:  # the terms alone, as the solvers call
-                c = sector_changes((base + np.asarray(x, dtype=float)) / 100.0, **kw)
+            if attr in slopes and form is not None:  # the terms alone, as the solvers call
+                c = form.changes((base + np.asarray(x, dtype=float)) / 100.0)
                 return scale * sum(sign * c[term] for term, sign in slopes[attr])
             return scale * getattr(sector_welfare((base + x) / 100.0, **kw), attr)
 
-        if attr in slopes and s.quota is None:  # d/dx, x in percentage points: d/dt / 100
+        if attr in slopes and form is not None:  # d/dx, x in percentage points: d/dt / 100
 
             def slope(x: np.ndarray) -> np.ndarray:
-                d = sector_slopes((base + np.asarray(x, dtype=float)) / 100.0, **kw)
+                d = form.slopes((base + np.asarray(x, dtype=float)) / 100.0)
                 return scale / 100.0 * sum(sign * d[term] for term, sign in slopes[attr])
 
             ev.derivative = slope  # type: ignore[attr-defined]
@@ -416,17 +418,18 @@ def _precedent_pieces(spec: TradePayoffs) -> list[Piece]:
         base = kw.pop("base_pct")
         w = lobby_weight(spec.weights, s.importer, s.importer_lobby)
         wv = None if w is None else w.value
+        form = SectorForm.of(**kw)  # tariff-free parts, once
+        there = importer_objective(s, form.changes((base + ref) / 100.0), wv)
 
-        def ev(x, _names=None, s=s, kw=kw, base=base, ref=ref, wv=wv):
+        def ev(x, _names=None, s=s, form=form, base=base, there=there, wv=wv):
             x = np.asarray(x, dtype=float)
-            here = importer_objective(s, sector_changes((base + x) / 100.0, **kw), wv)
-            there = importer_objective(s, sector_changes((base + ref) / 100.0, **kw), wv)
+            here = importer_objective(s, form.changes((base + x) / 100.0), wv)
             return m.value * (here - there)
 
         if s.quota is None:  # d/dx (x in percentage points): multiplier x the objective's d/dt
 
-            def slope(x, kw=kw, base=base, wv=wv):
-                d = sector_slopes((base + np.asarray(x, dtype=float)) / 100.0, **kw)
+            def slope(x, form=form, base=base, wv=wv):
+                d = form.slopes((base + np.asarray(x, dtype=float)) / 100.0)
                 own = d["buyers"] + d["revenue"]
                 if wv is not None:
                     own = own + wv * d["domestic_producer_surplus"]
